@@ -1,0 +1,113 @@
+package dev.ordinal.api;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Every resource type Ordinal serves. Immutable; the order is the order discovery lists them. */
+public final class ResourceCatalog {
+
+  private static final ResourceCatalog STANDARD = new ResourceCatalog(standardTypes());
+
+  private final List<ResourceType> types;
+  private final Map<String, ResourceType> byPath = new LinkedHashMap<>();
+  private final Map<String, ResourceType> byKind = new LinkedHashMap<>();
+
+  public ResourceCatalog(List<ResourceType> types) {
+    this.types = List.copyOf(types);
+    for (ResourceType t : this.types) {
+      byPath.put(t.group() + "/" + t.version() + "/" + t.plural(), t);
+      byKind.put(t.apiVersion() + "/" + t.kind(), t);
+    }
+  }
+
+  public static ResourceCatalog standard() {
+    return STANDARD;
+  }
+
+  public List<ResourceType> all() {
+    return types;
+  }
+
+  /** The type served at /apis/{group}/{version}/{plural} (group "" for /api/v1). */
+  public Optional<ResourceType> byPlural(String group, String version, String plural) {
+    return Optional.ofNullable(byPath.get(group + "/" + version + "/" + plural));
+  }
+
+  /** The type of an object with this apiVersion and kind. */
+  public Optional<ResourceType> byKind(String apiVersion, String kind) {
+    return Optional.ofNullable(byKind.get(apiVersion + "/" + kind));
+  }
+
+  /** Group/versions in discovery order, e.g. ["v1", "apps/v1", ...]. */
+  public List<String> groupVersions() {
+    List<String> out = new ArrayList<>();
+    for (ResourceType t : types) {
+      if (!out.contains(t.apiVersion())) {
+        out.add(t.apiVersion());
+      }
+    }
+    return out;
+  }
+
+  public List<ResourceType> inGroupVersion(String group, String version) {
+    return types.stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
+  }
+
+  private static List<ResourceType> standardTypes() {
+    List<ResourceType> t = new ArrayList<>();
+    t.add(core("namespaces", "namespace", "Namespace", false, List.of("ns"), none(), Set.of("status", "finalize"), Namespace.class));
+    t.add(core("pods", "pod", "Pod", true, List.of("po"), inAll(), Set.of("status", "binding", "log", "exec", "attach", "portforward", "eviction"), Pod.class));
+    t.add(core("services", "service", "Service", true, List.of("svc"), inAll(), Set.of("status", "proxy"), Service.class));
+    t.add(core("endpoints", "endpoints", "Endpoints", true, List.of("ep"), none(), Set.of(), Endpoints.class));
+    t.add(core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), none(), Set.of(), ConfigMap.class));
+    t.add(core("secrets", "secret", "Secret", true, List.of(), none(), Set.of(), Secret.class));
+    t.add(core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, List.of("pvc"), none(), Set.of("status"), PersistentVolumeClaim.class));
+    t.add(core("persistentvolumes", "persistentvolume", "PersistentVolume", false, List.of("pv"), none(), Set.of("status"), PersistentVolume.class));
+    t.add(core("nodes", "node", "Node", false, List.of("no"), none(), Set.of("status", "proxy"), Node.class));
+    t.add(core("events", "event", "Event", true, List.of("ev"), none(), Set.of(), Event.class));
+    t.add(core("serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), none(), Set.of(), ServiceAccount.class));
+    t.add(new ResourceType("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, List.of("sts"), inAll(), Set.of("status", "scale"), StatefulSet.class));
+    t.add(new ResourceType("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, List.of(), none(), Set.of(), ControllerRevision.class));
+    t.add(new ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, List.of(), none(), Set.of(), EndpointSlice.class));
+    t.add(new ResourceType("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, List.of("sc"), none(), Set.of(), StorageClass.class));
+    t.add(new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, List.of(), none(), Set.of(), Lease.class));
+    t.add(new ResourceType("events.k8s.io", "v1", "events", "event", "Event", true, List.of("ev"), none(), Set.of(), io.fabric8.kubernetes.api.model.events.v1.Event.class));
+    return t;
+  }
+
+  private static ResourceType core(
+      String plural, String singular, String kind, boolean namespaced, List<String> shortNames,
+      List<String> categories, Set<String> subresources, Class<? extends HasMetadata> model) {
+    return new ResourceType("", "v1", plural, singular, kind, namespaced, shortNames, categories, subresources, model);
+  }
+
+  private static List<String> inAll() {
+    return List.of("all");
+  }
+
+  private static List<String> none() {
+    return Collections.emptyList();
+  }
+}
