@@ -78,14 +78,14 @@ public final class ResourceCatalog {
   private static List<ResourceType> standardTypes() {
     List<ResourceType> t = new ArrayList<>();
     t.add(core("namespaces", "namespace", "Namespace", false, List.of("ns"), none(), Set.of("status", "finalize"), Namespace.class));
-    t.add(core("pods", "pod", "Pod", true, List.of("po"), inAll(), Set.of("status", "binding", "log", "exec", "attach", "portforward", "eviction"), Pod.class));
-    t.add(core("services", "service", "Service", true, List.of("svc"), inAll(), Set.of("status", "proxy"), Service.class));
+    t.add(core("pods", "pod", "Pod", true, List.of("po"), inAll(), Set.of("status", "binding"), Pod.class));
+    t.add(core("services", "service", "Service", true, List.of("svc"), inAll(), Set.of("status"), Service.class));
     t.add(core("endpoints", "endpoints", "Endpoints", true, List.of("ep"), none(), Set.of(), Endpoints.class));
     t.add(core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), none(), Set.of(), ConfigMap.class));
     t.add(core("secrets", "secret", "Secret", true, List.of(), none(), Set.of(), Secret.class));
     t.add(core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, List.of("pvc"), none(), Set.of("status"), PersistentVolumeClaim.class));
     t.add(core("persistentvolumes", "persistentvolume", "PersistentVolume", false, List.of("pv"), none(), Set.of("status"), PersistentVolume.class));
-    t.add(core("nodes", "node", "Node", false, List.of("no"), none(), Set.of("status", "proxy"), Node.class));
+    t.add(core("nodes", "node", "Node", false, List.of("no"), none(), Set.of("status"), Node.class));
     t.add(core("events", "event", "Event", true, List.of("ev"), none(), Set.of(), Event.class));
     t.add(core("serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), none(), Set.of(), ServiceAccount.class));
     t.add(new ResourceType("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, List.of("sts"), inAll(), Set.of("status", "scale"), StatefulSet.class));

@@ -1,0 +1,88 @@
+package dev.ordinal.apiserver;
+
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.apiserver.discovery.Discovery;
+import dev.ordinal.apiserver.http.ApiHandler;
+import dev.ordinal.apiserver.http.ErrorPages;
+import dev.ordinal.apiserver.http.ResourceEndpoints;
+import dev.ordinal.apiserver.http.Routes;
+import dev.ordinal.apiserver.openapi.OpenApiV3;
+import dev.ordinal.apiserver.registry.Registry;
+import dev.ordinal.storage.Storage;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The Kubernetes API over HTTP: the registry (with its watch caches) behind Jetty. Requests run
+ * on virtual threads, so a long watch costs a parked virtual thread, not a platform one.
+ */
+public final class ApiServer implements AutoCloseable {
+  private final Registry registry;
+  private final Server jetty;
+  private final ServerConnector connector;
+  private final AtomicBoolean ready = new AtomicBoolean();
+
+  /**
+   * @param listen the address to bind (e.g. 127.0.0.1)
+   * @param port the port, 0 for any free one
+   * @param token the bearer token every request but health and version must carry
+   */
+  public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token) {
+    this.registry = new Registry(catalog, storage);
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("api");
+    threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    jetty = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(true);
+    connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    connector.setHost(listen);
+    connector.setPort(port);
+    // kubectl get -w holds its stream open indefinitely
+    connector.setIdleTimeout(0);
+    jetty.addConnector(connector);
+    jetty.setErrorHandler(new ErrorPages());
+    String address = listen + ":" + port;
+    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry),
+        ready::get, address);
+    jetty.setHandler(new ApiHandler(token, routes));
+  }
+
+  /** Loads the caches and starts listening. */
+  public void start() throws Exception {
+    registry.start();
+    jetty.start();
+    ready.set(true);
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public InetSocketAddress address() {
+    return new InetSocketAddress(connector.getHost(), port());
+  }
+
+  @Override
+  public void close() {
+    ready.set(false);
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      // stopping is best effort; the process is going away
+    }
+    registry.close();
+  }
+}

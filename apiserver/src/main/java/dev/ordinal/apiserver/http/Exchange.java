@@ -1,0 +1,188 @@
+package dev.ordinal.apiserver.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.errors.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/** One HTTP request and its response, with the reading and writing the API needs. Blocking. */
+public final class Exchange {
+  /** Kubernetes' limit on request bodies. */
+  public static final int MAX_BODY = 3 * 1024 * 1024;
+
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
+  private final Fields query;
+  private boolean completed;
+
+  Exchange(Request request, Response response, Callback callback) {
+    this(request, response, callback, false);
+  }
+
+  /** With {@code noQuery}, the query string is not parsed (to answer a malformed one). */
+  Exchange(Request request, Response response, Callback callback, boolean noQuery) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+    if (noQuery) {
+      this.query = new Fields();
+      return;
+    }
+    Fields q;
+    try {
+      q = Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("malformed query string");
+    }
+    this.query = q;
+  }
+
+  public String method() {
+    return request.getMethod();
+  }
+
+  public String path() {
+    return request.getHttpURI().getPath();
+  }
+
+  public String header(String name) {
+    return request.getHeaders().get(name);
+  }
+
+  /** A query parameter, or "" when absent. */
+  public String param(String name) {
+    String v = query.getValue(name);
+    return v == null ? "" : v;
+  }
+
+  public boolean flag(String name) {
+    String v = param(name);
+    return v.equals("true") || v.equals("1");
+  }
+
+  public long longParam(String name) {
+    String v = param(name);
+    if (v.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid value for " + name + ": \"" + v + "\"");
+    }
+  }
+
+  /** The content type without parameters, lower case; "" when absent. */
+  public String contentType() {
+    String ct = header("Content-Type");
+    if (ct == null) {
+      return "";
+    }
+    int semi = ct.indexOf(';');
+    return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The whole body, at most {@link #MAX_BODY} bytes. */
+  public byte[] body() {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      byte[] b = in.readNBytes(MAX_BODY + 1);
+      if (b.length > MAX_BODY) {
+        throw ApiException.tooLarge("Request entity too large: limit is 3145728");
+      }
+      return b;
+    } catch (IOException e) {
+      throw ApiException.badRequest("could not read the request body: " + e.getMessage());
+    }
+  }
+
+  /** The body as a JSON object (JSON, or YAML when the content type says so). */
+  public ObjectNode bodyObject() {
+    JsonNode n = bodyTree();
+    if (!(n instanceof ObjectNode o)) {
+      throw ApiException.badRequest("the request body must be a JSON object");
+    }
+    return o;
+  }
+
+  /** The body as any JSON value (patches may be arrays). */
+  public JsonNode bodyTree() {
+    byte[] b = body();
+    if (b.length == 0) {
+      throw ApiException.badRequest("the request body is empty");
+    }
+    String ct = contentType();
+    try {
+      JsonNode n = ct.endsWith("yaml") ? Json.YAML.readTree(b) : Json.MAPPER.readTree(b);
+      if (n == null || n.isMissingNode()) {
+        throw ApiException.badRequest("the request body is empty");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("the request body is not valid " + (ct.endsWith("yaml") ? "YAML" : "JSON") + ": "
+          + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("could not read the request body: " + e.getMessage());
+    }
+  }
+
+  public void json(int status, JsonNode body) {
+    json(status, body, "application/json");
+  }
+
+  public void json(int status, JsonNode body, String contentType) {
+    send(status, contentType, Json.bytes(body));
+  }
+
+  public void text(int status, String body) {
+    send(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void send(int status, String contentType, byte[] body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    completed = true;
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  public void error(ApiException e) {
+    json(e.code(), e.toStatus());
+  }
+
+  public void header(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
+  /** Starts a streamed response (watch); the caller writes and closes the stream, then calls {@link #finish}. */
+  public OutputStream stream(int status, String contentType) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    completed = true;
+    return Content.Sink.asOutputStream(response);
+  }
+
+  public void finish() {
+    callback.succeeded();
+  }
+
+  public void fail(Throwable t) {
+    callback.failed(t);
+  }
+
+  boolean completed() {
+    return completed;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.ordinal.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.discovery.Discovery;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.openapi.OpenApiV3;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Maps a request path to what serves it. */
+public final class Routes {
+  private final Discovery discovery;
+  private final OpenApiV3 openApi;
+  private final ResourceEndpoints resources;
+  private final BooleanSupplier ready;
+  private final String serverAddress;
+
+  public Routes(Discovery discovery, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress) {
+    this.discovery = discovery;
+    this.openApi = openApi;
+    this.resources = resources;
+    this.ready = ready;
+    this.serverAddress = serverAddress;
+  }
+
+  /** Paths served without a credential, as Kubernetes serves them to anyone. */
+  boolean isPublic(String path) {
+    return path.equals("/version") || path.startsWith("/healthz") || path.startsWith("/livez") || path.startsWith("/readyz");
+  }
+
+  void serve(Exchange ex) {
+    String path = ex.path();
+    List<String> parts = RequestInfo.split(path);
+    if (path.startsWith("/healthz") || path.startsWith("/livez")) {
+      ex.text(200, "ok");
+      return;
+    }
+    if (path.startsWith("/readyz")) {
+      if (ready.getAsBoolean()) {
+        ex.text(200, "ok");
+      } else {
+        ex.text(503, "not ready");
+      }
+      return;
+    }
+    if (path.equals("/version")) {
+      ex.json(200, version());
+      return;
+    }
+    if (!parts.isEmpty() && parts.get(0).equals("openapi")) {
+      serveOpenApi(ex, parts);
+      return;
+    }
+    if (serveDiscovery(ex, parts)) {
+      return;
+    }
+    RequestInfo info = RequestInfo.parse(path);
+    if (info == null) {
+      throw ApiException.notFound("the server could not find the requested resource");
+    }
+    resources.serve(ex, info);
+  }
+
+  private boolean serveDiscovery(Exchange ex, List<String> parts) {
+    if (!ex.method().equals("GET")) {
+      return false;
+    }
+    boolean aggregated = Negotiation.wantsAggregatedDiscovery(ex.header("Accept"));
+    ObjectNode doc = null;
+    if (parts.size() == 1 && parts.get(0).equals("api")) {
+      doc = aggregated ? discovery.aggregated(true) : discovery.coreVersions(serverAddress);
+    } else if (parts.size() == 1 && parts.get(0).equals("apis")) {
+      doc = aggregated ? discovery.aggregated(false) : discovery.groups();
+    } else if (parts.size() == 2 && parts.get(0).equals("api")) {
+      doc = discovery.resources("", parts.get(1));
+      if (doc == null) {
+        throw ApiException.notFound("the server could not find the requested resource");
+      }
+    } else if (parts.size() == 2 && parts.get(0).equals("apis")) {
+      doc = discovery.group(parts.get(1));
+      if (doc == null) {
+        throw ApiException.notFound("the server could not find the requested resource");
+      }
+    } else if (parts.size() == 3 && parts.get(0).equals("apis")) {
+      doc = discovery.resources(parts.get(1), parts.get(2));
+      if (doc == null) {
+        throw ApiException.notFound("the server could not find the requested resource");
+      }
+    } else {
+      return false;
+    }
+    boolean isAggregated = doc.path("kind").asText().equals("APIGroupDiscoveryList");
+    ex.json(200, doc, isAggregated ? Discovery.AGGREGATED_CONTENT_TYPE : "application/json");
+    return true;
+  }
+
+  private void serveOpenApi(Exchange ex, List<String> parts) {
+    if (parts.size() >= 2 && parts.get(1).equals("v3")) {
+      if (parts.size() == 2) {
+        ex.json(200, openApi.root());
+        return;
+      }
+      String docPath = String.join("/", parts.subList(2, parts.size()));
+      byte[] doc = openApi.documentBytes(docPath);
+      if (doc != null) {
+        ex.send(200, "application/json", doc);
+        return;
+      }
+    }
+    throw ApiException.notFound("the server could not find the requested resource");
+  }
+
+  static ObjectNode version() {
+    ObjectNode v = Json.object();
+    v.put("major", "1").put("minor", "32").put("gitVersion", "v1.32.0-ordinal." + BuildInfo.VERSION);
+    v.put("gitCommit", BuildInfo.COMMIT).put("gitTreeState", "clean").put("buildDate", BuildInfo.DATE);
+    v.put("goVersion", "java" + Runtime.version().feature()).put("compiler", "ordinal");
+    v.put("platform", System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT) + "/"
+        + (System.getProperty("os.arch").equals("amd64") ? "amd64" : System.getProperty("os.arch")));
+    return v;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.ordinal.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.apiserver.registry.Registry;
+import dev.ordinal.apiserver.registry.ResourceStore;
+import dev.ordinal.apiserver.registry.Subresource;
+import dev.ordinal.apiserver.registry.WriteOptions;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The subresources served so far: status, scale, binding and a namespace's finalize. */
+final class Subresources {
+  private final Registry registry;
+
+  Subresources(Registry registry) {
+    this.registry = registry;
+  }
+
+  void serve(Exchange ex, ResourceStore store, String ns, String name, String sub) {
+    if (name == null || !store.type().subresources().contains(sub)) {
+      throw ApiException.notFound("the server could not find the requested resource");
+    }
+    switch (sub) {
+      case "status" -> status(ex, store, ns, name);
+      case "scale" -> scale(ex, store, ns, name);
+      case "binding" -> binding(ex, store, ns, name);
+      case "finalize" -> finalize(ex, store, name);
+      default -> throw ApiException.notFound("the server could not find the requested resource");
+    }
+  }
+
+  private void status(Exchange ex, ResourceStore store, String ns, String name) {
+    ObjectNode out = switch (ex.method()) {
+      case "GET" -> store.get(ns, name);
+      case "PUT" -> store.update(ns, name, ex.bodyObject(), Subresource.STATUS, ResourceEndpoints.writeOptions(ex));
+      case "PATCH" -> Patching.patch(ex, store, ns, name, Subresource.STATUS);
+      default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    };
+    ex.json(200, out);
+  }
+
+  /** autoscaling/v1 Scale, a view of spec.replicas and the status' replica count and selector. */
+  private void scale(Exchange ex, ResourceStore store, String ns, String name) {
+    WriteOptions opts = ex.method().equals("GET") ? WriteOptions.DEFAULT : ResourceEndpoints.writeOptions(ex);
+    ObjectNode result = switch (ex.method()) {
+      case "GET" -> store.get(ns, name);
+      case "PUT" -> {
+        ObjectNode scale = ex.bodyObject();
+        long replicas = replicas(scale);
+        String rv = Meta.resourceVersion(scale);
+        yield store.guaranteedUpdate(ns, name, Subresource.MAIN, opts, rv, cur -> {
+          cur.with("spec").put("replicas", replicas);
+          return cur;
+        });
+      }
+      case "PATCH" -> {
+        JsonNode patch = ex.bodyTree();
+        String ct = ex.contentType();
+        yield store.guaranteedUpdate(ns, name, Subresource.MAIN, opts, "", cur -> {
+          ObjectNode patched = (ObjectNode) dev.ordinal.api.patch.Patches.apply(
+              ct.equals(Patching.STRATEGIC_MERGE_PATCH) ? Patching.MERGE_PATCH : ct, null, toScale(cur), patch);
+          cur.with("spec").put("replicas", replicas(patched));
+          return cur;
+        });
+      }
+      default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    };
+    ex.json(200, toScale(result));
+  }
+
+  private static long replicas(ObjectNode scale) {
+    JsonNode r = scale.path("spec").path("replicas");
+    if (!r.isIntegralNumber() || r.asLong() < 0) {
+      throw new ApiException(422, "Invalid", "Scale.autoscaling \"\" is invalid: spec.replicas: Invalid value: "
+          + r + ": must be greater than or equal to 0", null);
+    }
+    return r.asLong();
+  }
+
+  static ObjectNode toScale(ObjectNode obj) {
+    ObjectNode s = Json.object();
+    s.put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+    ObjectNode meta = s.putObject("metadata");
+    for (String f : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+      if (obj.path("metadata").has(f)) {
+        meta.set(f, obj.path("metadata").get(f));
+      }
+    }
+    s.putObject("spec").put("replicas", obj.path("spec").path("replicas").asLong(0));
+    ObjectNode status = s.putObject("status");
+    status.put("replicas", obj.path("status").path("replicas").asLong(0));
+    JsonNode ml = obj.path("spec").path("selector").path("matchLabels");
+    if (ml.isObject()) {
+      Map<String, String> labels = new java.util.TreeMap<>();
+      ml.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      status.put("selector", labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+    }
+    return s;
+  }
+
+  /** POST pods/{name}/binding: the scheduler's way to set spec.nodeName, once. */
+  private void binding(Exchange ex, ResourceStore store, String ns, String name) {
+    if (!ex.method().equals("POST")) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+    ObjectNode binding = ex.bodyObject();
+    String node = binding.path("target").path("name").asText("");
+    if (node.isEmpty()) {
+      throw new ApiException(422, "Invalid", "Binding \"" + name + "\" is invalid: target.name: Required value", null);
+    }
+    store.guaranteedUpdate(ns, name, Subresource.MAIN, ResourceEndpoints.writeOptions(ex), "", pod -> {
+      String current = pod.path("spec").path("nodeName").asText("");
+      if (!current.isEmpty()) {
+        throw ApiException.conflict(store.type(), name, "pod " + name + " is already assigned to node \"" + current + "\"");
+      }
+      if (Meta.isDeleting(pod)) {
+        throw ApiException.conflict(store.type(), name, "pod " + name + " is being deleted, cannot be assigned to a host");
+      }
+      pod.with("spec").put("nodeName", node);
+      return pod;
+    });
+    ObjectNode ok = Json.object();
+    ok.put("kind", "Status").put("apiVersion", "v1").putObject("metadata");
+    ok.put("status", "Success").put("code", 201);
+    ex.json(201, ok);
+  }
+
+  /** PUT namespaces/{name}/finalize: replaces spec.finalizers, which ends a namespace's deletion. */
+  private void finalize(Exchange ex, ResourceStore store, String name) {
+    if (!ex.method().equals("PUT")) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+    ObjectNode body = ex.bodyObject();
+    JsonNode finalizers = body.path("spec").path("finalizers");
+    ObjectNode out = store.guaranteedUpdate(null, name, Subresource.MAIN, WriteOptions.DEFAULT, "", nsObj -> {
+      if (finalizers.isArray()) {
+        nsObj.with("spec").set("finalizers", finalizers);
+      } else {
+        nsObj.with("spec").remove("finalizers");
+      }
+      return nsObj;
+    });
+    ex.json(200, out);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.ordinal.apiserver.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.FieldError;
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.api.ResourceType;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.openapi.UnknownFields;
+import dev.ordinal.apiserver.strategy.ObjectMetaValidation;
+import dev.ordinal.apiserver.strategy.Strategies;
+import dev.ordinal.apiserver.watch.CacheSet;
+import dev.ordinal.storage.Storage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The resource stores of every served type, and the checks that span types. */
+public final class Registry implements ResourceStore.Admission, AutoCloseable {
+  private final ResourceCatalog catalog;
+  private final CacheSet caches;
+  private final Map<ResourceType, ResourceStore> stores = new LinkedHashMap<>();
+  private final ResourceType namespaces;
+  private final UnknownFields unknownFields;
+
+  public Registry(ResourceCatalog catalog, Storage storage) {
+    this.catalog = catalog;
+    this.caches = new CacheSet(storage, catalog);
+    this.unknownFields = new UnknownFields(catalog);
+    for (ResourceType t : catalog.all()) {
+      stores.put(t, new ResourceStore(t, storage, caches.cache(t), Strategies.forType(t), this));
+    }
+    this.namespaces = catalog.byPlural("", "v1", "namespaces").orElseThrow();
+  }
+
+  /** Loads the caches; call once before serving. */
+  public void start() {
+    caches.start();
+  }
+
+  public ResourceCatalog catalog() {
+    return catalog;
+  }
+
+  public ResourceStore store(ResourceType type) {
+    return stores.get(type);
+  }
+
+  public Optional<ResourceStore> store(String group, String version, String plural) {
+    return catalog.byPlural(group, version, plural).map(stores::get);
+  }
+
+  @Override
+  public void checkNamespaceOpen(ResourceType type, String namespace) {
+    ObjectNode ns;
+    try {
+      ns = stores.get(namespaces).get(null, namespace);
+    } catch (ApiException e) {
+      if (e.code() == 404) {
+        throw ApiException.notFound(namespaces, namespace);
+      }
+      throw e;
+    }
+    if (Meta.isDeleting(ns)) {
+      throw ApiException.forbidden(type.plural() + " is forbidden: unable to create new content in namespace "
+          + namespace + " because it is being terminated");
+    }
+  }
+
+  @Override
+  public List<FieldError> validateMetadata(ResourceType type, ObjectNode obj, ObjectNode old) {
+    return old == null ? ObjectMetaValidation.validate(type, obj) : ObjectMetaValidation.validateUpdate(type, obj, old);
+  }
+
+  @Override
+  public List<String> unknownFields(ResourceType type, ObjectNode obj) {
+    return unknownFields.find(type, obj);
+  }
+
+  @Override
+  public void close() {
+    caches.close();
+  }
+}

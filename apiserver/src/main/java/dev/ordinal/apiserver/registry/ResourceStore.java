@@ -1,0 +1,452 @@
+package dev.ordinal.apiserver.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.FieldError;
+import dev.ordinal.api.Json;
+import dev.ordinal.api.ResourceType;
+import dev.ordinal.api.patch.PatchException;
+import dev.ordinal.api.patch.Patches;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.strategy.ResourceStrategy;
+import dev.ordinal.apiserver.watch.CacheWatcher;
+import dev.ordinal.apiserver.watch.ObjectFilter;
+import dev.ordinal.apiserver.watch.WatchCache;
+import dev.ordinal.storage.KeyValue;
+import dev.ordinal.storage.Storage;
+import dev.ordinal.storage.StorageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Create, read, update and delete for the objects of one resource type: the generic metadata
+ * rules (uid, timestamps, generation, resourceVersion preconditions), the status/spec split, the
+ * type's strategy (defaults, validation), and deletion with finalizers. Reads come from the watch
+ * cache; writes go to the store with compare-and-swap on the revision.
+ */
+public final class ResourceStore {
+  private static final int MAX_CONFLICT_RETRIES = 16;
+
+  private final ResourceType type;
+  private final Storage storage;
+  private final WatchCache cache;
+  private final ResourceStrategy strategy;
+  private final Admission admission;
+  private final DeletionRules deletion = new DeletionRules();
+
+  public ResourceStore(ResourceType type, Storage storage, WatchCache cache, ResourceStrategy strategy, Admission admission) {
+    this.type = type;
+    this.storage = storage;
+    this.cache = cache;
+    this.strategy = strategy;
+    this.admission = admission;
+  }
+
+  public ResourceType type() {
+    return type;
+  }
+
+  /** Where the registry checks things across types (namespace existence, field validation). */
+  public interface Admission {
+    /** Throws when objects may not be created in this namespace (absent or terminating). */
+    void checkNamespaceOpen(ResourceType type, String namespace);
+
+    /** Field errors that do not depend on the type's strategy (metadata rules). */
+    List<FieldError> validateMetadata(ResourceType type, ObjectNode obj, ObjectNode old);
+
+    /** Unknown fields per the schema, e.g. ".spec.replicass". */
+    List<String> unknownFields(ResourceType type, ObjectNode obj);
+  }
+
+  // ---- reads
+
+  public ObjectNode get(String namespace, String name) {
+    return cache.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
+  }
+
+  public ObjectList list(String namespace, ListOptions opts) {
+    ObjectFilter filter = Filters.of(type, namespace, opts);
+    long limit = opts.limit();
+    List<ObjectNode> items;
+    long revision;
+    if (opts.continueToken() != null && !opts.continueToken().isEmpty()) {
+      ContinueToken token = ContinueToken.decode(opts.continueToken());
+      revision = token.revision();
+      items = listFromStore(filter, token);
+    } else {
+      WatchCache.Snapshot snap = cache.list(filter, null);
+      items = snap.objects();
+      revision = snap.revision();
+    }
+    if (limit > 0 && items.size() > limit) {
+      List<ObjectNode> page = items.subList(0, (int) limit);
+      ObjectNode last = page.get(page.size() - 1);
+      String lastKey = type.key(Meta.namespace(last), Meta.name(last));
+      return new ObjectList(List.copyOf(page), Long.toString(revision),
+          new ContinueToken(revision, lastKey).encode(), (long) (items.size() - limit));
+    }
+    return new ObjectList(items, Long.toString(revision), "", null);
+  }
+
+  private List<ObjectNode> listFromStore(ObjectFilter filter, ContinueToken token) {
+    try {
+      List<ObjectNode> out = new ArrayList<>();
+      for (KeyValue kv : storage.list(filter.keyPrefix(), token.revision()).items()) {
+        if (kv.key().compareTo(token.lastKey()) <= 0) {
+          continue;
+        }
+        ObjectNode obj = decode(kv);
+        if (filter.predicate().test(obj)) {
+          out.add(obj);
+        }
+      }
+      return out;
+    } catch (StorageException.Compacted e) {
+      throw ApiException.gone("The provided continue parameter is too old to display a consistent list result. "
+          + "You can start a new list without the continue parameter.");
+    }
+  }
+
+  /** Starts a watch; events are read from the returned watcher. */
+  public CacheWatcher watch(String namespace, ListOptions opts) {
+    return cache.watch(Filters.of(type, namespace, opts), opts.watchFromRevision());
+  }
+
+  public long currentRevision() {
+    return cache.storeRevision();
+  }
+
+  // ---- writes
+
+  public ObjectNode create(String namespace, ObjectNode obj, WriteOptions opts) {
+    obj = obj.deepCopy();
+    checkTypeMeta(obj);
+    ObjectNode meta = Meta.of(obj);
+    if (type.namespaced()) {
+      String bodyNs = Meta.namespace(obj);
+      if (!bodyNs.isEmpty() && !bodyNs.equals(namespace)) {
+        throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+      meta.put("namespace", namespace);
+      admission.checkNamespaceOpen(type, namespace);
+    } else {
+      meta.remove("namespace");
+    }
+    if (Meta.name(obj).isEmpty() && !Meta.text(obj, "generateName").isEmpty()) {
+      meta.put("name", Meta.text(obj, "generateName") + randomSuffix());
+    }
+    checkUnknownFields(obj, opts);
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", Meta.now());
+    for (String f : List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "managedFields")) {
+      meta.remove(f);
+    }
+    if (tracksGeneration()) {
+      meta.put("generation", 1);
+    } else {
+      meta.remove("generation");
+    }
+    strategy.prepareForCreate(obj);
+    strategy.applyDefaults(obj);
+    List<FieldError> errors = new ArrayList<>(admission.validateMetadata(type, obj, null));
+    errors.addAll(strategy.validateCreate(obj));
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(type, Meta.name(obj), errors);
+    }
+    String key = type.key(namespace, Meta.name(obj));
+    if (opts.dryRun()) {
+      if (cache.get(key).isPresent()) {
+        throw ApiException.alreadyExists(type, Meta.name(obj));
+      }
+      return obj;
+    }
+    try {
+      return withVersion(obj, storage.create(key, Json.bytes(stripVersion(obj))));
+    } catch (StorageException.KeyExists e) {
+      throw ApiException.alreadyExists(type, Meta.name(obj));
+    }
+  }
+
+  /**
+   * Replaces an object (PUT). A resourceVersion in the body is a precondition; without one the
+   * update is unconditional.
+   */
+  public ObjectNode update(String namespace, String name, ObjectNode obj, Subresource sub, WriteOptions opts) {
+    ObjectNode body = obj.deepCopy();
+    checkTypeMeta(body);
+    checkNameMatches(name, body);
+    checkUnknownFields(body, opts);
+    String precondition = Meta.resourceVersion(body);
+    return guaranteedUpdate(namespace, name, sub, opts, precondition, current -> body.deepCopy());
+  }
+
+  /**
+   * Reads the current object, computes the new one with {@code mutate} (which gets a copy it may
+   * change) and writes it, retrying on conflicts while {@code precondition} is empty.
+   *
+   * @param precondition a resourceVersion the object must still have, or ""
+   */
+  public ObjectNode guaranteedUpdate(
+      String namespace, String name, Subresource sub, WriteOptions opts, String precondition,
+      UnaryOperator<ObjectNode> mutate) {
+    String key = type.key(namespace, name);
+    for (int attempt = 0; ; attempt++) {
+      KeyValue currentKv = storage.get(key).orElseThrow(() -> ApiException.notFound(type, name));
+      ObjectNode current = decode(currentKv);
+      if (!precondition.isEmpty() && !precondition.equals(Meta.resourceVersion(current))) {
+        throw ApiException.modified(type, name);
+      }
+      ObjectNode updated = mutate.apply(current.deepCopy());
+      ObjectNode next = prepareUpdate(updated, current, sub);
+      if (sameContent(next, current)) {
+        return current;
+      }
+      if (opts.dryRun()) {
+        return next;
+      }
+      try {
+        if (deletion.readyToRemove(type, next)) {
+          KeyValue gone = storage.delete(key, currentKv.modRevision());
+          return withVersion(next, gone);
+        }
+        return withVersion(next, storage.update(key, Json.bytes(stripVersion(next)), currentKv.modRevision()));
+      } catch (StorageException.Conflict e) {
+        if (!precondition.isEmpty()) {
+          throw ApiException.modified(type, name);
+        }
+        if (attempt >= MAX_CONFLICT_RETRIES) {
+          throw ApiException.modified(type, name);
+        }
+      } catch (StorageException.KeyNotFound e) {
+        throw ApiException.notFound(type, name);
+      }
+    }
+  }
+
+  /**
+   * Applies a patch of {@code patchType} (a patch Content-Type) to the current object and writes
+   * the result like an update; a resourceVersion inside the patch is a precondition.
+   */
+  public ObjectNode patch(String namespace, String name, Subresource sub, String patchType, JsonNode patch, WriteOptions opts) {
+    String precondition = patch.path("metadata").path("resourceVersion").asText("");
+    return guaranteedUpdate(namespace, name, sub, opts, precondition, current -> {
+      JsonNode result;
+      try {
+        result = Patches.apply(patchType, type, current, patch);
+      } catch (PatchException e) {
+        throw e.isInvalid() ? new ApiException(422, "Invalid", e.getMessage(), null) : ApiException.badRequest(e.getMessage());
+      }
+      if (!(result instanceof ObjectNode o)) {
+        throw ApiException.badRequest("the patch did not produce an object");
+      }
+      checkUnknownFields(o, opts);
+      return o;
+    });
+  }
+
+  private ObjectNode prepareUpdate(ObjectNode obj, ObjectNode old, Subresource sub) {
+    checkTypeMeta(obj);
+    ObjectNode meta = Meta.of(obj);
+    ObjectNode oldMeta = Meta.of(old);
+    for (String f : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation")) {
+      copyField(oldMeta, meta, f);
+    }
+    copyField(oldMeta, meta, "namespace");
+    meta.put("resourceVersion", Meta.resourceVersion(old));
+    if (type.hasStatus()) {
+      if (sub == Subresource.STATUS) {
+        // a status write keeps everything but status (and metadata that may change anyway)
+        JsonNode status = obj.get("status");
+        ObjectNode keep = old.deepCopy();
+        if (status == null) {
+          keep.remove("status");
+        } else {
+          keep.set("status", status);
+        }
+        keep.set("metadata", meta);
+        obj = keep;
+      } else {
+        copyField(old, obj, "status");
+      }
+    }
+    if (sub != Subresource.STATUS) {
+      strategy.prepareForUpdate(obj, old);
+      strategy.applyDefaults(obj);
+    }
+    if (tracksGeneration() && specChanged(obj, old)) {
+      Meta.of(obj).put("generation", old.path("metadata").path("generation").asLong(0) + 1);
+    }
+    List<FieldError> errors = new ArrayList<>(admission.validateMetadata(type, obj, old));
+    if (sub != Subresource.STATUS) {
+      errors.addAll(strategy.validateUpdate(obj, old));
+    }
+    if (Meta.isDeleting(old)) {
+      List<String> added = new ArrayList<>(Meta.finalizers(obj));
+      added.removeAll(Meta.finalizers(old));
+      if (!added.isEmpty()) {
+        errors.add(FieldError.forbidden("metadata.finalizers",
+            "no new finalizers can be added if the object is being deleted, found new finalizers " + added));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(type, Meta.name(obj), errors);
+    }
+    return obj;
+  }
+
+  private static boolean specChanged(ObjectNode obj, ObjectNode old) {
+    ObjectNode a = obj.deepCopy();
+    ObjectNode b = old.deepCopy();
+    for (ObjectNode o : List.of(a, b)) {
+      o.remove("metadata");
+      o.remove("status");
+    }
+    return !a.equals(b);
+  }
+
+  private static boolean sameContent(ObjectNode a, ObjectNode b) {
+    return a.equals(b);
+  }
+
+  private boolean tracksGeneration() {
+    return type.group().equals("apps") && !type.kind().equals("ControllerRevision");
+  }
+
+  /**
+   * Deletes an object, or marks it for deletion when finalizers or a grace period hold it.
+   * Returns the object as deleted or as marked.
+   */
+  public DeleteOutcome delete(String namespace, String name, DeleteOptions opts) {
+    String key = type.key(namespace, name);
+    for (int attempt = 0; ; attempt++) {
+      KeyValue currentKv = storage.get(key).orElseThrow(() -> ApiException.notFound(type, name));
+      ObjectNode current = decode(currentKv);
+      if (opts.preconditionUid() != null && !opts.preconditionUid().equals(Meta.uid(current))) {
+        throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: "
+            + opts.preconditionUid() + ", UID in object meta: " + Meta.uid(current));
+      }
+      if (opts.preconditionResourceVersion() != null
+          && !opts.preconditionResourceVersion().equals(Meta.resourceVersion(current))) {
+        throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
+            + opts.preconditionResourceVersion() + ", ResourceVersion in object meta: " + Meta.resourceVersion(current));
+      }
+      ObjectNode marked = deletion.markForDeletion(type, current.deepCopy(), opts);
+      try {
+        if (marked == null) {
+          if (opts.dryRun()) {
+            return new DeleteOutcome(current, true);
+          }
+          return new DeleteOutcome(withVersion(current, storage.delete(key, currentKv.modRevision())), true);
+        }
+        if (marked.equals(current) || opts.dryRun()) {
+          return new DeleteOutcome(marked, false);
+        }
+        return new DeleteOutcome(
+            withVersion(marked, storage.update(key, Json.bytes(stripVersion(marked)), currentKv.modRevision())), false);
+      } catch (StorageException.Conflict e) {
+        if (attempt >= MAX_CONFLICT_RETRIES) {
+          throw ApiException.modified(type, name);
+        }
+      } catch (StorageException.KeyNotFound e) {
+        throw ApiException.notFound(type, name);
+      }
+    }
+  }
+
+  /**
+   * What a delete did.
+   *
+   * @param deleted true when the object is gone; false when it is only marked (finalizers, grace)
+   */
+  public record DeleteOutcome(ObjectNode object, boolean deleted) {}
+
+  // ---- helpers
+
+  private void checkTypeMeta(ObjectNode obj) {
+    String apiVersion = obj.path("apiVersion").asText("");
+    String kind = obj.path("kind").asText("");
+    if ((!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) || (!kind.isEmpty() && !kind.equals(type.kind()))) {
+      throw ApiException.badRequest("the API version in the data (" + apiVersion + ") does not match the expected API version ("
+          + type.apiVersion() + ")" + (kind.equals(type.kind()) ? "" : " or kind (" + kind + " vs " + type.kind() + ")"));
+    }
+    ObjectNode reordered = Json.object();
+    reordered.put("kind", type.kind());
+    reordered.put("apiVersion", type.apiVersion());
+    obj.remove("kind");
+    obj.remove("apiVersion");
+    reordered.setAll(obj);
+    obj.removeAll();
+    obj.setAll(reordered);
+    if (!(obj.get("metadata") instanceof ObjectNode)) {
+      if (obj.has("metadata") && !obj.get("metadata").isNull()) {
+        throw ApiException.badRequest("metadata must be an object");
+      }
+      obj.putObject("metadata");
+    }
+  }
+
+  private void checkNameMatches(String name, ObjectNode body) {
+    String bodyName = Meta.name(body);
+    if (!bodyName.isEmpty() && !bodyName.equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
+    }
+    Meta.of(body).put("name", name);
+  }
+
+  private void checkUnknownFields(ObjectNode obj, WriteOptions opts) {
+    if (opts.fieldValidation() != WriteOptions.FieldValidation.STRICT) {
+      return;
+    }
+    List<String> unknown = admission.unknownFields(type, obj);
+    if (!unknown.isEmpty()) {
+      String list = String.join(", ", unknown.stream().map(f -> "unknown field \"" + f + "\"").toList());
+      throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+          + type.kind() + ": strict decoding error: " + list);
+    }
+  }
+
+  private static void copyField(ObjectNode from, ObjectNode to, String field) {
+    JsonNode v = from.get(field);
+    if (v == null) {
+      to.remove(field);
+    } else {
+      to.set(field, v);
+    }
+  }
+
+  private static ObjectNode decode(KeyValue kv) {
+    ObjectNode obj = Json.parseObject(kv.value());
+    Meta.of(obj).put("resourceVersion", Long.toString(kv.modRevision()));
+    return obj;
+  }
+
+  private static ObjectNode stripVersion(ObjectNode obj) {
+    ObjectNode copy = obj.deepCopy();
+    Meta.of(copy).remove("resourceVersion");
+    return copy;
+  }
+
+  private static ObjectNode withVersion(ObjectNode obj, KeyValue kv) {
+    Meta.of(obj).put("resourceVersion", Long.toString(kv.modRevision()));
+    return obj;
+  }
+
+  private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+
+  private static String randomSuffix() {
+    StringBuilder b = new StringBuilder();
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 5; i++) {
+      b.append(SUFFIX_CHARS.charAt(r.nextInt(SUFFIX_CHARS.length())));
+    }
+    return b.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "ResourceStore[" + Objects.toString(type.qualifiedName()) + "]";
+  }
+}

@@ -1,0 +1,135 @@
+package dev.ordinal.apiserver.watch;
+
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.api.ResourceType;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.storage.KeyValue;
+import dev.ordinal.storage.ListResult;
+import dev.ordinal.storage.Storage;
+import dev.ordinal.storage.WatchEvent;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The watch caches of every resource type, fed by one watch on the whole store so that the
+ * store-wide revision they have seen is known: a read waits until it reaches the revision the
+ * store had when the read began (a consistent read from cache).
+ */
+public final class CacheSet implements AutoCloseable {
+  private static final String ROOT = "/registry/";
+  private static final long WAIT_SECONDS = 3;
+
+  private final Storage storage;
+  private final Map<String, WatchCache> byPrefix = new HashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition advanced = lock.newCondition();
+  private long revision;
+  private AutoCloseable storageWatch;
+
+  public CacheSet(Storage storage, ResourceCatalog catalog) {
+    this.storage = storage;
+    for (ResourceType t : catalog.all()) {
+      byPrefix.put(t.keyPrefix(), new WatchCache(this));
+    }
+  }
+
+  public WatchCache cache(ResourceType type) {
+    return byPrefix.get(type.keyPrefix());
+  }
+
+  /** Loads every object and starts following the store. */
+  public void start() {
+    ListResult initial = storage.list(ROOT, 0);
+    for (KeyValue kv : initial.items()) {
+      WatchCache c = cacheOf(kv.key());
+      if (c != null) {
+        c.load(kv, initial.revision());
+      }
+    }
+    for (WatchCache c : byPrefix.values()) {
+      c.loaded(initial.revision());
+    }
+    revision = initial.revision();
+    storageWatch = storage.watch(ROOT, initial.revision(), this::apply);
+  }
+
+  private WatchCache cacheOf(String key) {
+    // keys are /registry/<group>/<plural>/...: the type's prefix ends at the fourth slash
+    int slash = 0;
+    for (int i = 0, seen = 0; i < key.length(); i++) {
+      if (key.charAt(i) == '/' && ++seen == 4) {
+        slash = i;
+        break;
+      }
+    }
+    return slash == 0 ? null : byPrefix.get(key.substring(0, slash + 1));
+  }
+
+  private void apply(WatchEvent e) {
+    WatchCache c = cacheOf(e.kv().key());
+    if (c != null) {
+      c.apply(e);
+    }
+    lock.lock();
+    try {
+      revision = e.revision();
+      advanced.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The store revision every cache has caught up with. */
+  public long revision() {
+    lock.lock();
+    try {
+      return revision;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until every write acknowledged before this call is visible in the caches. */
+  public void syncWithStore() {
+    awaitRevision(storage.currentRevision());
+  }
+
+  /**
+   * Waits until the caches have seen {@code target}.
+   *
+   * @throws ApiException 504 when the store does not get there within a few seconds
+   */
+  public void awaitRevision(long target) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    lock.lock();
+    try {
+      while (revision < target) {
+        long nanos = deadline - System.nanoTime();
+        if (nanos <= 0) {
+          throw ApiException.timeout("Too large resource version: " + target + ", current: " + revision);
+        }
+        advanced.awaitNanos(nanos);
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw ApiException.timeout("interrupted while waiting for resource version " + target);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (storageWatch != null) {
+      try {
+        storageWatch.close();
+      } catch (Exception ignored) {
+        // closing a watch only stops delivery
+      }
+    }
+    byPrefix.values().forEach(WatchCache::close);
+  }
+}

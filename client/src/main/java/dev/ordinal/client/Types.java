@@ -1,0 +1,25 @@
+package dev.ordinal.client;
+
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.api.ResourceType;
+
+/** The resource types components address by name. */
+public final class Types {
+  private static final ResourceCatalog CATALOG = ResourceCatalog.standard();
+
+  public static final ResourceType NAMESPACES = core("namespaces");
+  public static final ResourceType PODS = core("pods");
+  public static final ResourceType SERVICES = core("services");
+  public static final ResourceType EVENTS = core("events");
+  public static final ResourceType NODES = core("nodes");
+  public static final ResourceType PERSISTENT_VOLUME_CLAIMS = core("persistentvolumeclaims");
+  public static final ResourceType PERSISTENT_VOLUMES = core("persistentvolumes");
+  public static final ResourceType STATEFUL_SETS = CATALOG.byPlural("apps", "v1", "statefulsets").orElseThrow();
+  public static final ResourceType CONTROLLER_REVISIONS = CATALOG.byPlural("apps", "v1", "controllerrevisions").orElseThrow();
+
+  private Types() {}
+
+  private static ResourceType core(String plural) {
+    return CATALOG.byPlural("", "v1", plural).orElseThrow();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.ordinal.controllers;
+
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.client.Client;
+import dev.ordinal.controllers.gc.GarbageCollector;
+import dev.ordinal.controllers.namespace.NamespaceController;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts and stops the controllers that run in the control plane. */
+public final class ControllerManager implements AutoCloseable {
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private final List<Runnable> starters = new ArrayList<>();
+
+  /** The standard set: garbage collector and namespace lifecycle. */
+  public static ControllerManager standard(Client client) {
+    ControllerManager m = new ControllerManager();
+    GarbageCollector gc = new GarbageCollector(client, ResourceCatalog.standard());
+    m.add(gc, gc::start);
+    NamespaceController ns = new NamespaceController(client, ResourceCatalog.standard());
+    m.add(ns, ns::start);
+    return m;
+  }
+
+  public void add(AutoCloseable controller, Runnable start) {
+    running.add(controller);
+    starters.add(start);
+  }
+
+  public void start() {
+    starters.forEach(Runnable::run);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : running.reversed()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // stopping is best effort
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.ordinal.controllers.runtime;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A de-duplicating work queue of keys, as client-go's: a key waiting is queued once however often
+ * it is added; a key being processed is not handed out again until {@link #done}, and is queued
+ * once more afterwards if it was added meanwhile. Failed keys come back after an exponential
+ * back-off (5 ms doubling up to 60 s); {@link #forget} resets it.
+ */
+public final class WorkQueue<K> {
+  private static final long BASE_MS = 5;
+  private static final long MAX_MS = 60_000;
+
+  private final LinkedHashSet<K> ready = new LinkedHashSet<>();
+  private final Set<K> processing = new HashSet<>();
+  private final Set<K> dirty = new HashSet<>();
+  private final Map<K, Integer> failures = new HashMap<>();
+  private final DelayQueue<Later<K>> later = new DelayQueue<>();
+  private boolean shutdown;
+
+  private record Later<K>(K key, long dueNanos) implements Delayed {
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed o) {
+      return Long.compare(dueNanos, ((Later<?>) o).dueNanos);
+    }
+  }
+
+  public synchronized void add(K key) {
+    if (shutdown) {
+      return;
+    }
+    if (processing.contains(key)) {
+      dirty.add(key);
+      return;
+    }
+    if (ready.add(key)) {
+      notifyAll();
+    }
+  }
+
+  /** Adds the key after a delay (a periodic re-check, e.g. waiting for minReadySeconds). */
+  public void addAfter(K key, Duration delay) {
+    later.add(new Later<>(key, System.nanoTime() + delay.toNanos()));
+    synchronized (this) {
+      notifyAll();
+    }
+  }
+
+  /** Adds the key after its back-off; each call doubles the next back-off. */
+  public void addRateLimited(K key) {
+    int n;
+    synchronized (this) {
+      n = failures.merge(key, 1, Integer::sum);
+    }
+    long ms = Math.min(MAX_MS, BASE_MS << Math.min(n - 1, 20));
+    addAfter(key, Duration.ofMillis(ms));
+  }
+
+  public synchronized void forget(K key) {
+    failures.remove(key);
+  }
+
+  /** The next key to process, or null when the queue is shut down. Blocks until one is ready. */
+  public synchronized K take() throws InterruptedException {
+    while (true) {
+      Later<K> due;
+      while ((due = later.poll()) != null) {
+        if (processing.contains(due.key())) {
+          dirty.add(due.key());
+        } else {
+          ready.add(due.key());
+        }
+      }
+      if (shutdown) {
+        return null;
+      }
+      if (!ready.isEmpty()) {
+        K key = ready.iterator().next();
+        ready.remove(key);
+        processing.add(key);
+        return key;
+      }
+      Later<K> next = later.peek();
+      long waitMs = next == null ? 1000 : Math.max(1, next.getDelay(TimeUnit.MILLISECONDS));
+      wait(Math.min(waitMs, 1000));
+    }
+  }
+
+  /** Marks the key processed; re-queues it if it was added while being processed. */
+  public synchronized void done(K key) {
+    processing.remove(key);
+    if (dirty.remove(key)) {
+      ready.add(key);
+      notifyAll();
+    }
+  }
+
+  public synchronized int length() {
+    return ready.size();
+  }
+
+  public synchronized void shutdown() {
+    shutdown = true;
+    notifyAll();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.ordinal.controllers.runtime;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Takes keys from a queue and reconciles them one at a time per key, on virtual threads. */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final String name;
+  private final WorkQueue<String> queue;
+  private final Reconciler reconciler;
+  private final Thread[] threads;
+
+  public Worker(String name, WorkQueue<String> queue, Reconciler reconciler, int concurrency) {
+    this.name = name;
+    this.queue = queue;
+    this.reconciler = reconciler;
+    this.threads = new Thread[concurrency];
+  }
+
+  public void start() {
+    for (int i = 0; i < threads.length; i++) {
+      threads[i] = Thread.ofVirtual().name(name + "-" + i).start(this::loop);
+    }
+  }
+
+  private void loop() {
+    while (true) {
+      String key;
+      try {
+        key = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (key == null) {
+        return;
+      }
+      try {
+        Optional<Duration> again = reconciler.reconcile(key);
+        queue.forget(key);
+        again.ifPresent(d -> queue.addAfter(key, d));
+      } catch (Exception e) {
+        log.debug("{}: {} failed, retrying: {}", name, key, e.toString());
+        queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    queue.shutdown();
+    for (Thread t : threads) {
+      if (t != null) {
+        t.interrupt();
+      }
+    }
+  }
+}

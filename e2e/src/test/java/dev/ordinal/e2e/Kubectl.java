@@ -1,0 +1,78 @@
+package dev.ordinal.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real kubectl against one Ordinal, with its own discovery cache. */
+final class Kubectl {
+  static final String BINARY = System.getenv().getOrDefault("KUBECTL", "/usr/bin/kubectl");
+
+  private final Path kubeconfig;
+  private final Path cacheDir;
+
+  Kubectl(Path kubeconfig, Path cacheDir) {
+    this.kubeconfig = kubeconfig;
+    this.cacheDir = cacheDir;
+  }
+
+  /** What one kubectl run printed and how it ended. */
+  record Result(int exitCode, String out, String err) {
+    Result ok() {
+      if (exitCode != 0) {
+        throw new AssertionError("kubectl failed (" + exitCode + "):\n" + err + "\n" + out);
+      }
+      return this;
+    }
+  }
+
+  Result run(String... args) throws IOException, InterruptedException {
+    return runWithInput(null, args);
+  }
+
+  Result runWithInput(String stdin, String... args) throws IOException, InterruptedException {
+    Process p = start(args);
+    if (stdin != null) {
+      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    p.getOutputStream().close();
+    String[] captured = new String[2];
+    Thread o = Thread.ofVirtual().start(() -> captured[0] = read(p.getInputStream()));
+    Thread e = Thread.ofVirtual().start(() -> captured[1] = read(p.getErrorStream()));
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 120 s");
+    }
+    o.join();
+    e.join();
+    return new Result(p.exitValue(), captured[0], captured[1]);
+  }
+
+  /** Starts kubectl without waiting (for -w); the caller reads and destroys it. */
+  Process start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(BINARY, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("HOME", cacheDir.toString());
+    pb.environment().remove("KUBECONFIG");
+    return pb.start();
+  }
+
+  Result apply(Path dir, String name, String yaml) throws IOException, InterruptedException {
+    Path f = dir.resolve(name);
+    Files.writeString(f, yaml);
+    return run("apply", "-f", f.toString());
+  }
+
+  private static String read(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException ex) {
+      return "";
+    }
+  }
+}

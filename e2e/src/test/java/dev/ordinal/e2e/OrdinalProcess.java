@@ -1,0 +1,98 @@
+package dev.ordinal.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real {@code ordinal up} in its own JVM, on a free port, with its own data directory. Its
+ * stderr goes to a log file in the data directory's parent, for post-mortems.
+ */
+final class OrdinalProcess implements AutoCloseable {
+  private final Path dataDir;
+  private final Path log;
+  private Process process;
+
+  OrdinalProcess(Path workDir) {
+    this.dataDir = workDir.resolve("data");
+    this.log = workDir.resolve("ordinal.log");
+  }
+
+  /** Starts (or restarts) the server and waits until it answers /readyz. */
+  OrdinalProcess start() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
+        "up", "--port", "0", "--data-dir", dataDir.toString(), "--runtime", "none");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Files.deleteIfExists(kubeconfig());
+    process = pb.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("ordinal up exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      }
+      if (Files.exists(kubeconfig()) && ready()) {
+        return this;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("ordinal up did not become ready:\n" + Files.readString(log));
+  }
+
+  Path kubeconfig() {
+    return dataDir.resolve("kubeconfig");
+  }
+
+  String serverUrl() throws IOException {
+    Matcher m = Pattern.compile("server: (\\S+)").matcher(Files.readString(kubeconfig()));
+    if (!m.find()) {
+      throw new IllegalStateException("no server in kubeconfig");
+    }
+    return m.group(1);
+  }
+
+  private boolean ready() {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(serverUrl() + "/readyz")).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Stops the server: SIGTERM, or with {@code hard} SIGKILL (a crash). */
+  void stop(boolean hard) throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    if (hard) {
+      process.destroyForcibly();
+    } else {
+      process.destroy();
+    }
+    process.waitFor();
+    process = null;
+  }
+
+  String log() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+
+  @Override
+  public void close() throws InterruptedException {
+    stop(false);
+  }
+}

@@ -1,0 +1,58 @@
+# Shared by ./ordinal and scripts/test.sh: finding a JDK, installing what is missing, building.
+
+die() {
+  echo "ordinal: $*" >&2
+  exit 1
+}
+
+# The major version of a java binary, e.g. 17 or 25.
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+# Sets JAVA and JAVA_HOME to a JDK >= 21: $JAVA_HOME, then /usr/lib/jvm (newest first), then PATH.
+find_java() {
+  local candidates=() c
+  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+  for c in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${c%/}/bin/java"); done
+  command -v java >/dev/null && candidates+=("$(readlink -f "$(command -v java)")")
+  for c in "${candidates[@]}"; do
+    if [[ -x "$c" && -x "$(dirname "$c")/javac" ]] && (( $(java_major "$c" || echo 0) >= 21 )); then
+      JAVA="$c"
+      JAVA_HOME="$(cd "$(dirname "$c")/.." && pwd)"
+      export JAVA JAVA_HOME
+      return 0
+    fi
+  done
+  die "Ordinal needs a JDK 21 or newer and found none (looked at \$JAVA_HOME, /usr/lib/jvm and PATH).
+Install one, e.g.: apt-get install openjdk-21-jdk-headless   (or set JAVA_HOME)"
+}
+
+# Installs Debian packages that are missing when root; otherwise prints the command to run.
+need_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  (( ${#missing[@]} == 0 )) && return 0
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "ordinal: installing ${missing[*]}" >&2
+    apt-get update -qq >&2 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  else
+    die "missing packages: ${missing[*]}. Run: sudo apt-get install -y ${missing[*]}"
+  fi
+}
+
+# Builds the server unless it is up to date with the sources ("force" always builds).
+build_ordinal() {
+  local jar="$ROOT/server/target/ordinal-server.jar"
+  if [[ "${1:-}" != force && -f "$jar" ]] \
+      && [[ -z "$(find "$ROOT" -path "$ROOT/.ordinal" -prune -o \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || need_packages maven
+  echo "ordinal: building (first use or sources changed)..." >&2
+  (cd "$ROOT" && mvn -q -B -DskipTests -Dspotless.skip=true -pl server -am package >&2) \
+    || die "the build failed; run: (cd $ROOT && mvn -B -DskipTests package) to see why"
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, integration tests against the in-process server, and end-to-end
+# scenarios that drive the real kubectl against a real `ordinal up`.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/lib.sh"
+
+find_java
+command -v mvn >/dev/null || need_packages maven
+command -v kubectl >/dev/null || die "the end-to-end tests drive kubectl, which is not installed (expected at /usr/bin/kubectl)"
+echo "ordinal: testing with $("$JAVA" -version 2>&1 | head -1)" >&2
+cd "$ROOT"
+exec mvn -B -ntp verify "$@"

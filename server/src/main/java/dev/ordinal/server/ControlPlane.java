@@ -1,0 +1,82 @@
+package dev.ordinal.server;
+
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.apiserver.ApiServer;
+import dev.ordinal.client.Client;
+import dev.ordinal.client.InProcessClient;
+import dev.ordinal.controllers.ControllerManager;
+import dev.ordinal.storage.SqliteStorage;
+import dev.ordinal.storage.Storage;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Storage, API server and controllers wired together: what {@code ordinal up} runs, and what
+ * integration tests and benchmarks start in-process.
+ */
+public final class ControlPlane implements AutoCloseable {
+  private final Storage storage;
+  private final ApiServer api;
+  private final ControllerManager controllers;
+  private final DataDir dir;
+
+  private ControlPlane(DataDir dir, Storage storage, ApiServer api, ControllerManager controllers) {
+    this.dir = dir;
+    this.storage = storage;
+    this.api = api;
+    this.controllers = controllers;
+  }
+
+  /** Opens the store, serves the API, starts the controllers and writes the kubeconfig. */
+  public static ControlPlane start(DataDir dir, String listen, int port) throws Exception {
+    Storage storage = SqliteStorage.open(dir.database());
+    ApiServer api = null;
+    try {
+      api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token());
+      api.start();
+      Client client = new InProcessClient(api.registry());
+      Bootstrap.ensureSystemObjects(client);
+      ControllerManager controllers = ControllerManager.standard(client);
+      controllers.start();
+      ControlPlane plane = new ControlPlane(dir, storage, api, controllers);
+      DataDir.writePrivate(dir.kubeconfig(), Kubeconfig.render(plane.serverUrl(), dir.token()));
+      ((SqliteStorage) storage).startAutoCompaction(Duration.ofMinutes(1), 10_000);
+      return plane;
+    } catch (Exception | Error e) {
+      if (api != null) {
+        api.close();
+      }
+      storage.close();
+      throw e;
+    }
+  }
+
+  public String serverUrl() {
+    String host = api.address().getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    } else if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    }
+    return "http://" + host + ":" + api.port();
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public DataDir dataDir() {
+    return dir;
+  }
+
+  public String token() throws IOException {
+    return dir.token();
+  }
+
+  @Override
+  public void close() {
+    controllers.close();
+    api.close();
+    storage.close();
+  }
+}

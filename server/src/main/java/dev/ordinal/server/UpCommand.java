@@ -1,0 +1,59 @@
+package dev.ordinal.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ordinal up}: the whole control plane (and, later, a node agent) in the foreground. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Start Ordinal in the foreground: API server, store and controllers.")
+final class UpCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(UpCommand.class);
+
+  @Option(names = "--data-dir", defaultValue = ".ordinal", description = "State, token and kubeconfig (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "6443", description = "API port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--listen", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(names = "--runtime", defaultValue = "none",
+      description = "Node runtime: runc, simulated or none (control plane only) (default: ${DEFAULT-VALUE}).")
+  String runtime;
+
+  @Override
+  public Integer call() throws Exception {
+    switch (runtime) {
+      case "none" -> { }
+      case "runc", "simulated" -> {
+        System.err.println("ordinal: the " + runtime + " runtime is not part of this build yet (the node agent "
+            + "arrives in a later release); start with --runtime none for the control plane alone");
+        return 2;
+      }
+      default -> {
+        System.err.println("ordinal: unknown runtime \"" + runtime + "\": use runc, simulated or none");
+        return 2;
+      }
+    }
+    DataDir dir = DataDir.open(dataDir);
+    ControlPlane plane = ControlPlane.start(dir, listen, port);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping");
+      plane.close();
+      stopped.countDown();
+    }, "shutdown"));
+    log.info("Ordinal is ready at {}", plane.serverUrl());
+    System.err.println("Ordinal is ready at " + plane.serverUrl());
+    System.err.println("  export KUBECONFIG=" + dir.kubeconfig());
+    System.err.println("  kubectl get namespaces");
+    stopped.await();
+    return 0;
+  }
+}
