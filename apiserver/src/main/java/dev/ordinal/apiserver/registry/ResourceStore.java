@@ -139,6 +139,7 @@ public final class ResourceStore {
       meta.put("name", Meta.text(obj, "generateName") + randomSuffix());
     }
     checkUnknownFields(obj, opts);
+    checkDecodes(obj);
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", Meta.now());
     for (String f : List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "managedFields")) {
@@ -200,6 +201,7 @@ public final class ResourceStore {
         throw ApiException.modified(type, name);
       }
       ObjectNode updated = mutate.apply(current.deepCopy());
+      checkDecodes(updated);
       ObjectNode next = prepareUpdate(updated, current, sub);
       if (sameContent(next, current)) {
         return current;
@@ -394,6 +396,17 @@ public final class ResourceStore {
       throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
     }
     Meta.of(body).put("name", name);
+  }
+
+  /** Rejects values of the wrong JSON type (a string where a number belongs) as Kubernetes' decoder does. */
+  private void checkDecodes(ObjectNode obj) {
+    try {
+      Json.MAPPER.convertValue(obj, type.modelClass());
+    } catch (IllegalArgumentException e) {
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+          + type.kind() + ": " + why);
+    }
   }
 
   private void checkUnknownFields(ObjectNode obj, WriteOptions opts) {
