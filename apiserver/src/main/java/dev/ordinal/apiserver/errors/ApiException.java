@@ -100,6 +100,11 @@ public class ApiException extends RuntimeException {
         qualifiedKind + " \"" + (name == null ? "" : name) + "\" is invalid: " + list, d);
   }
 
+  /** A patch that could not be applied, with the code Kubernetes gives that failure. */
+  public static ApiException of(dev.ordinal.api.patch.PatchException e) {
+    return new ApiException(e.httpStatus(), e.kind().reason(), e.getMessage(), null);
+  }
+
   public static ApiException badRequest(String message) {
     return new ApiException(400, "BadRequest", message, null);
   }

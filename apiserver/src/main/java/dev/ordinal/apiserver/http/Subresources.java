@@ -3,6 +3,8 @@ package dev.ordinal.apiserver.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.api.patch.PatchException;
+import dev.ordinal.api.patch.Patches;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.apiserver.registry.Registry;
@@ -61,8 +63,12 @@ final class Subresources {
         JsonNode patch = ex.bodyTree();
         String ct = ex.contentType();
         yield store.guaranteedUpdate(ns, name, Subresource.MAIN, opts, "", cur -> {
-          ObjectNode patched = (ObjectNode) dev.ordinal.api.patch.Patches.apply(
-              ct.equals(Patching.STRATEGIC_MERGE_PATCH) ? Patching.MERGE_PATCH : ct, null, toScale(cur), patch);
+          ObjectNode patched;
+          try {
+            patched = Patches.apply(Patches.formatOf(ct), "autoscaling/v1/Scale", toScale(cur), patch);
+          } catch (PatchException e) {
+            throw ApiException.of(e);
+          }
           cur.with("spec").put("replicas", replicas(patched));
           return cur;
         });

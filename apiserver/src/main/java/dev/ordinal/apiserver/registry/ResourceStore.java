@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.FieldError;
 import dev.ordinal.api.Json;
 import dev.ordinal.api.ResourceType;
+import dev.ordinal.api.patch.KubernetesPatchSchemas;
 import dev.ordinal.api.patch.PatchException;
 import dev.ordinal.api.patch.Patches;
 import dev.ordinal.apiserver.errors.ApiException;
@@ -235,17 +236,14 @@ public final class ResourceStore {
   public ObjectNode patch(String namespace, String name, Subresource sub, String patchType, JsonNode patch, WriteOptions opts) {
     String precondition = patch.path("metadata").path("resourceVersion").asText("");
     return guaranteedUpdate(namespace, name, sub, opts, precondition, current -> {
-      JsonNode result;
+      ObjectNode result;
       try {
-        result = Patches.apply(patchType, type, current, patch);
+        result = Patches.apply(Patches.formatOf(patchType), KubernetesPatchSchemas.schemaKey(type), current, patch);
       } catch (PatchException e) {
-        throw e.isInvalid() ? new ApiException(422, "Invalid", e.getMessage(), null) : ApiException.badRequest(e.getMessage());
+        throw ApiException.of(e);
       }
-      if (!(result instanceof ObjectNode o)) {
-        throw ApiException.badRequest("the patch did not produce an object");
-      }
-      checkUnknownFields(o, opts);
-      return o;
+      checkUnknownFields(result, opts);
+      return result;
     });
   }
 
