@@ -14,6 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -32,8 +35,9 @@ public final class ApiServer implements AutoCloseable {
    * @param listen the address to bind (e.g. 127.0.0.1)
    * @param port the port, 0 for any free one
    * @param token the bearer token every request but health and version must carry
+   * @param tls the serving key and certificate, or null for plain HTTP (tests)
    */
-  public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token) {
+  public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls) {
     this.registry = new Registry(catalog, storage);
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("api");
@@ -42,7 +46,20 @@ public final class ApiServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
-    connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    if (tls == null) {
+      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    } else {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStorePath(tls.keystore().toString());
+      ssl.setKeyStorePassword(tls.password());
+      ssl.setKeyStoreType("PKCS12");
+      HttpConfiguration https = new HttpConfiguration(http);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      // clients reach us by IP address, which TLS sends no SNI name for
+      secure.setSniHostCheck(false);
+      https.addCustomizer(secure);
+      connector = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+    }
     connector.setHost(listen);
     connector.setPort(port);
     // kubectl get -w holds its stream open indefinitely
@@ -54,6 +71,9 @@ public final class ApiServer implements AutoCloseable {
         ready::get, address);
     jetty.setHandler(new ApiHandler(token, routes));
   }
+
+  /** Where the serving key and certificate are: a PKCS12 keystore and its password. */
+  public record Tls(java.nio.file.Path keystore, String password) {}
 
   /** Loads the caches and starts listening. */
   public void start() throws Exception {

@@ -32,14 +32,16 @@ public final class ControlPlane implements AutoCloseable {
     Storage storage = SqliteStorage.open(dir.database());
     ApiServer api = null;
     try {
-      api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token());
+      ServingCertificate cert = ServingCertificate.ensure(dir.root().resolve("tls"), listen);
+      api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token(),
+          new ApiServer.Tls(cert.keystore(), cert.password()));
       api.start();
       Client client = new InProcessClient(api.registry());
       Bootstrap.ensureSystemObjects(client);
       ControllerManager controllers = ControllerManager.standard(client);
       controllers.start();
       ControlPlane plane = new ControlPlane(dir, storage, api, controllers);
-      DataDir.writePrivate(dir.kubeconfig(), Kubeconfig.render(plane.serverUrl(), dir.token()));
+      DataDir.writePrivate(dir.kubeconfig(), Kubeconfig.render(plane.serverUrl(), cert.pem(), dir.token()));
       ((SqliteStorage) storage).startAutoCompaction(Duration.ofMinutes(1), 10_000);
       return plane;
     } catch (Exception | Error e) {
@@ -58,7 +60,7 @@ public final class ControlPlane implements AutoCloseable {
     } else if (host.equals("0.0.0.0")) {
       host = "127.0.0.1";
     }
-    return "http://" + host + ":" + api.port();
+    return "https://" + host + ":" + api.port();
   }
 
   public int port() {

@@ -31,8 +31,13 @@ public final class DataDir {
     return root;
   }
 
-  public Path database() {
-    return root.resolve("state.db");
+  /** The state database; created empty and private on first use, so SQLite's files inherit 0600. */
+  public Path database() throws IOException {
+    Path db = root.resolve("state.db");
+    if (!Files.exists(db)) {
+      Files.createFile(db, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    return db;
   }
 
   public Path kubeconfig() {

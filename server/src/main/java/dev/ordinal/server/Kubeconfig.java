@@ -4,7 +4,7 @@ package dev.ordinal.server;
 final class Kubeconfig {
   private Kubeconfig() {}
 
-  static String render(String serverUrl, String token) {
+  static String render(String serverUrl, String caPem, String token) {
     return """
         apiVersion: v1
         kind: Config
@@ -12,6 +12,7 @@ final class Kubeconfig {
         - name: ordinal
           cluster:
             server: %s
+            certificate-authority-data: %s
         users:
         - name: ordinal
           user:
@@ -24,6 +25,7 @@ final class Kubeconfig {
             namespace: default
         current-context: ordinal
         preferences: {}
-        """.formatted(serverUrl, token);
+        """.formatted(serverUrl,
+            java.util.Base64.getEncoder().encodeToString(caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), token);
   }
 }

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
@@ -30,8 +29,7 @@ class ControlPlaneIT {
   @BeforeAll
   static void start() throws Exception {
     plane = ControlPlane.start(DataDir.open(dir.resolve("data")), "127.0.0.1", 0);
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(plane.serverUrl()).withOauthToken(plane.token())
-        .withNamespace("default").build();
+    Config config = Config.fromKubeconfig(Files.readString(plane.dataDir().kubeconfig()));
     client = new KubernetesClientBuilder().withConfig(config).build();
   }
 

@@ -26,7 +26,7 @@ final class TestApiServer implements AutoCloseable {
 
   TestApiServer(Path dir) throws Exception {
     storage = SqliteStorage.open(dir.resolve("state.db"));
-    server = new ApiServer(storage, ResourceCatalog.standard(), "127.0.0.1", 0, TOKEN);
+    server = new ApiServer(storage, ResourceCatalog.standard(), "127.0.0.1", 0, TOKEN, null);
     server.start();
     Config config = new ConfigBuilder(Config.empty())
         .withMasterUrl(url())
