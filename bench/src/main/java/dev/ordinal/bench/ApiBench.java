@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * and read latency, write throughput, list times at 1k and 10k pods, and watch delivery.
  */
 public final class ApiBench {
-  private final HttpClient http = HttpClient.newBuilder().build();
+  private HttpClient http;
   private String base;
   private String token;
   private final List<String> report = new ArrayList<>();
@@ -81,20 +81,19 @@ public final class ApiBench {
         String kc = Files.readString(kubeconfig);
         Matcher s = Pattern.compile("server: (\\S+)").matcher(kc);
         Matcher t = Pattern.compile("token: (\\S+)").matcher(kc);
+        // `up` writes the kubeconfig only once it serves the API
         if (s.find() && t.find()) {
           base = s.group(1);
           token = t.group(1);
-          try {
-            if (http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-              break;
-            }
-          } catch (IOException e) {
-            // not listening yet
-          }
+          http = HttpClient.newBuilder().sslContext(KubeconfigTrust.sslContext(kc)).build();
+          break;
         }
       }
       Thread.sleep(5);
+    }
+    if (http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode() != 200) {
+      throw new IllegalStateException("not ready after writing the kubeconfig");
     }
     row("process start to `/readyz` ok (fresh data dir)", ms((System.nanoTime() - start) / 1e6));
     return p;

@@ -1,10 +1,6 @@
 package dev.ordinal.e2e;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +37,8 @@ final class OrdinalProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("ordinal up exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
-      if (Files.exists(kubeconfig()) && ready()) {
+      // `up` writes the kubeconfig only once it serves the API
+      if (Files.exists(kubeconfig())) {
         return this;
       }
       Thread.sleep(100);
@@ -59,17 +56,6 @@ final class OrdinalProcess implements AutoCloseable {
       throw new IllegalStateException("no server in kubeconfig");
     }
     return m.group(1);
-  }
-
-  private boolean ready() {
-    try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(serverUrl() + "/readyz")).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   /** Stops the server: SIGTERM, or with {@code hard} SIGKILL (a crash). */
