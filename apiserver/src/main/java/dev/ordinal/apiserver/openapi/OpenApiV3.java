@@ -1,0 +1,153 @@
+package dev.ordinal.apiserver.openapi;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.api.ResourceType;
+import dev.ordinal.api.patch.KubernetesPatchSchemas;
+import dev.ordinal.api.patch.PatchSchema;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The OpenAPI v3 documents of the API, one per group/version, generated once from the fabric8
+ * model classes of the catalogue. kubectl reads them to validate on the server
+ * ({@code fieldValidation}), to compute client-side apply patches and for {@code explain}.
+ */
+public final class OpenApiV3 {
+  private final Map<String, byte[]> documents = new LinkedHashMap<>();
+  private final Map<String, String> hashes = new LinkedHashMap<>();
+
+  public OpenApiV3(ResourceCatalog catalog) {
+    for (String gv : catalog.groupVersions()) {
+      String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+      String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+      String path = group.isEmpty() ? "api/" + version : "apis/" + gv;
+      byte[] doc = Json.bytes(document(catalog.inGroupVersion(group, version)));
+      documents.put(path, doc);
+      hashes.put(path, sha512(doc));
+    }
+  }
+
+  /** {@code GET /openapi/v3}: where each group/version document is, with its content hash. */
+  public ObjectNode root() {
+    ObjectNode root = Json.object();
+    ObjectNode paths = root.putObject("paths");
+    hashes.forEach((path, hash) -> paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash));
+    return root;
+  }
+
+  /** The document at {@code api/v1} or {@code apis/<group>/<version>}, or null. */
+  public byte[] documentBytes(String path) {
+    return documents.get(path);
+  }
+
+  public String hash(String path) {
+    return hashes.get(path);
+  }
+
+  private static ObjectNode document(List<ResourceType> types) {
+    SchemaGenerator schemas = new SchemaGenerator();
+    ObjectNode doc = Json.object();
+    doc.put("openapi", "3.0.0");
+    doc.putObject("info").put("title", "Ordinal").put("version", "v1.32.0");
+    ObjectNode paths = doc.putObject("paths");
+    for (ResourceType t : types) {
+      PatchSchema patch = KubernetesPatchSchemas.forType(t).orElse(PatchSchema.OPAQUE);
+      String name = schemas.add(t.modelClass(), patch);
+      gvk(schemas.schemas().get(name).putArray("x-kubernetes-group-version-kind"), t);
+      String ref = "#/components/schemas/" + name;
+      String base = "/" + (t.group().isEmpty() ? "api/" : "apis/" + t.group() + "/") + t.version() + "/"
+          + (t.namespaced() ? "namespaces/{namespace}/" : "");
+      paths.set(base + t.plural(), collectionPath(t, ref));
+      paths.set(base + t.plural() + "/{name}", objectPath(t, ref));
+    }
+    ObjectNode components = doc.putObject("components").putObject("schemas");
+    schemas.schemas().forEach(components::set);
+    return doc;
+  }
+
+  private static ObjectNode collectionPath(ResourceType t, String ref) {
+    ObjectNode p = Json.object();
+    p.set("get", operation(t, "list", "list", ref, false));
+    p.set("post", operation(t, "create", "post", ref, true));
+    p.set("delete", operation(t, "deletecollection", "deletecollection", null, false));
+    pathParameters(p, t, false);
+    return p;
+  }
+
+  private static ObjectNode objectPath(ResourceType t, String ref) {
+    ObjectNode p = Json.object();
+    p.set("get", operation(t, "read", "get", ref, false));
+    p.set("put", operation(t, "replace", "put", ref, true));
+    p.set("patch", operation(t, "patch", "patch", ref, true));
+    p.set("delete", operation(t, "delete", "delete", ref, false));
+    pathParameters(p, t, true);
+    return p;
+  }
+
+  private static ObjectNode operation(ResourceType t, String verb, String action, String ref, boolean writes) {
+    ObjectNode op = Json.object();
+    String kind = t.kind();
+    op.put("operationId", verb + (t.namespaced() && !verb.equals("list") ? "Namespaced" : "") + kind);
+    op.put("x-kubernetes-action", action);
+    op.set("x-kubernetes-group-version-kind", gvk(Json.MAPPER.createArrayNode(), t).get(0));
+    ArrayNode params = op.putArray("parameters");
+    if (writes) {
+      for (String q : List.of("dryRun", "fieldManager", "fieldValidation")) {
+        params.addObject().put("name", q).put("in", "query").putObject("schema").put("type", "string");
+      }
+      if (action.equals("patch")) {
+        params.addObject().put("name", "force").put("in", "query").putObject("schema").put("type", "boolean");
+      }
+      ObjectNode content = op.putObject("requestBody").putObject("content");
+      List<String> types = action.equals("patch")
+          ? List.of("application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json")
+          : List.of("application/json");
+      for (String ct : types) {
+        if (action.equals("patch")) {
+          content.putObject(ct).putObject("schema").put("type", "object");
+        } else {
+          content.putObject(ct).putObject("schema").put("$ref", ref);
+        }
+      }
+    }
+    ObjectNode ok = op.putObject("responses").putObject("200");
+    ok.put("description", "OK");
+    if (ref != null) {
+      ok.putObject("content").putObject("application/json").putObject("schema").put("$ref", ref);
+    }
+    op.putArray("tags").add((t.group().isEmpty() ? "core" : t.group().replace(".k8s.io", "")) + "_" + t.version());
+    op.put("description", verb + " " + (verb.equals("list") ? "objects of kind " : "the specified ") + kind);
+    return op;
+  }
+
+  private static void pathParameters(ObjectNode path, ResourceType t, boolean named) {
+    ArrayNode params = path.putArray("parameters");
+    if (named) {
+      params.addObject().put("name", "name").put("in", "path").put("required", true).putObject("schema").put("type", "string");
+    }
+    if (t.namespaced()) {
+      params.addObject().put("name", "namespace").put("in", "path").put("required", true).putObject("schema").put("type", "string");
+    }
+  }
+
+  private static ArrayNode gvk(ArrayNode array, ResourceType t) {
+    array.addObject().put("group", t.group()).put("kind", t.kind()).put("version", t.version());
+    return array;
+  }
+
+  private static String sha512(byte[] doc) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(doc)).toUpperCase(Locale.ROOT);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
