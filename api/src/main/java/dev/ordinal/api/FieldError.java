@@ -62,7 +62,7 @@ public record FieldError(String path, Type type, Object value, String detail) {
   /** Kubernetes' rendering: {@code spec.replicas: Invalid value: -1: must be greater than or equal to 0}. */
   public String message() {
     StringBuilder b = new StringBuilder(path).append(": ").append(type.phrase());
-    if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE) {
+    if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE || type == Type.NOT_FOUND) {
       b.append(": ").append(value instanceof String s ? "\"" + s + "\"" : String.valueOf(value));
     }
     if (detail != null && !detail.isEmpty()) {

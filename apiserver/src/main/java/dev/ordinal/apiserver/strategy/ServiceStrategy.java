@@ -1,0 +1,100 @@
+package dev.ordinal.apiserver.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.FieldError;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Services: defaults and port rules. ClusterIP allocation belongs to the service-networking
+ * work; until then only headless ({@code None}) and explicitly set addresses exist.
+ */
+final class ServiceStrategy implements ResourceStrategy {
+  private static final List<String> TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
+  private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
+
+  @Override
+  public void prepareForCreate(ObjectNode svc) {
+    svc.remove("status");
+    svc.putObject("status").putObject("loadBalancer");
+  }
+
+  @Override
+  public void applyDefaults(ObjectNode svc) {
+    ObjectNode spec = Defaults.object(svc, "spec");
+    Defaults.put(spec, "type", "ClusterIP");
+    Defaults.put(spec, "sessionAffinity", "None");
+    if (!spec.path("type").asText().equals("ExternalName")) {
+      Defaults.put(spec, "internalTrafficPolicy", "Cluster");
+      Defaults.put(spec, "ipFamilyPolicy", "SingleStack");
+      if (!spec.has("ipFamilies")) {
+        spec.putArray("ipFamilies").add("IPv4");
+      }
+      if (spec.path("clusterIP").asText("").equals("None") && !spec.has("clusterIPs")) {
+        spec.putArray("clusterIPs").add("None");
+      }
+    }
+    for (ObjectNode p : Defaults.elements(spec, "ports")) {
+      Defaults.put(p, "protocol", "TCP");
+      if (!p.hasNonNull("targetPort") && p.has("port")) {
+        p.set("targetPort", p.get("port"));
+      }
+    }
+  }
+
+  @Override
+  public List<FieldError> validateCreate(ObjectNode svc) {
+    Errors errs = new Errors();
+    JsonNode spec = svc.path("spec");
+    String type = spec.path("type").asText("");
+    if (!TYPES.contains(type)) {
+      errs.notSupported("spec.type", type, TYPES);
+    }
+    JsonNode ports = spec.path("ports");
+    boolean headless = spec.path("clusterIP").asText("").equals("None");
+    if (ports.isEmpty() && !headless && !type.equals("ExternalName")) {
+      errs.required("spec.ports", "");
+    }
+    Set<String> names = new HashSet<>();
+    int i = 0;
+    for (ObjectNode p : Defaults.elements(spec, "ports")) {
+      String path = "spec.ports[" + i++ + "]";
+      String name = p.path("name").asText("");
+      if (ports.size() > 1 && name.isEmpty()) {
+        errs.required(path + ".name", "");
+      }
+      if (!name.isEmpty()) {
+        errs.invalidAll(path + ".name", name, NameRules.dns1123Label(name));
+        if (!names.add(name)) {
+          errs.duplicate(path + ".name", name);
+        }
+      }
+      long port = p.path("port").asLong(0);
+      if (port < 1 || port > 65535) {
+        errs.invalid(path + ".port", port, "must be between 1 and 65535, inclusive");
+      }
+      String proto = p.path("protocol").asText("");
+      if (!PROTOCOLS.contains(proto)) {
+        errs.notSupported(path + ".protocol", proto, PROTOCOLS);
+      }
+    }
+    String affinity = spec.path("sessionAffinity").asText("None");
+    if (!List.of("None", "ClientIP").contains(affinity)) {
+      errs.notSupported("spec.sessionAffinity", affinity, List.of("ClientIP", "None"));
+    }
+    return errs.list();
+  }
+
+  @Override
+  public List<FieldError> validateUpdate(ObjectNode svc, ObjectNode old) {
+    List<FieldError> errs = new java.util.ArrayList<>(validateCreate(svc));
+    String was = old.path("spec").path("clusterIP").asText("");
+    String now = svc.path("spec").path("clusterIP").asText("");
+    if (!was.isEmpty() && !was.equals(now)) {
+      errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "may not change once set"));
+    }
+    return errs;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.ordinal.apiserver.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.FieldError;
+import dev.ordinal.api.selector.LabelSelector;
+import dev.ordinal.api.selector.SelectorException;
+import java.util.List;
+import java.util.Map;
+
+/** StatefulSets: apps/v1 defaults and validation, including which spec fields may change. */
+final class StatefulSetStrategy implements ResourceStrategy {
+  private static final List<String> MUTABLE =
+      List.of("replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds");
+
+  @Override
+  public void prepareForCreate(ObjectNode sts) {
+    sts.remove("status");
+    sts.putObject("status").put("replicas", 0).put("availableReplicas", 0);
+  }
+
+  @Override
+  public void applyDefaults(ObjectNode sts) {
+    ObjectNode spec = Defaults.object(sts, "spec");
+    Defaults.put(spec, "replicas", 1);
+    Defaults.put(spec, "podManagementPolicy", "OrderedReady");
+    Defaults.put(spec, "revisionHistoryLimit", 10);
+    ObjectNode strategy = Defaults.object(spec, "updateStrategy");
+    Defaults.put(strategy, "type", "RollingUpdate");
+    if (strategy.path("type").asText().equals("RollingUpdate")) {
+      ObjectNode rolling = Defaults.object(strategy, "rollingUpdate");
+      Defaults.put(rolling, "partition", 0);
+    }
+    ObjectNode retention = Defaults.object(spec, "persistentVolumeClaimRetentionPolicy");
+    Defaults.put(retention, "whenDeleted", "Retain");
+    Defaults.put(retention, "whenScaled", "Retain");
+    ObjectNode template = Defaults.object(spec, "template");
+    PodSpecDefaults.apply(Defaults.object(template, "spec"));
+    for (ObjectNode claim : Defaults.elements(spec, "volumeClaimTemplates")) {
+      Defaults.put(claim, "apiVersion", "v1");
+      Defaults.put(claim, "kind", "PersistentVolumeClaim");
+      Defaults.put(Defaults.object(claim, "spec"), "volumeMode", "Filesystem");
+      Defaults.put(Defaults.object(claim, "status"), "phase", "Pending");
+    }
+  }
+
+  @Override
+  public List<FieldError> validateCreate(ObjectNode sts) {
+    Errors errs = new Errors();
+    JsonNode spec = sts.path("spec");
+    for (String f : List.of("replicas", "minReadySeconds")) {
+      errs.nonNegative("spec." + f, spec.path(f));
+    }
+    errs.nonNegative("spec.ordinals.start", spec.path("ordinals").path("start"));
+    String policy = spec.path("podManagementPolicy").asText("");
+    if (!List.of("OrderedReady", "Parallel").contains(policy)) {
+      errs.notSupported("spec.podManagementPolicy", policy, List.of("OrderedReady", "Parallel"));
+    }
+    updateStrategy(spec.path("updateStrategy"), errs);
+    retention(spec.path("persistentVolumeClaimRetentionPolicy"), errs);
+    selector(spec, errs);
+    String restart = spec.path("template").path("spec").path("restartPolicy").asText("");
+    if (!restart.equals("Always")) {
+      errs.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
+    }
+    PodSpecValidation.validate(spec.path("template").path("spec"), "spec.template.spec", errs);
+    return errs.list();
+  }
+
+  private static void updateStrategy(JsonNode s, Errors errs) {
+    String type = s.path("type").asText("");
+    if (!List.of("RollingUpdate", "OnDelete").contains(type)) {
+      errs.notSupported("spec.updateStrategy.type", type, List.of("OnDelete", "RollingUpdate"));
+    }
+    JsonNode rolling = s.path("rollingUpdate");
+    if (type.equals("OnDelete") && !rolling.isMissingNode() && !rolling.isNull()) {
+      errs.invalid("spec.updateStrategy.rollingUpdate", rolling.toString(), "only allowed for updateStrategy 'RollingUpdate'");
+    }
+    errs.nonNegative("spec.updateStrategy.rollingUpdate.partition", rolling.path("partition"));
+    JsonNode max = rolling.path("maxUnavailable");
+    if (max.isNumber() && max.asLong() < 1) {
+      errs.invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", max.asLong(), "must be greater than 0");
+    } else if (max.isTextual()) {
+      String v = max.asText();
+      if (!v.matches("[0-9]+%") || Integer.parseInt(v.substring(0, v.length() - 1)) < 1
+          || Integer.parseInt(v.substring(0, v.length() - 1)) > 100) {
+        errs.invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", v, "must be a positive integer or a percentage in (0%, 100%]");
+      }
+    }
+  }
+
+  private static void retention(JsonNode r, Errors errs) {
+    for (String f : List.of("whenDeleted", "whenScaled")) {
+      String v = r.path(f).asText("");
+      if (!List.of("Retain", "Delete").contains(v)) {
+        errs.notSupported("spec.persistentVolumeClaimRetentionPolicy." + f, v, List.of("Retain", "Delete"));
+      }
+    }
+  }
+
+  private static void selector(JsonNode spec, Errors errs) {
+    JsonNode sel = spec.path("selector");
+    if (sel.isMissingNode() || sel.isNull() || (sel.path("matchLabels").isEmpty() && sel.path("matchExpressions").isEmpty())) {
+      errs.invalid("spec.selector", sel.isMissingNode() ? "null" : sel.toString(), "empty selector is invalid for statefulset");
+      return;
+    }
+    Map<String, String> labels = new java.util.HashMap<>();
+    spec.path("template").path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    try {
+      LabelSelector s = LabelSelector.fromSelector(dev.ordinal.api.Json.convert(sel, io.fabric8.kubernetes.api.model.LabelSelector.class));
+      if (!s.matches(labels)) {
+        errs.invalid("spec.template.metadata.labels", labels.toString(), "`selector` does not match template `labels`");
+      }
+    } catch (SelectorException | IllegalArgumentException e) {
+      errs.invalid("spec.selector", sel.toString(), e.getMessage());
+    }
+  }
+
+  @Override
+  public List<FieldError> validateUpdate(ObjectNode sts, ObjectNode old) {
+    List<FieldError> errs = new java.util.ArrayList<>(validateCreate(sts));
+    ObjectNode a = sts.path("spec").deepCopy();
+    ObjectNode b = old.path("spec").deepCopy();
+    for (String f : MUTABLE) {
+      a.remove(f);
+      b.remove(f);
+    }
+    if (!a.equals(b)) {
+      errs.add(FieldError.forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', "
+          + "'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+    }
+    return errs;
+  }
+}

@@ -1,0 +1,124 @@
+package dev.ordinal.apiserver.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.FieldError;
+import dev.ordinal.api.Json;
+import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.api.ResourceType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StrategiesTest {
+  static final ResourceCatalog CATALOG = ResourceCatalog.standard();
+
+  static ResourceType type(String group, String plural) {
+    return CATALOG.byPlural(group, "v1", plural).orElseThrow();
+  }
+
+  static ObjectNode obj(String json) {
+    return Json.parseObject(json.replace('\'', '"').getBytes());
+  }
+
+  static ObjectNode sts() {
+    return obj("{'metadata':{'name':'web','namespace':'default'},'spec':{'serviceName':'nginx','selector':{'matchLabels':{'app':'nginx'}},"
+        + "'template':{'metadata':{'labels':{'app':'nginx'}},'spec':{'containers':[{'name':'nginx','image':'nginx:1.27','ports':[{'containerPort':80}]}]}},"
+        + "'volumeClaimTemplates':[{'metadata':{'name':'www'},'spec':{'accessModes':['ReadWriteOnce'],'resources':{'requests':{'storage':'1Gi'}}}}]}}");
+  }
+
+  static List<String> messages(List<FieldError> errs) {
+    return errs.stream().map(FieldError::message).toList();
+  }
+
+  @Test
+  void aMinimalStatefulSetGetsEveryDefault() {
+    ResourceStrategy s = Strategies.forType(type("apps", "statefulsets"));
+    ObjectNode sts = sts();
+    s.applyDefaults(sts);
+    var spec = sts.path("spec");
+    assertThat(spec.path("replicas").asInt()).isEqualTo(1);
+    assertThat(spec.path("podManagementPolicy").asText()).isEqualTo("OrderedReady");
+    assertThat(spec.path("revisionHistoryLimit").asInt()).isEqualTo(10);
+    assertThat(spec.path("updateStrategy").toString()).isEqualTo("{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":0}}");
+    assertThat(spec.path("persistentVolumeClaimRetentionPolicy").toString()).isEqualTo("{\"whenDeleted\":\"Retain\",\"whenScaled\":\"Retain\"}");
+    var pod = spec.path("template").path("spec");
+    assertThat(pod.path("restartPolicy").asText()).isEqualTo("Always");
+    assertThat(pod.path("containers").get(0).path("imagePullPolicy").asText()).isEqualTo("IfNotPresent");
+    assertThat(pod.path("containers").get(0).path("ports").get(0).path("protocol").asText()).isEqualTo("TCP");
+    assertThat(spec.path("volumeClaimTemplates").get(0).path("spec").path("volumeMode").asText()).isEqualTo("Filesystem");
+    assertThat(s.validateCreate(sts)).isEmpty();
+  }
+
+  @Test
+  void statefulSetRules() {
+    ResourceStrategy s = Strategies.forType(type("apps", "statefulsets"));
+    ObjectNode bad = sts();
+    bad.with("spec").with("selector").with("matchLabels").put("app", "other");
+    bad.with("spec").put("replicas", -1);
+    s.applyDefaults(bad);
+    assertThat(messages(s.validateCreate(bad))).anySatisfy(m -> assertThat(m).contains("`selector` does not match template `labels`"))
+        .anySatisfy(m -> assertThat(m).isEqualTo("spec.replicas: Invalid value: -1: must be greater than or equal to 0"));
+
+    ObjectNode old = sts();
+    s.applyDefaults(old);
+    ObjectNode renamed = old.deepCopy();
+    renamed.with("spec").put("serviceName", "other");
+    assertThat(messages(s.validateUpdate(renamed, old))).containsExactly("spec: Forbidden: updates to statefulset spec for fields "
+        + "other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
+        + "'minReadySeconds' are forbidden");
+    ObjectNode scaled = old.deepCopy();
+    scaled.with("spec").put("replicas", 5);
+    assertThat(s.validateUpdate(scaled, old)).isEmpty();
+  }
+
+  @Test
+  void podContainersMustBeNamedUniquelyAndMountKnownVolumes() {
+    ResourceStrategy s = Strategies.forType(type("", "pods"));
+    ObjectNode pod = obj("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'x','volumeMounts':[{'name':'nope','mountPath':'/d'}]},{'name':'a'}]}}");
+    s.applyDefaults(pod);
+    assertThat(messages(s.validateCreate(pod))).contains("spec.containers[1].name: Duplicate value: \"a\"",
+        "spec.containers[1].image: Required value", "spec.containers[0].volumeMounts[0].name: Not found: \"nope\"");
+    s.prepareForCreate(pod);
+    assertThat(pod.path("status").path("phase").asText()).isEqualTo("Pending");
+  }
+
+  @Test
+  void namesFollowKubernetesRules() {
+    ObjectNode cm = obj("{'metadata':{'name':'Bad_Name','namespace':'default','labels':{'ok':'fine','bad key':'x'}}}");
+    List<String> m = messages(ObjectMetaValidation.validate(type("", "configmaps"), cm));
+    assertThat(m).anySatisfy(s -> assertThat(s).startsWith("metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"));
+    assertThat(m).anySatisfy(s -> assertThat(s).startsWith("metadata.labels: Invalid value: \"bad key\""));
+    ObjectNode svc = obj("{'metadata':{'name':'1svc','namespace':'default'}}");
+    assertThat(messages(ObjectMetaValidation.validate(type("", "services"), svc))).anySatisfy(s -> assertThat(s).contains("DNS-1035 label"));
+  }
+
+  @Test
+  void secretStringDataIsMergedIntoData() {
+    ResourceStrategy s = Strategies.forType(type("", "secrets"));
+    ObjectNode secret = obj("{'metadata':{'name':'s'},'stringData':{'password':'hunter2'},'data':{'user':'YWRtaW4='}}");
+    s.applyDefaults(secret);
+    assertThat(secret.has("stringData")).isFalse();
+    assertThat(secret.path("data").path("password").asText()).isEqualTo("aHVudGVyMg==");
+    assertThat(secret.path("type").asText()).isEqualTo("Opaque");
+    assertThat(s.validateCreate(secret)).isEmpty();
+  }
+
+  @Test
+  void claimsNeedAccessModesAndAValidSize() {
+    ResourceStrategy s = Strategies.forType(type("", "persistentvolumeclaims"));
+    ObjectNode pvc = obj("{'metadata':{'name':'c'},'spec':{'resources':{'requests':{'storage':'lots'}}}}");
+    assertThat(messages(s.validateCreate(pvc))).contains("spec.accessModes: Required value: at least 1 access mode is required")
+        .anySatisfy(m -> assertThat(m).startsWith("spec.resources.requests[storage]: Invalid value: \"lots\""));
+  }
+
+  @Test
+  void servicesGetDefaultsAndNeedNamedPortsWhenThereAreSeveral() {
+    ResourceStrategy s = Strategies.forType(type("", "services"));
+    ObjectNode svc = obj("{'metadata':{'name':'s'},'spec':{'ports':[{'port':80},{'port':443}]}}");
+    s.applyDefaults(svc);
+    assertThat(svc.path("spec").path("type").asText()).isEqualTo("ClusterIP");
+    assertThat(svc.path("spec").path("ports").get(0).path("targetPort").asInt()).isEqualTo(80);
+    assertThat(messages(s.validateCreate(svc))).contains("spec.ports[0].name: Required value", "spec.ports[1].name: Required value");
+  }
+}
