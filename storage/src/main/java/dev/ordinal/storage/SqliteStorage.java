@@ -1,448 +1,422 @@
 package dev.ordinal.storage;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@link Storage} in one SQLite file, the way kine keeps Kubernetes' state in SQL: an append-only
- * log of rows, one per write, keyed by revision. The latest row of a key is its value (or its
- * deletion); a list at revision R takes each key's latest row at or below R. Compaction removes
- * rows that a newer row of the same key supersedes at or below the compaction revision.
+ * {@link Storage} in one SQLite file in WAL mode, with an append-only revision log like kine's.
  *
- * <p>Durability: WAL mode with {@code synchronous=NORMAL}. A commit is in the WAL file before the
- * write returns, so it survives the process being killed; only a crash of the machine itself
- * can lose the last commits (use {@code FULL} for that, at a cost of an fsync per write).
+ * <p>Writes go through one connection under {@link #writeLock}; each is one autocommitted INSERT of
+ * a log row whose primary key is the new revision. Reads use a pool of separate connections, which
+ * in WAL mode never wait for the writer. The current revision is the largest revision in the log
+ * (or the compacted revision if compaction removed the newest row, a deletion), so a reopened store
+ * continues where it stopped.
  *
- * <p>Concurrency: one writer connection, serialized by {@link #writeLock}; a small pool of reader
- * connections that WAL lets read while the writer writes.
+ * <p>Durability: by default {@code synchronous=NORMAL}, which keeps every returned write across a
+ * kill -9 of the JVM but not necessarily across power loss; see {@link Durability}.
+ *
+ * <p>Compaction: {@link #compact} first raises the compacted revision (memory and file) and only
+ * then deletes rows. Reads check the compacted revision after their query, so a read that raced a
+ * compaction fails with {@link StorageException.Compacted} instead of returning a thinned result.
  */
 public final class SqliteStorage implements Storage {
-  private static final Logger log = LoggerFactory.getLogger(SqliteStorage.class);
+  /** Revisions compacted per transaction, so compaction holds the write lock only briefly. */
+  private static final long COMPACTION_CHUNK = 2_000;
+
   private static final int READERS = 4;
+  private static final int VACUUM_PAGES_PER_RUN = 10_000;
 
-  private final String url;
-  private final Connection writer;
-  private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-  private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-  // Lock order: writeLock before anything a subscription holds. Guards revision, compacted and
-  // the writer connection, and makes publishing to subscribers atomic with the commit.
+  private final Path file;
+  private final SqliteWriter writer;
+  private final ReaderPool readers;
+  private final WatchHub hub = new WatchHub();
+
+  /**
+   * Serializes writes, revision assignment and publishing to watches. Lock order: {@link
+   * #compactionLock} before {@link #writeLock}; the writer connection is used only under this lock.
+   */
   private final ReentrantLock writeLock = new ReentrantLock();
-  private long revision;
-  private volatile long compacted;
-  private ScheduledExecutorService compactor;
 
-  private SqliteStorage(String url, boolean fsyncEveryCommit) throws SQLException {
-    this.url = url;
-    this.writer = DriverManager.getConnection(url);
-    try (Statement s = writer.createStatement()) {
-      s.execute("PRAGMA auto_vacuum=INCREMENTAL");
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("PRAGMA synchronous=" + (fsyncEveryCommit ? "FULL" : "NORMAL"));
-      s.execute("PRAGMA busy_timeout=10000");
-      s.execute("""
-          CREATE TABLE IF NOT EXISTS kv (
-            revision INTEGER PRIMARY KEY,
-            key TEXT NOT NULL,
-            value BLOB NOT NULL,
-            create_revision INTEGER NOT NULL,
-            prev_revision INTEGER NOT NULL,
-            deleted INTEGER NOT NULL)""");
-      s.execute("CREATE INDEX IF NOT EXISTS kv_key_revision ON kv (key, revision)");
-      s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    }
-    try (Statement s = writer.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(revision), 0) FROM kv")) {
-      rs.next();
-      revision = rs.getLong(1);
-    }
-    try (Statement s = writer.createStatement();
-        ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE name = 'compacted'")) {
-      compacted = rs.next() ? rs.getLong(1) : 0;
-    }
-    // the revision counter never goes back, even when compaction removed the newest rows' history
-    revision = Math.max(revision, compacted);
-    for (int i = 0; i < READERS; i++) {
-      Connection c = DriverManager.getConnection(url);
-      try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA busy_timeout=10000");
-      }
-      readers.add(c);
-    }
+  /** One compaction at a time; taken before {@link #writeLock}. */
+  private final ReentrantLock compactionLock = new ReentrantLock();
+
+  private volatile long currentRevision;
+  private volatile long compactedRevision;
+  private volatile boolean closed;
+  private AutoCompactor autoCompactor;
+
+  private SqliteStorage(Path file, SqliteWriter writer, ReaderPool readers) throws SQLException {
+    this.file = file;
+    this.writer = writer;
+    this.readers = readers;
+    this.compactedRevision = writer.meta(SqliteSchema.COMPACT_REVISION);
+    this.currentRevision = Math.max(writer.maxRevision(), compactedRevision);
   }
 
-  /** Opens (creating if needed) the store in {@code file}. */
+  /** Opens (creating if needed) the store in {@code file}, surviving process crashes. */
   public static SqliteStorage open(Path file) {
-    return open(file, false);
+    return open(file, Durability.PROCESS_CRASH);
   }
 
-  /** With {@code fsyncEveryCommit}, every write is also safe from a machine crash. */
-  public static SqliteStorage open(Path file, boolean fsyncEveryCommit) {
+  /** Opens (creating if needed) the store in {@code file} with the given durability. */
+  public static SqliteStorage open(Path file, Durability durability) {
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    Connection connection = null;
     try {
-      return new SqliteStorage("jdbc:sqlite:" + file.toAbsolutePath(), fsyncEveryCommit);
-    } catch (SQLException e) {
-      throw new StorageException("cannot open " + file + ": " + e.getMessage(), e);
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      connection = DriverManager.getConnection(url);
+      SqliteSchema.prepareWriter(connection, durability);
+      SqliteWriter writer = new SqliteWriter(connection);
+      ReaderPool readers;
+      try {
+        readers = new ReaderPool(url, READERS);
+      } catch (SQLException e) {
+        writer.close();
+        throw e;
+      }
+      return new SqliteStorage(file, writer, readers);
+    } catch (SQLException | java.io.IOException e) {
+      closeQuietly(connection);
+      throw new StorageException("cannot open " + file, e);
     }
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
   }
 
   @Override
   public long currentRevision() {
-    writeLock.lock();
-    try {
-      return revision;
-    } finally {
-      writeLock.unlock();
-    }
+    return currentRevision;
   }
 
   @Override
   public long compactedRevision() {
-    return compacted;
+    return compactedRevision;
   }
-
-  // ---- reads
-
-  private interface Read<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T read(Read<T> body) {
-    Connection c;
-    try {
-      c = readers.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException("interrupted");
-    }
-    try {
-      return body.run(c);
-    } catch (SQLException e) {
-      throw new StorageException("read failed: " + e.getMessage(), e);
-    } finally {
-      readers.add(c);
-    }
-  }
-
-  private static final String LATEST =
-      "SELECT revision, value, create_revision, deleted FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1";
 
   @Override
   public Optional<KeyValue> get(String key) {
-    return read(c -> latest(c, key)).filter(r -> !r.deleted()).map(Row::kv);
-  }
-
-  private record Row(KeyValue kv, boolean deleted) {}
-
-  private static Optional<Row> latest(Connection c, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(LATEST)) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(new Row(new KeyValue(key, rs.getBytes(2), rs.getLong(3), rs.getLong(1)), rs.getInt(4) != 0));
-      }
-    }
-  }
-
-  @Override
-  public ListResult list(String prefix, long atRevision) {
-    long current = currentRevision();
-    long at = atRevision == 0 ? current : atRevision;
-    if (at > current) {
-      throw new StorageException.FutureRevision(at, current);
-    }
-    if (at < compacted) {
-      throw new StorageException.Compacted(at, compacted);
-    }
-    List<KeyValue> items = read(c -> {
-      List<KeyValue> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("""
-          SELECT k.key, k.value, k.create_revision, k.revision FROM kv k
-          JOIN (SELECT key, MAX(revision) AS r FROM kv WHERE key >= ? AND key < ? AND revision <= ? GROUP BY key) m
-            ON k.revision = m.r
-          WHERE k.deleted = 0 ORDER BY k.key""")) {
-        ps.setString(1, prefix);
-        ps.setString(2, prefixEnd(prefix));
-        ps.setLong(3, at);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4)));
-          }
-        }
-      }
-      return out;
-    });
-    return new ListResult(items, at);
-  }
-
-  private static String prefixEnd(String prefix) {
-    return prefix + Character.MAX_VALUE;
-  }
-
-  // ---- writes
-
-  private interface Write<T> {
-    T run(Optional<Row> current, long next) throws SQLException;
-  }
-
-  /** Runs one write under the lock: reads the key's latest row, lets {@code body} insert the next one. */
-  private <T> T write(String key, Write<T> body) {
-    writeLock.lock();
-    try {
-      Optional<Row> current = latest(writer, key);
-      return body.run(current, revision + 1);
-    } catch (SQLException e) {
-      throw new StorageException("write failed: " + e.getMessage(), e);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  private void insert(long rev, String key, byte[] value, long createRev, long prevRev, boolean deleted) throws SQLException {
-    try (PreparedStatement ps = writer.prepareStatement(
-        "INSERT INTO kv (revision, key, value, create_revision, prev_revision, deleted) VALUES (?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, rev);
-      ps.setString(2, key);
-      ps.setBytes(3, value);
-      ps.setLong(4, createRev);
-      ps.setLong(5, prevRev);
-      ps.setInt(6, deleted ? 1 : 0);
-      ps.executeUpdate();
-    }
-    revision = rev;
+    requireKey(key);
+    Optional<LogRow> latest = read(statements -> LogQueries.latest(statements, key));
+    return latest.filter(LogRow::isLive).map(LogRow::toKeyValue);
   }
 
   @Override
   public KeyValue create(String key, byte[] value) {
-    return write(key, (current, next) -> {
-      if (current.isPresent() && !current.get().deleted()) {
+    requireKey(key);
+    requireValue(value);
+    writeLock.lock();
+    try {
+      ensureOpen();
+      Optional<LogRow> latest = writer.latest(key);
+      if (latest.filter(LogRow::isLive).isPresent()) {
         throw new StorageException.KeyExists(key);
       }
-      insert(next, key, value, next, 0, false);
-      KeyValue kv = new KeyValue(key, value, next, next);
-      publish(new WatchEvent(WatchEvent.Type.PUT, kv, null));
-      return kv;
-    });
+      long revision = currentRevision + 1;
+      long prevRevision = latest.map(LogRow::revision).orElse(0L);
+      LogRow row = new LogRow(revision, key, value, revision, prevRevision, false);
+      commit(row, new WatchEvent(WatchEvent.Type.PUT, row.toKeyValue(), null));
+      return row.toKeyValue();
+    } catch (SQLException e) {
+      throw new StorageException("create " + key + " failed", e);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   @Override
   public KeyValue update(String key, byte[] value, long expectedModRevision) {
-    return write(key, (current, next) -> {
-      KeyValue prev = live(key, current);
-      if (prev.modRevision() != expectedModRevision) {
-        throw new StorageException.Conflict(key, expectedModRevision, prev.modRevision());
+    requireKey(key);
+    requireValue(value);
+    writeLock.lock();
+    try {
+      ensureOpen();
+      LogRow current = writer.latest(key).filter(LogRow::isLive).orElseThrow(() -> notFound(key));
+      if (current.revision() != expectedModRevision) {
+        throw new StorageException.Conflict(key, expectedModRevision, current.revision());
       }
-      insert(next, key, value, prev.createRevision(), prev.modRevision(), false);
-      KeyValue kv = new KeyValue(key, value, prev.createRevision(), next);
-      publish(new WatchEvent(WatchEvent.Type.PUT, kv, prev));
-      return kv;
-    });
+      long revision = currentRevision + 1;
+      LogRow row =
+          new LogRow(revision, key, value, current.createRevision(), current.revision(), false);
+      commit(row, new WatchEvent(WatchEvent.Type.PUT, row.toKeyValue(), current.toKeyValue()));
+      return row.toKeyValue();
+    } catch (SQLException e) {
+      throw new StorageException("update " + key + " failed", e);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   @Override
   public KeyValue delete(String key, long expectedModRevision) {
-    return write(key, (current, next) -> {
-      KeyValue prev = live(key, current);
-      if (expectedModRevision != 0 && prev.modRevision() != expectedModRevision) {
-        throw new StorageException.Conflict(key, expectedModRevision, prev.modRevision());
+    requireKey(key);
+    writeLock.lock();
+    try {
+      ensureOpen();
+      LogRow current = writer.latest(key).filter(LogRow::isLive).orElseThrow(() -> notFound(key));
+      if (expectedModRevision != 0 && current.revision() != expectedModRevision) {
+        throw new StorageException.Conflict(key, expectedModRevision, current.revision());
       }
-      insert(next, key, prev.value(), prev.createRevision(), prev.modRevision(), true);
-      KeyValue kv = new KeyValue(key, prev.value(), prev.createRevision(), next);
-      publish(new WatchEvent(WatchEvent.Type.DELETE, kv, prev));
-      return kv;
-    });
+      long revision = currentRevision + 1;
+      // The tombstone keeps the deleted value so that watch replays can report it.
+      LogRow row =
+          new LogRow(
+              revision, key, current.value(), current.createRevision(), current.revision(), true);
+      commit(row, new WatchEvent(WatchEvent.Type.DELETE, row.toKeyValue(), current.toKeyValue()));
+      return row.toKeyValue();
+    } catch (SQLException e) {
+      throw new StorageException("delete " + key + " failed", e);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
-  private static KeyValue live(String key, Optional<Row> current) {
-    if (current.isEmpty() || current.get().deleted()) {
-      throw new StorageException.KeyNotFound(key);
-    }
-    return current.get().kv();
+  /** Appends the row, then makes it visible: revision counter first, watches second. */
+  private void commit(LogRow row, WatchEvent event) throws SQLException {
+    writer.append(row);
+    currentRevision = row.revision();
+    hub.publish(event);
   }
 
-  // ---- watch
-
-  private void publish(WatchEvent e) {
-    for (Subscription s : subscriptions) {
-      s.offer(e);
+  @Override
+  public ListResult list(String prefix, long revision) {
+    KeyRange range = KeyRange.ofPrefix(prefix);
+    long current = currentRevision;
+    long at = revision == 0 ? current : revision;
+    if (at > current) {
+      throw new StorageException.FutureRevision(revision, current);
     }
+    requireNotCompacted(at);
+    List<KeyValue> items = read(statements -> LogQueries.listAt(statements, range, at));
+    // Compaction raises the compacted revision before deleting; checking again after the query
+    // catches a compaction that removed rows this read needed.
+    requireNotCompacted(at);
+    return new ListResult(items, at);
   }
 
   @Override
   public AutoCloseable watch(String prefix, long afterRevision, Consumer<WatchEvent> sink) {
-    Subscription sub;
-    long upTo;
+    KeyRange range = KeyRange.ofPrefix(prefix);
+    if (sink == null) {
+      throw new IllegalArgumentException("sink must not be null");
+    }
+    requireNotCompacted(afterRevision);
+    WatchSubscription subscription = new WatchSubscription(range, afterRevision, sink, hub);
+    long registeredAt;
     writeLock.lock();
     try {
-      if (afterRevision < compacted) {
-        throw new StorageException.Compacted(afterRevision, compacted);
-      }
-      upTo = revision;
-      sub = new Subscription(prefix, sink);
-      subscriptions.add(sub);
+      ensureOpen();
+      registeredAt = currentRevision;
+      hub.add(subscription);
     } finally {
       writeLock.unlock();
     }
-    Subscription s = sub;
-    s.start(() -> replay(prefix, afterRevision, upTo, s));
-    return () -> {
-      subscriptions.remove(s);
-      s.close();
-    };
-  }
-
-  /** Delivers the stored changes in (after, upTo], before the live ones queued since registration. */
-  private void replay(String prefix, long after, long upTo, Subscription s) {
-    if (after >= upTo) {
-      return;
-    }
-    read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("""
-          SELECT revision, key, value, create_revision, prev_revision, deleted FROM kv
-          WHERE revision > ? AND revision <= ? AND key >= ? AND key < ? ORDER BY revision""")) {
-        ps.setLong(1, after);
-        ps.setLong(2, upTo);
-        ps.setString(3, prefix);
-        ps.setString(4, prefixEnd(prefix));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next() && !s.closed()) {
-            String key = rs.getString(2);
-            KeyValue kv = new KeyValue(key, rs.getBytes(3), rs.getLong(4), rs.getLong(1));
-            long prevRev = rs.getLong(5);
-            KeyValue prev = prevRev == 0 ? null : new KeyValue(key, null, rs.getLong(4), prevRev);
-            s.deliver(new WatchEvent(rs.getInt(6) != 0 ? WatchEvent.Type.DELETE : WatchEvent.Type.PUT, kv, prev));
-          }
-        }
-      }
-      return null;
-    });
-  }
-
-  // ---- compaction
-
-  @Override
-  public void compact(long atRevision) {
-    writeLock.lock();
     try {
-      long at = Math.min(atRevision, revision);
-      if (at <= compacted) {
-        return;
-      }
-      writer.setAutoCommit(false);
-      try (PreparedStatement superseded = writer.prepareStatement("""
-              DELETE FROM kv WHERE revision < ? AND revision IN (
-                SELECT k.revision FROM kv k WHERE k.revision < ? AND EXISTS (
-                  SELECT 1 FROM kv n WHERE n.key = k.key AND n.revision > k.revision AND n.revision <= ?))""");
-          PreparedStatement tombstones = writer.prepareStatement("DELETE FROM kv WHERE revision <= ? AND deleted = 1");
-          PreparedStatement mark = writer.prepareStatement(
-              "INSERT INTO meta (name, value) VALUES ('compacted', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
-        superseded.setLong(1, at);
-        superseded.setLong(2, at);
-        superseded.setLong(3, at);
-        superseded.executeUpdate();
-        tombstones.setLong(1, at);
-        tombstones.executeUpdate();
-        mark.setLong(1, at);
-        mark.executeUpdate();
-        writer.commit();
-        compacted = at;
-      } catch (SQLException e) {
-        writer.rollback();
-        throw e;
-      } finally {
-        writer.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw new StorageException("compaction failed: " + e.getMessage(), e);
-    } finally {
-      writeLock.unlock();
+      List<WatchEvent> replay =
+          afterRevision >= registeredAt
+              ? List.of()
+              : read(
+                  statements -> LogQueries.changes(statements, range, afterRevision, registeredAt));
+      requireNotCompacted(afterRevision);
+      subscription.startDelivery(replay);
+      return subscription;
+    } catch (RuntimeException e) {
+      subscription.close();
+      throw e;
     }
   }
 
   /**
-   * Compacts every {@code interval}, keeping the last {@code keepRevisions} revisions, and gives
-   * the freed pages back to the file system, so the file stays bounded under churn.
+   * {@inheritDoc}
+   *
+   * <p>Compacting to a revision at or below the compacted one only finishes an interrupted
+   * compaction. Rows are deleted in chunks of revisions, each in its own short transaction, so
+   * writes continue in between.
+   *
+   * @throws StorageException.FutureRevision if {@code revision} is newer than the current one
    */
-  public void startAutoCompaction(Duration interval, long keepRevisions) {
-    compactor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("compactor").unstarted(r));
-    compactor.scheduleWithFixedDelay(() -> {
+  @Override
+  public void compact(long revision) {
+    compactionLock.lock();
+    try {
+      long target;
+      writeLock.lock();
       try {
-        long target = currentRevision() - keepRevisions;
-        if (target > compacted) {
-          compact(target);
-          reclaim();
+        ensureOpen();
+        if (revision > currentRevision) {
+          throw new StorageException.FutureRevision(revision, currentRevision);
         }
-      } catch (RuntimeException e) {
-        log.warn("compaction failed: {}", e.getMessage());
+        if (revision > compactedRevision) {
+          compactedRevision = revision;
+          writer.setMeta(SqliteSchema.COMPACT_REVISION, revision);
+        }
+        target = compactedRevision;
+      } finally {
+        writeLock.unlock();
       }
-    }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void reclaim() {
-    writeLock.lock();
-    try (Statement s = writer.createStatement()) {
-      s.execute("PRAGMA incremental_vacuum");
-      s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      long progress = withWriter(() -> writer.meta(SqliteSchema.COMPACT_PROGRESS));
+      while (progress < target) {
+        long from = progress;
+        long to = Math.min(progress + COMPACTION_CHUNK, target);
+        withWriter(() -> writer.compactRange(from, to));
+        progress = to;
+      }
     } catch (SQLException e) {
-      log.warn("reclaiming space failed: {}", e.getMessage());
+      throw new StorageException("compaction to " + revision + " failed", e);
     } finally {
-      writeLock.unlock();
+      compactionLock.unlock();
     }
   }
 
-  /** Rows kept (history included); for tests of compaction. */
-  long rowCount() {
-    return read(c -> {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM kv")) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+  /**
+   * Checkpoints and truncates the WAL and returns free pages to the file system, so that the file
+   * shrinks after compaction. Holds the write lock while it runs.
+   */
+  public void reclaimSpace() {
+    withWriter(
+        () -> {
+          writer.reclaimSpace(VACUUM_PAGES_PER_RUN);
+          return null;
+        });
+  }
+
+  /**
+   * Every {@code interval}, compacts away history older than the newest {@code keepRevisions}
+   * revisions and then {@linkplain #reclaimSpace reclaims space}. Under steady churn the log then
+   * holds at most one row per live key plus {@code keepRevisions} rows plus one interval's writes.
+   * Replaces an earlier schedule; stopped by {@link #close}.
+   */
+  public synchronized void startAutoCompaction(Duration interval, long keepRevisions) {
+    ensureOpen();
+    if (autoCompactor != null) {
+      autoCompactor.close();
+    }
+    autoCompactor = new AutoCompactor(this, interval, keepRevisions);
+  }
+
+  /** The number of rows in the log, history included; for tests and metrics. */
+  public long logRowCount() {
+    return read(
+        statements -> {
+          try (var rows = statements.get("SELECT count(*) FROM kv_log").executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+          }
+        });
+  }
+
+  /** The number of open watches; for tests and metrics. */
+  public int watchCount() {
+    return hub.size();
   }
 
   @Override
   public void close() {
+    AutoCompactor compactor;
+    synchronized (this) {
+      compactor = autoCompactor;
+      autoCompactor = null;
+    }
     if (compactor != null) {
-      compactor.shutdownNow();
+      compactor.close();
     }
-    for (Subscription s : subscriptions) {
-      s.close();
-    }
-    subscriptions.clear();
+    compactionLock.lock();
     writeLock.lock();
     try {
-      writer.close();
-      for (Connection c : readers) {
-        c.close();
+      if (closed) {
+        return;
       }
+      // From here every write, compaction and new watch fails its ensureOpen check under the lock.
+      closed = true;
+    } finally {
+      writeLock.unlock();
+      compactionLock.unlock();
+    }
+    // Outside the lock: closing a watch waits for its sink, which may itself be calling us.
+    hub.closeAll();
+    readers.close();
+    try {
+      writer.close();
     } catch (SQLException e) {
-      log.warn("closing the store: {}", e.getMessage());
+      throw new StorageException("closing " + file + " failed", e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface WriterAction<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> T withWriter(WriterAction<T> action) {
+    writeLock.lock();
+    try {
+      ensureOpen();
+      return action.run();
+    } catch (SQLException e) {
+      throw new StorageException("write to " + file + " failed", e);
     } finally {
       writeLock.unlock();
     }
   }
 
-  @Override
-  public String toString() {
-    return "SqliteStorage[" + url + "]";
+  private <T> T read(ReaderPool.Read<T> read) {
+    ensureOpen();
+    try {
+      return readers.read(read);
+    } catch (SQLException e) {
+      throw new StorageException("read from " + file + " failed", e);
+    }
+  }
+
+  private void requireNotCompacted(long revision) {
+    long compacted = compactedRevision;
+    if (revision < compacted) {
+      throw new StorageException.Compacted(revision, compacted);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StorageException("storage " + file + " is closed");
+    }
+  }
+
+  private static StorageException.KeyNotFound notFound(String key) {
+    return new StorageException.KeyNotFound(key);
+  }
+
+  private static void requireKey(String key) {
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException("key must not be empty");
+    }
+  }
+
+  private static void requireValue(byte[] value) {
+    if (value == null) {
+      throw new IllegalArgumentException("value must not be null");
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Already failing; the original exception is the one to report.
+      }
+    }
   }
 }

@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,164 +13,295 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SqliteStorageTest {
   @TempDir Path dir;
-  SqliteStorage store;
+  private SqliteStorage storage;
 
   @BeforeEach
   void open() {
-    store = SqliteStorage.open(dir.resolve("s.db"));
+    storage = SqliteStorage.open(dir.resolve("state.db"));
   }
 
   @AfterEach
   void close() {
-    store.close();
+    storage.close();
   }
 
-  static byte[] b(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  static String s(KeyValue kv) {
+  static String text(KeyValue kv) {
     return new String(kv.value(), StandardCharsets.UTF_8);
   }
 
-  @Test
-  void createUpdateDeleteWithRevisions() {
-    KeyValue a = store.create("/a", b("1"));
-    assertThat(a.modRevision()).isEqualTo(1);
-    assertThat(a.createRevision()).isEqualTo(1);
-    KeyValue a2 = store.update("/a", b("2"), 1);
-    assertThat(a2.modRevision()).isEqualTo(2);
-    assertThat(a2.createRevision()).isEqualTo(1);
-    assertThat(s(store.get("/a").orElseThrow())).isEqualTo("2");
-    KeyValue gone = store.delete("/a", 2);
-    assertThat(gone.modRevision()).isEqualTo(3);
-    assertThat(store.get("/a")).isEmpty();
-    assertThat(store.currentRevision()).isEqualTo(3);
-    assertThat(store.create("/a", b("again")).createRevision()).isEqualTo(4);
+  static List<String> keys(ListResult result) {
+    return result.items().stream().map(KeyValue::key).toList();
   }
 
   @Test
-  void conflictsAndMissingKeys() {
-    store.create("/a", b("1"));
-    assertThatThrownBy(() -> store.create("/a", b("x"))).isInstanceOf(StorageException.KeyExists.class);
-    assertThatThrownBy(() -> store.update("/a", b("x"), 7)).isInstanceOf(StorageException.Conflict.class);
-    assertThatThrownBy(() -> store.update("/b", b("x"), 1)).isInstanceOf(StorageException.KeyNotFound.class);
-    assertThatThrownBy(() -> store.delete("/a", 9)).isInstanceOf(StorageException.Conflict.class);
-    assertThat(s(store.get("/a").orElseThrow())).isEqualTo("1");
-    assertThat(store.currentRevision()).isEqualTo(1);
+  void emptyStoreIsAtRevisionZero() {
+    assertThat(storage.currentRevision()).isZero();
+    assertThat(storage.compactedRevision()).isZero();
+    assertThat(storage.get("/a")).isEmpty();
+    assertThat(storage.list("/", 0).items()).isEmpty();
   }
 
   @Test
-  void listsAtTheCurrentAndAPastRevision() {
-    store.create("/p/a", b("a1"));
-    store.create("/p/b", b("b1"));
-    store.create("/q/c", b("c1"));
-    long r3 = store.currentRevision();
-    store.update("/p/a", b("a2"), 1);
-    store.delete("/p/b", 2);
-    assertThat(store.list("/p/", 0).items()).extracting(SqliteStorageTest::s).containsExactly("a2");
-    assertThat(store.list("/p/", r3).items()).extracting(SqliteStorageTest::s).containsExactly("a1", "b1");
-    assertThat(store.list("/p/", r3).revision()).isEqualTo(r3);
-    assertThatThrownBy(() -> store.list("/p/", 99)).isInstanceOf(StorageException.FutureRevision.class);
+  void createAssignsTheNextRevisionAsCreateAndModRevision() {
+    KeyValue first = storage.create("/pods/a", bytes("one"));
+    KeyValue second = storage.create("/pods/b", bytes("two"));
+
+    assertThat(first.createRevision()).isEqualTo(1);
+    assertThat(first.modRevision()).isEqualTo(1);
+    assertThat(second.modRevision()).isEqualTo(2);
+    assertThat(storage.currentRevision()).isEqualTo(2);
+    assertThat(storage.get("/pods/a"))
+        .hasValueSatisfying(kv -> assertThat(text(kv)).isEqualTo("one"));
   }
 
   @Test
-  void compactionKeepsEveryValueAtOrAfterItsRevision() {
-    store.create("/k", b("1"));
-    store.update("/k", b("2"), 1);
-    store.create("/gone", b("x"));
-    store.delete("/gone", 3);
-    store.update("/k", b("3"), 2);
-    long r5 = store.currentRevision();
-    store.update("/k", b("4"), 5);
-    store.compact(r5);
-    assertThat(store.compactedRevision()).isEqualTo(r5);
-    assertThat(store.list("/", r5).items()).extracting(SqliteStorageTest::s).containsExactly("3");
-    assertThat(store.list("/", 0).items()).extracting(SqliteStorageTest::s).containsExactly("4");
-    assertThatThrownBy(() -> store.list("/", 2)).isInstanceOf(StorageException.Compacted.class);
-    assertThatThrownBy(() -> store.watch("/", 2, e -> { })).isInstanceOf(StorageException.Compacted.class);
-    assertThat(store.rowCount()).isEqualTo(2);
+  void createOfAnExistingKeyFailsWithoutUsingARevision() {
+    storage.create("/a", bytes("x"));
+
+    assertThatThrownBy(() -> storage.create("/a", bytes("y")))
+        .isInstanceOf(StorageException.KeyExists.class);
+    assertThat(storage.currentRevision()).isEqualTo(1);
+    assertThat(text(storage.get("/a").orElseThrow())).isEqualTo("x");
   }
 
   @Test
-  void compactionBoundsTheRowsUnderChurn() {
-    store.create("/k", b("0"));
-    for (int i = 1; i <= 500; i++) {
-      store.update("/k", b(Integer.toString(i)), i);
-    }
-    store.compact(store.currentRevision() - 10);
-    assertThat(store.rowCount()).isLessThanOrEqualTo(11);
-    assertThat(s(store.get("/k").orElseThrow())).isEqualTo("500");
+  void updateKeepsCreateRevisionAndChecksTheExpectedModRevision() {
+    KeyValue created = storage.create("/a", bytes("v1"));
+    KeyValue updated = storage.update("/a", bytes("v2"), created.modRevision());
+
+    assertThat(updated.createRevision()).isEqualTo(created.createRevision());
+    assertThat(updated.modRevision()).isEqualTo(2);
+    assertThatThrownBy(() -> storage.update("/a", bytes("v3"), created.modRevision()))
+        .isInstanceOfSatisfying(
+            StorageException.Conflict.class, e -> assertThat(e.actualRevision()).isEqualTo(2));
+    assertThat(text(storage.get("/a").orElseThrow())).isEqualTo("v2");
   }
 
   @Test
-  void aReopenedStoreContinuesWhereItWas() {
-    store.create("/a", b("1"));
-    store.update("/a", b("2"), 1);
-    store.close();
-    store = SqliteStorage.open(dir.resolve("s.db"));
-    assertThat(store.currentRevision()).isEqualTo(2);
-    assertThat(store.create("/b", b("x")).modRevision()).isEqualTo(3);
-    assertThat(s(store.get("/a").orElseThrow())).isEqualTo("2");
+  void updateOfAMissingOrDeletedKeyIsNotFound() {
+    assertThatThrownBy(() -> storage.update("/missing", bytes("x"), 1))
+        .isInstanceOf(StorageException.KeyNotFound.class);
+    KeyValue created = storage.create("/a", bytes("x"));
+    storage.delete("/a", 0);
+    assertThatThrownBy(() -> storage.update("/a", bytes("y"), created.modRevision()))
+        .isInstanceOf(StorageException.KeyNotFound.class);
   }
 
   @Test
-  void watchReplaysHistoryThenLiveEventsWithoutGapsUnderConcurrentWriters() throws Exception {
+  void deleteReturnsTheDeletedValueAtTheDeletionRevision() {
+    KeyValue created = storage.create("/a", bytes("x"));
+    KeyValue deleted = storage.delete("/a", created.modRevision());
+
+    assertThat(text(deleted)).isEqualTo("x");
+    assertThat(deleted.modRevision()).isEqualTo(2);
+    assertThat(deleted.createRevision()).isEqualTo(1);
+    assertThat(storage.get("/a")).isEmpty();
+    assertThatThrownBy(() -> storage.delete("/a", 0))
+        .isInstanceOf(StorageException.KeyNotFound.class);
+  }
+
+  @Test
+  void deleteWithAStaleRevisionConflictsAndWithZeroAlwaysDeletes() {
+    KeyValue created = storage.create("/a", bytes("x"));
+    storage.update("/a", bytes("y"), created.modRevision());
+
+    assertThatThrownBy(() -> storage.delete("/a", created.modRevision()))
+        .isInstanceOf(StorageException.Conflict.class);
+    assertThat(storage.delete("/a", 0).modRevision()).isEqualTo(3);
+  }
+
+  @Test
+  void aKeyCreatedAgainAfterDeletionStartsANewLife() {
+    storage.create("/a", bytes("x"));
+    storage.delete("/a", 0);
+    KeyValue again = storage.create("/a", bytes("y"));
+
+    assertThat(again.createRevision()).isEqualTo(3);
+    assertThat(text(storage.get("/a").orElseThrow())).isEqualTo("y");
+  }
+
+  @Test
+  void revisionsIncreaseByOnePerSuccessfulWrite() {
+    long last = 0;
     for (int i = 0; i < 50; i++) {
-      store.create("/w/pre-" + i, b("x"));
-    }
-    long from = 25;
-    List<Long> seen = new CopyOnWriteArrayList<>();
-    List<String> other = new CopyOnWriteArrayList<>();
-    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-      for (int t = 0; t < 4; t++) {
-        int thread = t;
-        pool.submit(() -> {
-          for (int i = 0; i < 500; i++) {
-            store.create("/w/t" + thread + "-" + i, b("v"));
-            if (i % 100 == 0) {
-              store.create("/x/t" + thread + "-" + i, b("v"));
-            }
-          }
-        });
-      }
-      Thread.sleep(5);
-      AutoCloseable w = store.watch("/w/", from, e -> seen.add(e.revision()));
-      AutoCloseable w2 = store.watch("/x/", 0, e -> other.add(e.kv().key()));
-      pool.shutdown();
-      assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (seen.size() < 25 + 2000 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(10);
-      }
-      w.close();
-      w2.close();
-    }
-    List<Long> expected = new ArrayList<>();
-    for (KeyValue kv : store.list("/w/", 0).items()) {
-      if (kv.modRevision() > from) {
-        expected.add(kv.modRevision());
+      KeyValue kv = storage.create("/k" + i, bytes("v"));
+      assertThat(kv.modRevision()).isEqualTo(last + 1);
+      last = kv.modRevision();
+      if (i % 2 == 0) {
+        last = storage.update("/k" + i, bytes("w"), last).modRevision();
       }
     }
-    expected.sort(Long::compare);
-    assertThat(seen).containsExactlyElementsOf(expected);
-    assertThat(other).hasSize(20).allMatch(k -> k.startsWith("/x/"));
+    assertThat(storage.currentRevision()).isEqualTo(last);
   }
 
   @Test
-  void deletionsAreWatchedWithTheDeletedValue() throws Exception {
-    store.create("/d", b("last"));
-    List<WatchEvent> events = new CopyOnWriteArrayList<>();
-    try (AutoCloseable w = store.watch("/", 1, events::add)) {
-      store.delete("/d", 1);
-      long deadline = System.currentTimeMillis() + 5000;
-      while (events.isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(5);
-      }
+  void listReturnsTheKeysUnderAPrefixSortedByKey() {
+    storage.create("/pods/ns1/b", bytes("b"));
+    storage.create("/pods/ns1/a", bytes("a"));
+    storage.create("/pods/ns2/c", bytes("c"));
+    storage.create("/pods0", bytes("not under /pods/"));
+    storage.create("/services/ns1/s", bytes("s"));
+
+    ListResult result = storage.list("/pods/", 0);
+
+    assertThat(keys(result)).containsExactly("/pods/ns1/a", "/pods/ns1/b", "/pods/ns2/c");
+    assertThat(result.revision()).isEqualTo(5);
+    assertThat(keys(storage.list("/pods/ns1/", 0))).containsExactly("/pods/ns1/a", "/pods/ns1/b");
+    assertThat(keys(storage.list("", 0))).hasSize(5);
+  }
+
+  @Test
+  void listAtAPastRevisionShowsTheValuesAsTheyWere() {
+    KeyValue a = storage.create("/a", bytes("a1")); // 1
+    storage.create("/b", bytes("b1")); // 2
+    storage.update("/a", bytes("a2"), a.modRevision()); // 3
+    storage.delete("/b", 0); // 4
+    storage.create("/c", bytes("c1")); // 5
+
+    assertThat(storage.list("/", 2).items())
+        .extracting(KeyValue::key, SqliteStorageTest::text, KeyValue::modRevision)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("/a", "a1", 1L),
+            org.assertj.core.groups.Tuple.tuple("/b", "b1", 2L));
+    assertThat(storage.list("/", 3).items())
+        .extracting(SqliteStorageTest::text)
+        .containsExactly("a2", "b1");
+    assertThat(keys(storage.list("/", 4))).containsExactly("/a");
+    assertThat(keys(storage.list("/", 5))).containsExactly("/a", "/c");
+    assertThat(storage.list("/", 4).revision()).isEqualTo(4);
+  }
+
+  @Test
+  void listBeyondTheCurrentRevisionIsAFutureRevision() {
+    storage.create("/a", bytes("x"));
+
+    assertThatThrownBy(() -> storage.list("/", 2))
+        .isInstanceOf(StorageException.FutureRevision.class);
+  }
+
+  @Test
+  void compactionKeepsListsAtAndAfterTheCompactedRevisionCorrect() {
+    KeyValue a = storage.create("/a", bytes("a1")); // 1
+    storage.create("/b", bytes("b1")); // 2
+    a = storage.update("/a", bytes("a2"), a.modRevision()); // 3
+    storage.delete("/b", 0); // 4
+    storage.create("/c", bytes("c1")); // 5
+    storage.update("/a", bytes("a3"), a.modRevision()); // 6
+    List<List<String>> before = List.of(listed(4), listed(5), listed(6));
+
+    storage.compact(4);
+
+    assertThat(storage.compactedRevision()).isEqualTo(4);
+    assertThat(List.of(listed(4), listed(5), listed(6))).isEqualTo(before);
+    assertThatThrownBy(() -> storage.list("/", 3))
+        .isInstanceOfSatisfying(
+            StorageException.Compacted.class, e -> assertThat(e.compactedRevision()).isEqualTo(4));
+    // rows left: a2 (latest at <= 4), c1, a3; a1 was superseded and b's history ended in a deletion
+    assertThat(storage.logRowCount()).isEqualTo(3);
+  }
+
+  private List<String> listed(long revision) {
+    return storage.list("/", revision).items().stream()
+        .map(kv -> kv.key() + "=" + text(kv) + "@" + kv.modRevision())
+        .toList();
+  }
+
+  @Test
+  void compactionBeyondTheCurrentRevisionIsAFutureRevision() {
+    storage.create("/a", bytes("x"));
+
+    assertThatThrownBy(() -> storage.compact(5))
+        .isInstanceOf(StorageException.FutureRevision.class);
+    assertThat(storage.compactedRevision()).isZero();
+  }
+
+  @Test
+  void compactingTheNewestDeletionKeepsTheRevision() {
+    storage.create("/a", bytes("x"));
+    storage.delete("/a", 0);
+    storage.compact(2);
+    storage.close();
+
+    storage = SqliteStorage.open(dir.resolve("state.db"));
+
+    assertThat(storage.logRowCount()).isZero();
+    assertThat(storage.currentRevision()).isEqualTo(2);
+    assertThat(storage.compactedRevision()).isEqualTo(2);
+    assertThat(storage.create("/b", bytes("y")).modRevision()).isEqualTo(3);
+  }
+
+  @Test
+  void reopeningKeepsDataAndContinuesRevisions() {
+    KeyValue a = storage.create("/a", bytes("x"));
+    storage.update("/a", bytes("y"), a.modRevision());
+    storage.create("/b", bytes("z"));
+    storage.close();
+
+    storage = SqliteStorage.open(dir.resolve("state.db"));
+
+    assertThat(storage.currentRevision()).isEqualTo(3);
+    assertThat(text(storage.get("/a").orElseThrow())).isEqualTo("y");
+    assertThat(storage.list("/", 1).items())
+        .extracting(SqliteStorageTest::text)
+        .containsExactly("x");
+    assertThat(storage.create("/c", bytes("w")).modRevision()).isEqualTo(4);
+  }
+
+  @Test
+  void compactionBoundsTheLogUnderChurn() {
+    int keys = 20;
+    for (int i = 0; i < keys; i++) {
+      storage.create("/k" + i, bytes("0"));
     }
-    assertThat(events).hasSize(1);
-    assertThat(events.get(0).type()).isEqualTo(WatchEvent.Type.DELETE);
-    assertThat(s(events.get(0).kv())).isEqualTo("last");
-    assertThat(events.get(0).revision()).isEqualTo(2);
+    for (int round = 0; round < 5; round++) {
+      for (int i = 0; i < 2_000; i++) {
+        String key = "/k" + (i % keys);
+        storage.update(
+            key, bytes(Integer.toString(i)), storage.get(key).orElseThrow().modRevision());
+      }
+      storage.compact(storage.currentRevision() - 100);
+      storage.reclaimSpace();
+      assertThat(storage.logRowCount()).isLessThanOrEqualTo(keys + 100);
+    }
+    assertThat(storage.list("/", 0).items()).hasSize(keys);
+  }
+
+  @Test
+  void autoCompactionKeepsTheNewestRevisions() throws Exception {
+    for (int i = 0; i < 300; i++) {
+      storage.create("/k" + (i % 10) + "/" + i, bytes("v"));
+      storage.delete("/k" + (i % 10) + "/" + i, 0);
+    }
+    storage.startAutoCompaction(java.time.Duration.ofMillis(20), 50);
+
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    // the compacted revision is raised before rows are deleted, so wait for both
+    while ((storage.compactedRevision() != 550 || storage.logRowCount() != 50)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+
+    assertThat(storage.compactedRevision()).isEqualTo(550);
+    assertThat(storage.logRowCount()).isEqualTo(50);
+  }
+
+  @Test
+  void powerLossDurabilityOpensAndWrites() {
+    try (SqliteStorage full = SqliteStorage.open(dir.resolve("full.db"), Durability.POWER_LOSS)) {
+      full.create("/a", bytes("x"));
+      assertThat(full.get("/a")).isPresent();
+    }
+  }
+
+  @Test
+  void closedStorageRejectsCalls() {
+    storage.close();
+
+    assertThatThrownBy(() -> storage.create("/a", bytes("x"))).isInstanceOf(StorageException.class);
+    assertThatThrownBy(() -> storage.get("/a")).isInstanceOf(StorageException.class);
   }
 }

@@ -55,7 +55,8 @@ public final class Exchange {
   }
 
   public String path() {
-    return request.getHttpURI().getPath();
+    // canonical: dot segments resolved, so ".." can never address another namespace
+    return Request.getPathInContext(request);
   }
 
   public String header(String name) {
@@ -100,6 +101,8 @@ public final class Exchange {
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] b = in.readNBytes(MAX_BODY + 1);
       if (b.length > MAX_BODY) {
+        // the rest of the body is never read: the connection cannot be reused
+        response.getHeaders().put("Connection", "close");
         throw ApiException.tooLarge("Request entity too large: limit is 3145728");
       }
       return b;

@@ -42,7 +42,18 @@ public final class ResourceEndpoints {
     }
     String method = ex.method();
     boolean watch = info.watchPath() || ex.flag("watch");
+    if (watch && "websocket".equalsIgnoreCase(ex.header("Upgrade"))) {
+      // Watches are served over HTTP only. Clients that try a WebSocket first (fabric8) fall back
+      // to an HTTP watch when the handshake is answered 200 instead of 101, at once and without
+      // the retries an error code would cost; so answer 200 with a complete Status.
+      ex.json(200, new ApiException(400, "BadRequest", "watches over WebSocket are not supported; watch over HTTP instead", null).toStatus());
+      return;
+    }
     if (info.name() == null) {
+      if (type.namespaced() && ns == null && !method.equals("GET")) {
+        // across namespaces there is only list and watch, as in Kubernetes
+        throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+      }
       switch (method) {
         case "GET" -> {
           if (watch) {
