@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
 import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.protobuf.ProtoException;
+import dev.ordinal.apiserver.protobuf.ProtobufBodies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -127,6 +129,13 @@ public final class Exchange {
       throw ApiException.badRequest("the request body is empty");
     }
     String ct = contentType();
+    if (ct.equals("application/vnd.kubernetes.protobuf")) {
+      try {
+        return ProtobufBodies.decode(b);
+      } catch (ProtoException e) {
+        throw new ApiException(415, "UnsupportedMediaType", e.getMessage(), null);
+      }
+    }
     try {
       JsonNode n = ct.endsWith("yaml") ? Json.YAML.readTree(b) : Json.MAPPER.readTree(b);
       if (n == null || n.isMissingNode()) {

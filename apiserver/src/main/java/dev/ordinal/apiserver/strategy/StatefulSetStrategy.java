@@ -36,12 +36,9 @@ final class StatefulSetStrategy implements ResourceStrategy {
     Defaults.put(retention, "whenScaled", "Retain");
     ObjectNode template = Defaults.object(spec, "template");
     PodSpecDefaults.apply(Defaults.object(template, "spec"));
-    for (ObjectNode claim : Defaults.elements(spec, "volumeClaimTemplates")) {
-      Defaults.put(claim, "apiVersion", "v1");
-      Defaults.put(claim, "kind", "PersistentVolumeClaim");
-      Defaults.put(Defaults.object(claim, "spec"), "volumeMode", "Filesystem");
-      Defaults.put(Defaults.object(claim, "status"), "phase", "Pending");
-    }
+    // volumeClaimTemplates stay as written: kubectl apply compares that list whole (it has no
+    // merge key), so defaults here would make every re-apply report "configured". Claims made from
+    // the templates get the claim defaults when they are created.
   }
 
   @Override

@@ -1,0 +1,85 @@
+package dev.ordinal.apiserver.protobuf;
+
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.BOOL;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.INT;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.INT_OR_STRING;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.MAP_BYTES;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.MAP_STRING;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.REPEATED_STRING;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.STRING;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.TIME;
+
+import java.util.Map;
+
+/**
+ * Field numbers of the Kubernetes protobuf messages Ordinal reads, from the generated.proto files
+ * of k8s.io/api core/v1 and k8s.io/apimachinery meta/v1 (the numbers are part of the wire contract
+ * and never change).
+ */
+final class KubernetesProtoMessages {
+  private KubernetesProtoMessages() {}
+
+  static final ProtoMessage TIME_MESSAGE = new ProtoMessage().field(1, "seconds", INT).field(2, "nanos", INT);
+
+  static final ProtoMessage INT_OR_STRING_MESSAGE =
+      new ProtoMessage().field(1, "type", INT).field(2, "intVal", INT).field(3, "strVal", STRING);
+
+  static final ProtoMessage OWNER_REFERENCE = new ProtoMessage()
+      .field(1, "kind", STRING).field(3, "name", STRING).field(4, "uid", STRING).field(5, "apiVersion", STRING)
+      .field(6, "controller", BOOL).field(7, "blockOwnerDeletion", BOOL);
+
+  static final ProtoMessage OBJECT_META = new ProtoMessage()
+      .field(1, "name", STRING).field(2, "generateName", STRING).field(3, "namespace", STRING)
+      .field(5, "uid", STRING).field(6, "resourceVersion", STRING).field(7, "generation", INT)
+      .field(8, "creationTimestamp", TIME).field(11, "labels", MAP_STRING).field(12, "annotations", MAP_STRING)
+      .repeated(13, "ownerReferences", OWNER_REFERENCE).field(14, "finalizers", REPEATED_STRING);
+
+  static final ProtoMessage CONFIG_MAP = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META).field(2, "data", MAP_STRING).field(3, "binaryData", MAP_BYTES)
+      .field(4, "immutable", BOOL);
+
+  static final ProtoMessage SECRET = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META).field(2, "data", MAP_BYTES).field(3, "type", STRING)
+      .field(4, "stringData", MAP_STRING).field(5, "immutable", BOOL);
+
+  static final ProtoMessage NAMESPACE = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META).message(2, "spec", new ProtoMessage().field(1, "finalizers", REPEATED_STRING));
+
+  static final ProtoMessage LOCAL_OBJECT_REFERENCE = new ProtoMessage().field(1, "name", STRING);
+
+  static final ProtoMessage OBJECT_REFERENCE = new ProtoMessage()
+      .field(1, "kind", STRING).field(2, "namespace", STRING).field(3, "name", STRING).field(4, "uid", STRING)
+      .field(5, "apiVersion", STRING).field(6, "resourceVersion", STRING).field(7, "fieldPath", STRING);
+
+  static final ProtoMessage SERVICE_ACCOUNT = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META).repeated(2, "secrets", OBJECT_REFERENCE)
+      .repeated(3, "imagePullSecrets", LOCAL_OBJECT_REFERENCE).field(4, "automountServiceAccountToken", BOOL);
+
+  static final ProtoMessage SERVICE_PORT = new ProtoMessage()
+      .field(1, "name", STRING).field(2, "protocol", STRING).field(3, "port", INT).field(4, "targetPort", INT_OR_STRING)
+      .field(5, "nodePort", INT).field(6, "appProtocol", STRING);
+
+  static final ProtoMessage SERVICE_SPEC = new ProtoMessage()
+      .repeated(1, "ports", SERVICE_PORT).field(2, "selector", MAP_STRING).field(3, "clusterIP", STRING)
+      .field(4, "type", STRING).field(5, "externalIPs", REPEATED_STRING).field(7, "sessionAffinity", STRING)
+      .field(8, "loadBalancerIP", STRING).field(9, "loadBalancerSourceRanges", REPEATED_STRING)
+      .field(10, "externalName", STRING).field(11, "externalTrafficPolicy", STRING)
+      .field(12, "healthCheckNodePort", INT).field(13, "publishNotReadyAddresses", BOOL)
+      .field(17, "ipFamilyPolicy", STRING).field(18, "clusterIPs", REPEATED_STRING).field(19, "ipFamilies", REPEATED_STRING)
+      .field(20, "allocateLoadBalancerNodePorts", BOOL).field(21, "loadBalancerClass", STRING)
+      .field(22, "internalTrafficPolicy", STRING).field(23, "trafficDistribution", STRING);
+
+  static final ProtoMessage SERVICE = new ProtoMessage().message(1, "metadata", OBJECT_META).message(2, "spec", SERVICE_SPEC);
+
+  private static final Map<String, ProtoMessage> BY_KIND = Map.of(
+      "v1/ConfigMap", CONFIG_MAP,
+      "v1/Secret", SECRET,
+      "v1/Namespace", NAMESPACE,
+      "v1/ServiceAccount", SERVICE_ACCOUNT,
+      "v1/Service", SERVICE);
+
+  static ProtoMessage forKind(String apiVersion, String kind) {
+    return BY_KIND.get(apiVersion + "/" + kind);
+  }
+
+}
