@@ -204,7 +204,7 @@ class KubectlE2E {
     kubectl.run("create", "configmap", "inside", "-n", "doomed").ok();
     kubectl.run("delete", "namespace", "doomed", "--timeout=60s").ok();
     assertThat(kubectl.run("get", "namespace", "doomed").err()).contains("NotFound");
-    assertThat(kubectl.run("create", "configmap", "late", "-n", "doomed").err()).contains("NotFound");
+    assertThat(kubectl.run("create", "configmap", "late", "-n", "doomed").err()).contains("namespaces \"doomed\" not found");
   }
 
   @Test

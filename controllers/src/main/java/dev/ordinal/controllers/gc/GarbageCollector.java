@@ -9,6 +9,7 @@ import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.DeletionRules;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.runtime.Informer;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
@@ -44,9 +45,11 @@ public final class GarbageCollector implements AutoCloseable {
   private final OwnerGraph graph = new OwnerGraph();
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
+  private final EventRecorder events;
 
   public GarbageCollector(Client client, ResourceCatalog catalog) {
     this.client = client;
+    this.events = new EventRecorder(client, "garbage-collector-controller");
     this.catalog = catalog;
     for (ResourceType t : catalog.all()) {
       informers.add(new Informer(client, t).onChange((old, cur, deleted) -> observe(t, cur, deleted)));
@@ -139,6 +142,8 @@ public final class GarbageCollector implements AutoCloseable {
     String ns = type.get().namespaced() ? dependent.namespace() : null;
     if (type.get().namespaced() && ns == null) {
       // a cluster-scoped object cannot be owned by a namespaced one: the reference is dangling
+      client.find(dependent.type(), null, dependent.name()).ifPresent(obj -> events.warning(obj, "OwnerRefInvalidNamespace",
+          "ownerRef " + ownerRef + " does not resolve to a cluster-scoped owner"));
       return OwnerState.ABSENT;
     }
     Optional<ObjectNode> owner = client.find(type.get(), ns, ownerRef.path("name").asText());

@@ -9,6 +9,7 @@ import dev.ordinal.apiserver.registry.ListOptions;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
+import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.runtime.Informer;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
@@ -28,9 +29,11 @@ public final class NamespaceController implements AutoCloseable {
   private final Informer namespaces;
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
+  private final EventRecorder events;
 
   public NamespaceController(Client client, ResourceCatalog catalog) {
     this.client = client;
+    this.events = new EventRecorder(client, "namespace-controller");
     this.catalog = catalog;
     this.namespaces = new Informer(client, Types.NAMESPACES).onChange((old, cur, deleted) -> {
       if (!deleted && Meta.isDeleting(cur)) {
@@ -62,6 +65,8 @@ public final class NamespaceController implements AutoCloseable {
             client.delete(t, name, Meta.name(obj), DeleteOptions.withPropagation("Background"));
           } catch (ApiException e) {
             if (e.code() != 404) {
+              events.warning(ns.get(), "NamespaceDeletionContentFailure",
+                  "Failed to delete " + t.kind() + " " + Meta.name(obj) + ": " + e.getMessage());
               throw e;
             }
           }
