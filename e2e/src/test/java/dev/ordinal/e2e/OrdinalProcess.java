@@ -25,7 +25,8 @@ final class OrdinalProcess implements AutoCloseable {
   /** Starts (or restarts) the server and waits until it answers /readyz. */
   OrdinalProcess start() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    String options = "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath();
+    ProcessBuilder pb = new ProcessBuilder(java, options,
         "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
         "up", "--port", "0", "--data-dir", dataDir.toString(), "--runtime", "none");
     pb.redirectErrorStream(true);

@@ -158,6 +158,23 @@ public final class Exchange {
     send(status, contentType, Json.bytes(body));
   }
 
+  /**
+   * Writes a large JSON body as it is serialized, without holding all of it in memory first
+   * (lists of thousands of objects).
+   */
+  public void jsonStreamed(int status, JsonNode body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    completed = true;
+    try (OutputStream out = Content.Sink.asOutputStream(response)) {
+      Json.MAPPER.writeValue(out, body);
+    } catch (IOException e) {
+      callback.failed(e);
+      return;
+    }
+    callback.succeeded();
+  }
+
   public void text(int status, String body) {
     send(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }

@@ -98,10 +98,10 @@ public final class ResourceEndpoints {
     ListOptions opts = listOptions(ex);
     ObjectList list = store.list(ns, opts);
     if (Negotiation.wantsTable(ex.header("Accept"))) {
-      ex.json(200, tables.list(store.type(), list, ex.param("includeObject")));
+      ex.jsonStreamed(200, tables.list(store.type(), list, ex.param("includeObject")));
       return;
     }
-    ex.json(200, listObject(store.type(), list));
+    ex.jsonStreamed(200, listObject(store.type(), list));
   }
 
   static ObjectNode listObject(ResourceType type, ObjectList list) {
