@@ -6,32 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The everyday kubectl commands against a real `ordinal up`; assertions read kubectl's own output. */
-class KubectlE2E {
-  @TempDir static Path work;
-  static OrdinalProcess ordinal;
-  static Kubectl kubectl;
-
-  @BeforeAll
-  static void start() throws Exception {
-    ordinal = new OrdinalProcess(work).start();
-    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    ordinal.close();
-  }
+class KubectlE2E extends OrdinalE2ETestBase {
 
   static String sts(String name, String image, String extraLabel) {
     return """

@@ -2,29 +2,10 @@ package dev.ordinal.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A server restart, clean or a crash, loses nothing that was acknowledged. */
-class RestartE2E {
-  @TempDir static Path work;
-  static OrdinalProcess ordinal;
-  static Kubectl kubectl;
-
-  @BeforeAll
-  static void start() throws Exception {
-    ordinal = new OrdinalProcess(work).start();
-    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    ordinal.close();
-  }
+class RestartE2E extends OrdinalE2ETestBase {
 
   @Test
   void objectsSurviveACleanStopAndAKill() throws Exception {

@@ -12,26 +12,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Create, read, update, patch and delete through the fabric8 client over HTTP. */
-class CrudIT {
-  @TempDir static Path dir;
-  static TestApiServer api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    api = new TestApiServer(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
+class CrudIT extends ApiServerTestBase {
 
   static ConfigMap configMap(String name) {
     return new ConfigMapBuilder().withNewMetadata().withName(name).addToLabels("app", "crud").endMetadata()

@@ -8,23 +8,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hundreds of malformed and hostile requests: each gets a Kubernetes Status with the right code,
  * none gets a stack trace, and afterwards the stored objects are exactly what they were.
  */
-class HostileInputIT {
-  @TempDir static Path dir;
-  static TestApiServer api;
+class HostileInputIT extends ApiServerTestBase {
 
   static final String STS = """
       {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"victim","labels":{"app":"v"}},
@@ -32,16 +27,11 @@ class HostileInputIT {
        "template":{"metadata":{"labels":{"app":"v"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""";
 
   @BeforeAll
-  static void start() throws Exception {
-    api = new TestApiServer(dir);
+  static void seed() throws Exception {
     assertThat(api.send("POST", "/apis/apps/v1/namespaces/default/statefulsets", "application/json", STS).statusCode()).isEqualTo(201);
     api.client.configMaps().resource(CrudIT.configMap("bystander")).create();
   }
 
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
 
   /** Every object in the store with its resourceVersion. */
   static TreeMap<String, String> snapshot() throws Exception {

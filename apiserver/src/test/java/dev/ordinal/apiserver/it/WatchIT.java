@@ -8,30 +8,14 @@ import dev.ordinal.api.Json;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Watches: live events, resuming from a resourceVersion, selectors, and expired versions. */
-class WatchIT {
-  @TempDir static Path dir;
-  static TestApiServer api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    api = new TestApiServer(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
+class WatchIT extends ApiServerTestBase {
 
   @Test
   void liveEventsArriveInOrder() {
