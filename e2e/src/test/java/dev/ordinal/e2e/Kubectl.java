@@ -12,10 +12,17 @@ import java.util.concurrent.TimeUnit;
 final class Kubectl {
   static final String BINARY = System.getenv().getOrDefault("KUBECTL", "/usr/bin/kubectl");
 
+  private final String binary;
   private final Path kubeconfig;
   private final Path cacheDir;
 
   Kubectl(Path kubeconfig, Path cacheDir) {
+    this(BINARY, kubeconfig, cacheDir);
+  }
+
+  /** A particular kubectl binary, e.g. one of the versioned ones behind the dispatcher. */
+  Kubectl(String binary, Path kubeconfig, Path cacheDir) {
+    this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.cacheDir = cacheDir;
   }
@@ -54,7 +61,7 @@ final class Kubectl {
 
   /** Starts kubectl without waiting (for -w); the caller reads and destroys it. */
   Process start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(BINARY, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
+    List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("HOME", cacheDir.toString());

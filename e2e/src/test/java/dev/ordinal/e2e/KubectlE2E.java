@@ -198,6 +198,34 @@ class KubectlE2E extends OrdinalE2ETestBase {
   }
 
   @Test
+  void healthEndpointsAnswerOk() throws Exception {
+    for (String path : List.of("/readyz", "/livez", "/healthz")) {
+      assertThat(kubectl.run("get", "--raw", path).ok().out()).isEqualTo("ok");
+    }
+  }
+
+  /**
+   * The dispatcher picks kubectl 1.32 from /version; the other installed minors work too. 1.27 and
+   * 1.28 validate manifests against /openapi/v2, which Ordinal does not serve (it is a protobuf
+   * document), so they apply with --validate=false.
+   */
+  @Test
+  void otherKubectlVersionsWork() throws Exception {
+    for (int minor = 27; minor <= 33; minor++) {
+      java.nio.file.Path binary = java.nio.file.Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1." + minor);
+      if (!java.nio.file.Files.isExecutable(binary)) {
+        continue;
+      }
+      Kubectl other = new Kubectl(binary.toString(), ordinal.kubeconfig(), java.nio.file.Files.createTempDirectory(work, "cache-1." + minor));
+      assertThat(other.run("get", "namespaces").ok().out()).as("kubectl 1.%d", minor).contains("kube-system");
+      String name = "v1-" + minor;
+      String validate = minor < 29 ? "--validate=false" : "--validate=strict";
+      assertThat(other.runWithInput("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  k: v\n",
+          "apply", validate, "-f", "-").ok().out()).as("kubectl 1.%d", minor).contains("configmap/" + name + " created");
+    }
+  }
+
+  @Test
   void errorsComeBackAsKubernetesStatus() throws Exception {
     assertThat(kubectl.run("get", "sts", "absent").err()).contains("Error from server (NotFound)", "\"absent\" not found");
     var bad = kubectl.apply(work, "bad.yaml", sts("Bad_Name", "nginx", ""));

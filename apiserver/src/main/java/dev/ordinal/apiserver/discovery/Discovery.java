@@ -16,8 +16,10 @@ import java.util.Map;
  * {@code apidiscovery.k8s.io/v2 APIGroupDiscoveryList}. All are derived from the catalogue.
  */
 public final class Discovery {
-  public static final String AGGREGATED_CONTENT_TYPE =
-      "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+  /** The Content-Type of an aggregated discovery answer; clients ignore one without these parameters. */
+  public static String aggregatedContentType(String version) {
+    return "application/json;g=apidiscovery.k8s.io;v=" + version + ";as=APIGroupDiscoveryList";
+  }
 
   private static final List<String> OBJECT_VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
@@ -116,10 +118,13 @@ public final class Discovery {
     return o;
   }
 
-  /** {@code GET /api} (core=true) or {@code /apis} with the aggregated Accept type. */
-  public ObjectNode aggregated(boolean core) {
+  /**
+   * {@code GET /api} (core=true) or {@code /apis} with the aggregated Accept type; {@code version}
+   * is v2 or v2beta1, whose documents have the same shape.
+   */
+  public ObjectNode aggregated(boolean core, String version) {
     ObjectNode o = Json.object();
-    o.put("kind", "APIGroupDiscoveryList").put("apiVersion", "apidiscovery.k8s.io/v2");
+    o.put("kind", "APIGroupDiscoveryList").put("apiVersion", "apidiscovery.k8s.io/" + version);
     o.putObject("metadata");
     ArrayNode items = o.putArray("items");
     if (core) {

@@ -6,8 +6,26 @@ import java.util.Locale;
 final class Negotiation {
   private Negotiation() {}
 
-  static boolean wantsAggregatedDiscovery(String accept) {
-    return accept != null && firstOf(accept, "as=apigroupdiscoverylist") && accept.toLowerCase(Locale.ROOT).contains("v=v2");
+  /**
+   * The aggregated discovery version the client prefers ("v2", or "v2beta1" for kubectl 1.26–1.29),
+   * or null for the legacy documents. The first media range that names one decides.
+   */
+  static String aggregatedDiscoveryVersion(String accept) {
+    if (accept == null) {
+      return null;
+    }
+    for (String range : accept.toLowerCase(Locale.ROOT).replace(" ", "").split(",")) {
+      if (!range.contains("as=apigroupdiscoverylist")) {
+        return null;
+      }
+      if (range.contains("v=v2;") || range.endsWith("v=v2")) {
+        return "v2";
+      }
+      if (range.contains("v=v2beta1")) {
+        return "v2beta1";
+      }
+    }
+    return null;
   }
 
   /** True when the client prefers a meta.k8s.io Table to the object itself. */

@@ -66,12 +66,13 @@ public final class Routes {
     if (!ex.method().equals("GET")) {
       return false;
     }
-    boolean aggregated = Negotiation.wantsAggregatedDiscovery(ex.header("Accept"));
+    String aggregatedVersion = Negotiation.aggregatedDiscoveryVersion(ex.header("Accept"));
+    boolean aggregated = aggregatedVersion != null;
     ObjectNode doc = null;
     if (parts.size() == 1 && parts.get(0).equals("api")) {
-      doc = aggregated ? discovery.aggregated(true) : discovery.coreVersions(serverAddress);
+      doc = aggregated ? discovery.aggregated(true, aggregatedVersion) : discovery.coreVersions(serverAddress);
     } else if (parts.size() == 1 && parts.get(0).equals("apis")) {
-      doc = aggregated ? discovery.aggregated(false) : discovery.groups();
+      doc = aggregated ? discovery.aggregated(false, aggregatedVersion) : discovery.groups();
     } else if (parts.size() == 2 && parts.get(0).equals("api")) {
       doc = discovery.resources("", parts.get(1));
       if (doc == null) {
@@ -91,7 +92,7 @@ public final class Routes {
       return false;
     }
     boolean isAggregated = doc.path("kind").asText().equals("APIGroupDiscoveryList");
-    ex.json(200, doc, isAggregated ? Discovery.AGGREGATED_CONTENT_TYPE : "application/json");
+    ex.json(200, doc, isAggregated ? Discovery.aggregatedContentType(aggregatedVersion) : "application/json");
     return true;
   }
 

@@ -30,9 +30,14 @@ public final class CacheSet implements AutoCloseable {
   private AutoCloseable storageWatch;
 
   public CacheSet(Storage storage, ResourceCatalog catalog) {
+    this(storage, catalog, WatchCache.DEFAULT_HISTORY);
+  }
+
+  /** @param history how many recent changes of each type a watch can resume from */
+  public CacheSet(Storage storage, ResourceCatalog catalog, int history) {
     this.storage = storage;
     for (ResourceType t : catalog.all()) {
-      byPrefix.put(t.keyPrefix(), new WatchCache(this));
+      byPrefix.put(t.keyPrefix(), new WatchCache(this, history));
     }
   }
 

@@ -20,7 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * write acknowledged before them.
  */
 public final class WatchCache implements AutoCloseable {
-  private static final int HISTORY = 10_000;
+  static final int DEFAULT_HISTORY = 10_000;
+
+  private final int historySize;
 
   private final CacheSet store;
   private final ConcurrentSkipListMap<String, ObjectNode> objects = new ConcurrentSkipListMap<>();
@@ -34,8 +36,9 @@ public final class WatchCache implements AutoCloseable {
   private long evictedUpTo;
   private long lastApplied;
 
-  WatchCache(CacheSet store) {
+  WatchCache(CacheSet store, int historySize) {
     this.store = store;
+    this.historySize = historySize;
   }
 
   /** Loads one stored object; called by {@link CacheSet} before it starts following the store. */
@@ -75,7 +78,7 @@ public final class WatchCache implements AutoCloseable {
       }
       lastApplied = e.revision();
       history.addLast(ce);
-      if (history.size() > HISTORY) {
+      if (history.size() > historySize) {
         evictedUpTo = history.removeFirst().revision();
       }
       for (CacheWatcher w : watchers) {
