@@ -51,6 +51,13 @@ public interface Client {
   /** Applies a patch of {@code patchType} (a Content-Type, e.g. application/merge-patch+json). */
   ObjectNode patch(ResourceType type, String namespace, String name, String patchType, JsonNode patch);
 
+  /**
+   * Assigns a pod to a node through {@code pods/binding}, as schedulers do.
+   *
+   * @throws dev.ordinal.apiserver.errors.ApiException 409 when the pod is already bound
+   */
+  void bind(String namespace, String podName, String nodeName);
+
   /** Deletes, or marks for deletion when finalizers or a grace period hold the object. */
   ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options);
 }

@@ -90,6 +90,11 @@ public final class InProcessClient implements Client {
   }
 
   @Override
+  public void bind(String namespace, String podName, String nodeName) {
+    store(Types.PODS).bind(namespace, podName, nodeName, WriteOptions.DEFAULT);
+  }
+
+  @Override
   public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options) {
     return store(type).delete(ns(type, namespace), name, options).object();
   }

@@ -14,6 +14,11 @@ public final class Types {
   public static final ResourceType NODES = core("nodes");
   public static final ResourceType PERSISTENT_VOLUME_CLAIMS = core("persistentvolumeclaims");
   public static final ResourceType PERSISTENT_VOLUMES = core("persistentvolumes");
+  public static final ResourceType LEASES = CATALOG.byPlural("coordination.k8s.io", "v1", "leases").orElseThrow();
+  public static final ResourceType STORAGE_CLASSES = CATALOG.byPlural("storage.k8s.io", "v1", "storageclasses").orElseThrow();
+  public static final ResourceType CONFIG_MAPS = core("configmaps");
+  public static final ResourceType SECRETS = core("secrets");
+  public static final ResourceType ENDPOINTS = core("endpoints");
   public static final ResourceType STATEFUL_SETS = CATALOG.byPlural("apps", "v1", "statefulsets").orElseThrow();
   public static final ResourceType CONTROLLER_REVISIONS = CATALOG.byPlural("apps", "v1", "controllerrevisions").orElseThrow();
 

@@ -114,21 +114,7 @@ final class Subresources {
       throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
     }
     ObjectNode binding = ex.bodyObject();
-    String node = binding.path("target").path("name").asText("");
-    if (node.isEmpty()) {
-      throw new ApiException(422, "Invalid", "Binding \"" + name + "\" is invalid: target.name: Required value", null);
-    }
-    store.guaranteedUpdate(ns, name, Subresource.MAIN, ResourceEndpoints.writeOptions(ex), "", pod -> {
-      String current = pod.path("spec").path("nodeName").asText("");
-      if (!current.isEmpty()) {
-        throw ApiException.conflict(store.type(), name, "pod " + name + " is already assigned to node \"" + current + "\"");
-      }
-      if (Meta.isDeleting(pod)) {
-        throw ApiException.conflict(store.type(), name, "pod " + name + " is being deleted, cannot be assigned to a host");
-      }
-      pod.with("spec").put("nodeName", node);
-      return pod;
-    });
+    store.bind(ns, name, binding.path("target").path("name").asText(""), ResourceEndpoints.writeOptions(ex));
     ObjectNode ok = Json.object();
     ok.put("kind", "Status").put("apiVersion", "v1").putObject("metadata");
     ok.put("status", "Success").put("code", 201);

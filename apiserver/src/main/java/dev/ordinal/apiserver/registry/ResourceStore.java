@@ -247,6 +247,28 @@ public final class ResourceStore {
     });
   }
 
+  /**
+   * Assigns a pod to a node ({@code pods/binding}): sets {@code spec.nodeName} once.
+   *
+   * @throws ApiException 409 when the pod is already bound or being deleted
+   */
+  public ObjectNode bind(String namespace, String name, String nodeName, WriteOptions opts) {
+    if (nodeName == null || nodeName.isEmpty()) {
+      throw new ApiException(422, "Invalid", "Binding \"" + name + "\" is invalid: target.name: Required value", null);
+    }
+    return guaranteedUpdate(namespace, name, Subresource.MAIN, opts, "", pod -> {
+      String current = pod.path("spec").path("nodeName").asText("");
+      if (!current.isEmpty()) {
+        throw ApiException.conflict(type, name, "pod " + name + " is already assigned to node \"" + current + "\"");
+      }
+      if (Meta.isDeleting(pod)) {
+        throw ApiException.conflict(type, name, "pod " + name + " is being deleted, cannot be assigned to a host");
+      }
+      pod.with("spec").put("nodeName", nodeName);
+      return pod;
+    });
+  }
+
   private ObjectNode prepareUpdate(ObjectNode obj, ObjectNode old, Subresource sub) {
     checkTypeMeta(obj);
     ObjectNode meta = Meta.of(obj);
