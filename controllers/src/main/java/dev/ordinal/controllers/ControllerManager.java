@@ -4,6 +4,7 @@ import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.client.Client;
 import dev.ordinal.controllers.gc.GarbageCollector;
 import dev.ordinal.controllers.namespace.NamespaceController;
+import dev.ordinal.controllers.statefulset.StatefulSetController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,13 +13,15 @@ public final class ControllerManager implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<Runnable> starters = new ArrayList<>();
 
-  /** The standard set: garbage collector and namespace lifecycle. */
+  /** The standard set: garbage collector, namespace lifecycle, StatefulSets. */
   public static ControllerManager standard(Client client) {
     ControllerManager m = new ControllerManager();
     GarbageCollector gc = new GarbageCollector(client, ResourceCatalog.standard());
     m.add(gc, gc::start);
     NamespaceController ns = new NamespaceController(client, ResourceCatalog.standard());
     m.add(ns, ns::start);
+    StatefulSetController sts = new StatefulSetController(client);
+    m.add(sts, sts::start);
     return m;
   }
 

@@ -52,6 +52,9 @@ class KubectlE2E extends OrdinalE2ETestBase {
                 ports:
                 - containerPort: 80
                   name: web
+                volumeMounts:
+                - name: www
+                  mountPath: /usr/share/nginx/html
           volumeClaimTemplates:
           - metadata:
               name: www

@@ -18,6 +18,11 @@ final class PodSpecValidation {
   private PodSpecValidation() {}
 
   static void validate(JsonNode spec, String path, Errors errs) {
+    validate(spec, path, Set.of(), errs);
+  }
+
+  /** @param extraVolumes volume names provided from elsewhere (a StatefulSet's claim templates) */
+  static void validate(JsonNode spec, String path, Set<String> extraVolumes, Errors errs) {
     Set<String> volumes = new HashSet<>();
     int i = 0;
     for (ObjectNode v : Defaults.elements(spec, "volumes")) {
@@ -37,6 +42,7 @@ final class PodSpecValidation {
         errs.forbidden(p, "may not specify more than 1 volume type");
       }
     }
+    volumes.addAll(extraVolumes);
     JsonNode containers = spec.path("containers");
     if (!containers.isArray() || containers.isEmpty()) {
       errs.required(path + ".containers", "");

@@ -60,7 +60,9 @@ final class StatefulSetStrategy implements ResourceStrategy {
     if (!restart.equals("Always")) {
       errs.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
     }
-    PodSpecValidation.validate(spec.path("template").path("spec"), "spec.template.spec", errs);
+    java.util.Set<String> claimVolumes = new java.util.HashSet<>();
+    spec.path("volumeClaimTemplates").forEach(t -> claimVolumes.add(t.path("metadata").path("name").asText("")));
+    PodSpecValidation.validate(spec.path("template").path("spec"), "spec.template.spec", claimVolumes, errs);
     return errs.list();
   }
 

@@ -23,7 +23,7 @@ class StrategiesTest {
 
   static ObjectNode sts() {
     return obj("{'metadata':{'name':'web','namespace':'default'},'spec':{'serviceName':'nginx','selector':{'matchLabels':{'app':'nginx'}},"
-        + "'template':{'metadata':{'labels':{'app':'nginx'}},'spec':{'containers':[{'name':'nginx','image':'nginx:1.27','ports':[{'containerPort':80}]}]}},"
+        + "'template':{'metadata':{'labels':{'app':'nginx'}},'spec':{'containers':[{'name':'nginx','image':'nginx:1.27','ports':[{'containerPort':80}],'volumeMounts':[{'name':'www','mountPath':'/usr/share/nginx/html'}]}]}},"
         + "'volumeClaimTemplates':[{'metadata':{'name':'www'},'spec':{'accessModes':['ReadWriteOnce'],'resources':{'requests':{'storage':'1Gi'}}}}]}}");
   }
 

@@ -1,0 +1,187 @@
+package dev.ordinal.controllers.statefulset;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.registry.DeleteOptions;
+import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.client.Client;
+import dev.ordinal.client.Types;
+import dev.ordinal.controllers.events.EventRecorder;
+import dev.ordinal.controllers.runtime.Informer;
+import dev.ordinal.controllers.runtime.WorkQueue;
+import dev.ordinal.controllers.runtime.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The StatefulSet controller: informers on sets, pods, claims and revisions feed a queue of set
+ * keys; each sync reads the observed state from the informers, lets {@link StatefulSetPlanner}
+ * decide, applies the actions, keeps the revision history, and writes the status.
+ */
+public final class StatefulSetController implements AutoCloseable {
+  private final Client client;
+  private final Informer sets;
+  private final Informer pods;
+  private final Informer claims;
+  private final Informer revisions;
+  private final WorkQueue<String> queue = new WorkQueue<>();
+  private final Worker worker;
+  private final StatefulPodControl control;
+  private final StatefulSetStatusUpdater status;
+
+  public StatefulSetController(Client client) {
+    this.client = client;
+    EventRecorder events = new EventRecorder(client, "statefulset-controller");
+    this.control = new StatefulPodControl(client, events);
+    this.status = new StatefulSetStatusUpdater(client);
+    this.sets = new Informer(client, Types.STATEFUL_SETS).onChange((old, cur, deleted) -> queue.add(Informer.key(cur)));
+    this.pods = new Informer(client, Types.PODS).onChange((old, cur, deleted) -> enqueueOwner(cur));
+    this.revisions = new Informer(client, Types.CONTROLLER_REVISIONS).onChange((old, cur, deleted) -> enqueueOwner(cur));
+    this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS).onChange((old, cur, deleted) -> enqueueNamespace(Meta.namespace(cur)));
+    this.worker = new Worker("statefulset", queue, this::sync, 2);
+  }
+
+  public void start() {
+    for (Informer i : List.of(sets, pods, claims, revisions)) {
+      i.start();
+    }
+    worker.start();
+  }
+
+  private void enqueueOwner(ObjectNode obj) {
+    ObjectNode ref = StatefulSetIdentity.controllerOf(obj);
+    if (ref != null && ref.path("kind").asText().equals("StatefulSet")) {
+      queue.add(Informer.key(Meta.namespace(obj), ref.path("name").asText()));
+    }
+  }
+
+  private void enqueueNamespace(String namespace) {
+    for (ObjectNode set : sets.all()) {
+      if (Meta.namespace(set).equals(namespace)) {
+        queue.add(Informer.key(set));
+      }
+    }
+  }
+
+  Optional<Duration> sync(String key) throws InterruptedException {
+    String ns = key.substring(0, key.indexOf('/'));
+    String name = key.substring(key.indexOf('/') + 1);
+    ObjectNode set = sets.get(ns, name).orElse(null);
+    if (set == null || Meta.isDeleting(set)) {
+      return Optional.empty();
+    }
+    List<ObjectNode> owned = owned(revisions, set);
+    StatefulSetRevisions.Plan revisionPlan = StatefulSetRevisions.plan(set, owned);
+    if (revisionPlan.create() != null) {
+      ObjectNode created = createRevision(ns, revisionPlan.create());
+      owned.add(created);
+    }
+    if (revisionPlan.rollback() != null) {
+      ObjectNode renumbered = client.update(Types.CONTROLLER_REVISIONS, revisionPlan.rollback());
+      owned.removeIf(r -> Meta.name(r).equals(Meta.name(renumbered)));
+      owned.add(renumbered);
+    }
+    Map<String, ObjectNode> templates = new HashMap<>();
+    for (ObjectNode r : owned) {
+      ObjectNode template = ((ObjectNode) r.path("data").path("spec").path("template")).deepCopy();
+      template.remove("$patch");
+      templates.put(Meta.name(r), template);
+    }
+    String updateRevision = revisionPlan.updateRevision();
+    String currentRevision = set.path("status").path("currentRevision").asText("");
+    if (!templates.containsKey(currentRevision)) {
+      currentRevision = updateRevision;
+    }
+
+    List<ObjectNode> replicas = new ArrayList<>();
+    for (ObjectNode pod : pods.all()) {
+      ObjectNode ref = StatefulSetIdentity.controllerOf(pod);
+      if (Meta.namespace(pod).equals(ns) && ref != null && ref.path("uid").asText().equals(Meta.uid(set))
+          && StatefulSetIdentity.isMember(name, pod)) {
+        replicas.add(pod);
+      }
+    }
+    Map<String, ObjectNode> claimsByName = new HashMap<>();
+    for (ObjectNode c : claims.all()) {
+      if (Meta.namespace(c).equals(ns)) {
+        claimsByName.put(Meta.name(c), c);
+      }
+    }
+    Instant now = Instant.now();
+    var observed = new StatefulSetPlanner.Observed(set, replicas, claimsByName, currentRevision, updateRevision, templates, now);
+    for (StatefulSetAction action : StatefulSetPlanner.plan(observed)) {
+      control.apply(set, action);
+    }
+    status.write(set, StatefulSetStatusUpdater.compute(set, replicas, currentRevision, updateRevision,
+        revisionPlan.collisionCount(), now));
+    truncateHistory(set, owned, replicas, currentRevision, updateRevision);
+    return requeueForAvailability(set, replicas, now);
+  }
+
+  private ObjectNode createRevision(String ns, ObjectNode revision) {
+    try {
+      return client.create(Types.CONTROLLER_REVISIONS, ns, revision);
+    } catch (ApiException e) {
+      if (e.code() == 409) {
+        return client.get(Types.CONTROLLER_REVISIONS, ns, Meta.name(revision));
+      }
+      throw e;
+    }
+  }
+
+  private static List<ObjectNode> owned(Informer informer, ObjectNode set) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ObjectNode obj : informer.all()) {
+      ObjectNode ref = StatefulSetIdentity.controllerOf(obj);
+      if (Meta.namespace(obj).equals(Meta.namespace(set)) && ref != null && ref.path("uid").asText().equals(Meta.uid(set))) {
+        out.add(obj);
+      }
+    }
+    return out;
+  }
+
+  private void truncateHistory(ObjectNode set, List<ObjectNode> owned, List<ObjectNode> replicas, String current, String update) {
+    Set<String> live = new HashSet<>(List.of(current, update));
+    replicas.forEach(p -> live.add(StatefulSetIdentity.revisionOf(p)));
+    int limit = set.path("spec").path("revisionHistoryLimit").asInt(10);
+    for (ObjectNode r : StatefulSetRevisions.excess(owned, limit, live)) {
+      try {
+        client.delete(Types.CONTROLLER_REVISIONS, Meta.namespace(r), Meta.name(r), DeleteOptions.DEFAULT);
+      } catch (ApiException e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Ready replicas become available after minReadySeconds without any event: look again then. */
+  private static Optional<Duration> requeueForAvailability(ObjectNode set, List<ObjectNode> replicas, Instant now) {
+    long minReady = set.path("spec").path("minReadySeconds").asLong(0);
+    Instant soonest = null;
+    for (ObjectNode p : replicas) {
+      if (PodState.isRunningAndReady(p) && !PodState.isAvailable(p, minReady, now)) {
+        Instant at = PodState.availableAt(p, minReady);
+        if (at != null && (soonest == null || at.isBefore(soonest))) {
+          soonest = at;
+        }
+      }
+    }
+    return soonest == null ? Optional.empty() : Optional.of(Duration.between(now, soonest).plusMillis(100));
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    for (Informer i : List.of(sets, pods, claims, revisions)) {
+      i.close();
+    }
+  }
+}
