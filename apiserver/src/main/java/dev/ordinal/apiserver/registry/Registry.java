@@ -77,6 +77,21 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     return unknownFields.find(type, obj);
   }
 
+  /** Kubernetes' DefaultStorageClass admission: a claim without a class gets the default one. */
+  @Override
+  public void admitCreate(ResourceType type, ObjectNode obj) {
+    if (!type.kind().equals("PersistentVolumeClaim") || obj.path("spec").has("storageClassName")) {
+      return;
+    }
+    ResourceType classes = catalog.byPlural("storage.k8s.io", "v1", "storageclasses").orElseThrow();
+    for (ObjectNode sc : stores.get(classes).list(null, ListOptions.ALL).items()) {
+      if ("true".equals(Meta.annotations(sc).get("storageclass.kubernetes.io/is-default-class"))) {
+        obj.with("spec").put("storageClassName", Meta.name(sc));
+        return;
+      }
+    }
+  }
+
   @Override
   public void close() {
     caches.close();

@@ -60,6 +60,9 @@ public final class ResourceStore {
 
     /** Unknown fields per the schema, e.g. ".spec.replicass". */
     List<String> unknownFields(ResourceType type, ObjectNode obj);
+
+    /** Changes a new object as admission plugins do (e.g. the default StorageClass of a claim). */
+    void admitCreate(ResourceType type, ObjectNode obj);
   }
 
   // ---- reads
@@ -152,6 +155,7 @@ public final class ResourceStore {
       meta.remove("generation");
     }
     strategy.prepareForCreate(obj);
+    admission.admitCreate(type, obj);
     strategy.applyDefaults(obj);
     List<FieldError> errors = new ArrayList<>(admission.validateMetadata(type, obj, null));
     errors.addAll(strategy.validateCreate(obj));
