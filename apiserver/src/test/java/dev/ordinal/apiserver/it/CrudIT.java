@@ -193,6 +193,20 @@ class CrudIT extends ApiServerTestBase {
   }
 
   @Test
+  void claimsWithoutAClassGetTheDefaultOne() {
+    api.client.storage().v1().storageClasses().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+        .withNewMetadata().withName("fast").addToAnnotations("storageclass.kubernetes.io/is-default-class", "true").endMetadata()
+        .withProvisioner("ordinal.dev/local-path").build()).create();
+    var claim = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName("data").endMetadata()
+        .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+        .endResources().endSpec().build();
+    assertThat(api.client.persistentVolumeClaims().resource(claim).create().getSpec().getStorageClassName()).isEqualTo("fast");
+    var explicit = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder(claim).editMetadata().withName("none").endMetadata()
+        .editSpec().withStorageClassName("").endSpec().build();
+    assertThat(api.client.persistentVolumeClaims().resource(explicit).create().getSpec().getStorageClassName()).isEmpty();
+  }
+
+  @Test
   void aNoOpUpdateKeepsTheResourceVersion() {
     ConfigMap created = api.client.configMaps().resource(configMap("noop")).create();
     ConfigMap again = api.client.configMaps().resource(created).update();
