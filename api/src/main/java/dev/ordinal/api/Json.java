@@ -17,7 +17,10 @@ public final class Json {
       new ObjectMapper()
           .setSerializationInclusion(JsonInclude.Include.NON_NULL)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // MicroTime fields (Lease renewTime, Event eventTime) are java.time types in the model
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -5,6 +5,11 @@ import dev.ordinal.apiserver.ApiServer;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
+import dev.ordinal.controllers.volume.LocalPathProvisioner;
+import dev.ordinal.controllers.volume.PersistentVolumeBinder;
+import dev.ordinal.node.NodeAgent;
+import dev.ordinal.node.sim.SimulatedRuntime;
+import dev.ordinal.scheduler.Scheduler;
 import dev.ordinal.storage.SqliteStorage;
 import dev.ordinal.storage.Storage;
 import java.io.IOException;
@@ -20,6 +25,12 @@ public final class ControlPlane implements AutoCloseable {
   private final ControllerManager controllers;
   private final DataDir dir;
 
+  /** What runs pods on this machine: nothing, or the simulated runtime (runc comes with the node agent work). */
+  public enum Runtime {
+    NONE,
+    SIMULATED
+  }
+
   private ControlPlane(DataDir dir, Storage storage, ApiServer api, ControllerManager controllers) {
     this.dir = dir;
     this.storage = storage;
@@ -29,6 +40,11 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Opens the store, serves the API, starts the controllers and writes the kubeconfig. */
   public static ControlPlane start(DataDir dir, String listen, int port) throws Exception {
+    return start(dir, listen, port, Runtime.NONE);
+  }
+
+  /** As {@link #start(DataDir, String, int)}, with a node agent on this machine when a runtime is given. */
+  public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime) throws Exception {
     Storage storage = SqliteStorage.open(dir.database());
     ApiServer api = null;
     try {
@@ -38,7 +54,18 @@ public final class ControlPlane implements AutoCloseable {
       api.start();
       Client client = new InProcessClient(api.registry());
       Bootstrap.ensureSystemObjects(client);
+      String nodeName = NodeNames.local();
       ControllerManager controllers = ControllerManager.standard(client);
+      LocalPathProvisioner provisioner = new LocalPathProvisioner(client, nodeName, dir.volumes());
+      controllers.add(provisioner, provisioner::start);
+      PersistentVolumeBinder binder = new PersistentVolumeBinder(client, provisioner);
+      controllers.add(binder, binder::start);
+      Scheduler scheduler = new Scheduler(client);
+      controllers.add(scheduler, scheduler::start);
+      if (runtime == Runtime.SIMULATED) {
+        NodeAgent agent = new NodeAgent(client, nodeName, new SimulatedRuntime());
+        controllers.add(agent, agent::start);
+      }
       controllers.start();
       ControlPlane plane = new ControlPlane(dir, storage, api, controllers);
       DataDir.writePrivate(dir.kubeconfig(), Kubeconfig.render(plane.serverUrl(), cert.pem(), dir.token()));

@@ -40,6 +40,11 @@ public final class DataDir {
     return db;
   }
 
+  /** Where local-path volumes keep their data; pods reach it only through their own volume mounts. */
+  public Path volumes() throws IOException {
+    return Files.createDirectories(root.resolve("volumes"));
+  }
+
   public Path kubeconfig() {
     return root.resolve("kubeconfig");
   }

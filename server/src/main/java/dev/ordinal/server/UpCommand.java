@@ -24,16 +24,19 @@ final class UpCommand implements Callable<Integer> {
   String listen;
 
   @Option(names = "--runtime", defaultValue = "none",
-      description = "Node runtime: runc, simulated or none (control plane only) (default: ${DEFAULT-VALUE}).")
+      description = "Node runtime: simulated (pods without processes), none (control plane only), or runc "
+          + "(not in this build yet) (default: ${DEFAULT-VALUE}).")
   String runtime;
 
   @Override
   public Integer call() throws Exception {
+    ControlPlane.Runtime chosen;
     switch (runtime) {
-      case "none" -> { }
-      case "runc", "simulated" -> {
-        System.err.println("ordinal: the " + runtime + " runtime is not part of this build yet (the node agent "
-            + "arrives in a later release); start with --runtime none for the control plane alone");
+      case "none" -> chosen = ControlPlane.Runtime.NONE;
+      case "simulated" -> chosen = ControlPlane.Runtime.SIMULATED;
+      case "runc" -> {
+        System.err.println("ordinal: the runc runtime (real containers) is not part of this build yet; start with "
+            + "--runtime simulated to run pods without processes, or --runtime none for the control plane alone");
         return 2;
       }
       default -> {
@@ -42,7 +45,7 @@ final class UpCommand implements Callable<Integer> {
       }
     }
     DataDir dir = DataDir.open(dataDir);
-    ControlPlane plane = ControlPlane.start(dir, listen, port);
+    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");

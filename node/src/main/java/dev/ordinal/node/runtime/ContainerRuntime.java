@@ -1,0 +1,35 @@
+package dev.ordinal.node.runtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/**
+ * How the node agent runs pods, shaped after CRI's sandbox-and-containers model but driven per
+ * pod: the agent asks the runtime to bring a pod towards its spec and reports what it observes.
+ * Implementations: {@code SimulatedRuntime} (no processes, for fast tests and benchmarks) and,
+ * with the node-agent work, runc + conmon + CNI. Thread-safe; calls for one pod never overlap.
+ */
+public interface ContainerRuntime {
+
+  /**
+   * Creates the pod's sandbox if needed, runs its init containers one at a time in order, then its
+   * app containers, restarting exited ones as the pod's restartPolicy says (with back-off).
+   * Returns the state it observed. Never blocks for long.
+   */
+  PodObservation sync(ObjectNode pod, Instant now);
+
+  /** Runs a readiness or liveness probe of a running container; true when it passes. */
+  boolean probe(ObjectNode pod, String container, String kind, Instant now);
+
+  /**
+   * Stops every container of the pod (SIGTERM, then SIGKILL after {@code gracePeriodSeconds}).
+   * Returns true once all have stopped; callers call again until then.
+   */
+  boolean stop(ObjectNode pod, long gracePeriodSeconds, Instant now);
+
+  /** Removes a stopped pod's sandbox and everything the runtime kept for it. */
+  void remove(String podUid);
+
+  /** "simulated://0.1", "runc://1.1.5" — the node's containerRuntimeVersion. */
+  String version();
+}

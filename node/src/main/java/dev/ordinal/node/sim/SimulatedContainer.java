@@ -1,0 +1,54 @@
+package dev.ordinal.node.sim;
+
+import dev.ordinal.node.runtime.ContainerState;
+import java.time.Duration;
+import java.time.Instant;
+
+/** One simulated container's life: created, running, exited, restarted after a back-off. */
+final class SimulatedContainer {
+  final String name;
+  final String id;
+  ContainerState.State state = ContainerState.State.WAITING;
+  String reason = "ContainerCreating";
+  Instant createdAt;
+  Instant startedAt;
+  Instant finishedAt;
+  int exitCode;
+  int restarts;
+  Instant restartAt;
+  ContainerState.Termination last;
+
+  SimulatedContainer(String name, String id, Instant now) {
+    this.name = name;
+    this.id = id;
+    this.createdAt = now;
+  }
+
+  void run(Instant now) {
+    state = ContainerState.State.RUNNING;
+    reason = "";
+    startedAt = now;
+    finishedAt = null;
+  }
+
+  void exit(Instant at, int code) {
+    state = ContainerState.State.TERMINATED;
+    exitCode = code;
+    finishedAt = at;
+    reason = code == 0 ? "Completed" : "Error";
+  }
+
+  /** Schedules a restart after Kubernetes' crash-loop back-off: base doubling per restart, capped. */
+  void backOff(Instant now, Duration base, Duration max) {
+    last = new ContainerState.Termination(exitCode, reason, startedAt, finishedAt);
+    long factor = 1L << Math.min(restarts, 16);
+    Duration delay = base.multipliedBy(factor);
+    restartAt = now.plus(delay.compareTo(max) > 0 ? max : delay);
+    state = ContainerState.State.WAITING;
+    reason = "CrashLoopBackOff";
+  }
+
+  ContainerState snapshot() {
+    return new ContainerState(name, state, reason, exitCode, startedAt, finishedAt, restarts, "simulated://" + id, last);
+  }
+}

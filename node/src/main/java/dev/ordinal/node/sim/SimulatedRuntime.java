@@ -1,0 +1,150 @@
+package dev.ordinal.node.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.node.runtime.ContainerRuntime;
+import dev.ordinal.node.runtime.ContainerState;
+import dev.ordinal.node.runtime.PodObservation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link ContainerRuntime} that runs nothing: containers start, run, exit and restart in
+ * memory, on the schedule the pod's {@code sim.ordinal.dev/*} annotations give, so controllers,
+ * the scheduler and the agent can be exercised and measured quickly. Pod IPs come from
+ * 10.88.0.0/16 like the real bridge network's, one per pod.
+ */
+public final class SimulatedRuntime implements ContainerRuntime {
+  private final Duration backOffBase;
+  private final Duration backOffMax;
+  private final Map<String, SimulatedPod> pods = new ConcurrentHashMap<>();
+  private final AtomicInteger nextIp = new AtomicInteger(2);
+  private final AtomicInteger nextId = new AtomicInteger(1);
+
+  /** Kubernetes' back-off: 10 s doubling to 5 min. */
+  public SimulatedRuntime() {
+    this(Duration.ofSeconds(10), Duration.ofMinutes(5));
+  }
+
+  /** A shorter back-off for tests. */
+  public SimulatedRuntime(Duration backOffBase, Duration backOffMax) {
+    this.backOffBase = backOffBase;
+    this.backOffMax = backOffMax;
+  }
+
+  private static final class SimulatedPod {
+    final String ip;
+    final Instant created;
+    final Map<String, SimulatedContainer> init = new LinkedHashMap<>();
+    final Map<String, SimulatedContainer> app = new LinkedHashMap<>();
+    Instant stopRequested;
+
+    SimulatedPod(String ip, Instant created) {
+      this.ip = ip;
+      this.created = created;
+    }
+  }
+
+  @Override
+  public PodObservation sync(ObjectNode pod, Instant now) {
+    SimulatedBehaviour b = SimulatedBehaviour.of(pod);
+    SimulatedPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new SimulatedPod(allocateIp(), now));
+    String restartPolicy = pod.path("spec").path("restartPolicy").asText("Always");
+    boolean initialized = true;
+    for (JsonNode c : pod.path("spec").path("initContainers")) {
+      SimulatedContainer sc = p.init.computeIfAbsent(c.path("name").asText(), n -> container(n, now));
+      advance(sc, now, p.created.plus(b.startupDelay()), b.initFails() ? Duration.ZERO : Duration.ZERO, b.initFails() ? 1 : 0,
+          restartPolicy.equals("Always") ? "OnFailure" : restartPolicy);
+      if (!(sc.state == ContainerState.State.TERMINATED && sc.exitCode == 0)) {
+        initialized = false;
+        break;
+      }
+    }
+    if (initialized && p.stopRequested == null) {
+      for (JsonNode c : pod.path("spec").path("containers")) {
+        SimulatedContainer sc = p.app.computeIfAbsent(c.path("name").asText(), n -> container(n, now));
+        advance(sc, now, p.created.plus(b.startupDelay()), b.exitAfter(), b.exitCode(), restartPolicy);
+      }
+    }
+    return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized);
+  }
+
+  /** Moves one container along: start when due, exit when its run is over, restart after back-off. */
+  private void advance(SimulatedContainer c, Instant now, Instant startAt, Duration runFor, int exitCode, String restartPolicy) {
+    if (c.state == ContainerState.State.WAITING && c.restartAt == null && !now.isBefore(startAt)) {
+      c.run(now);
+    } else if (c.state == ContainerState.State.WAITING && c.restartAt != null && !now.isBefore(c.restartAt)) {
+      c.restarts++;
+      c.restartAt = null;
+      c.run(now);
+    }
+    if (c.state == ContainerState.State.RUNNING && runFor != null && !now.isBefore(c.startedAt.plus(runFor))) {
+      c.exit(c.startedAt.plus(runFor), exitCode);
+    }
+    if (c.state == ContainerState.State.TERMINATED) {
+      boolean restart = restartPolicy.equals("Always") || (restartPolicy.equals("OnFailure") && c.exitCode != 0);
+      if (restart) {
+        c.backOff(now, backOffBase, backOffMax);
+      }
+    }
+  }
+
+  private SimulatedContainer container(String name, Instant now) {
+    return new SimulatedContainer(name, Integer.toHexString(nextId.getAndIncrement()), now);
+  }
+
+  private String allocateIp() {
+    int n = nextIp.getAndIncrement();
+    return "10.88." + ((n >> 8) & 0xff) + "." + (n & 0xff);
+  }
+
+  private static List<ContainerState> snapshot(Map<String, SimulatedContainer> containers) {
+    List<ContainerState> out = new ArrayList<>();
+    containers.values().forEach(c -> out.add(c.snapshot()));
+    return out;
+  }
+
+  @Override
+  public boolean probe(ObjectNode pod, String container, String kind, Instant now) {
+    return !(kind.equals("readiness") && SimulatedBehaviour.of(pod).neverReady());
+  }
+
+  @Override
+  public boolean stop(ObjectNode pod, long gracePeriodSeconds, Instant now) {
+    SimulatedPod p = pods.get(Meta.uid(pod));
+    if (p == null) {
+      return true;
+    }
+    if (p.stopRequested == null) {
+      p.stopRequested = now;
+    }
+    Duration delay = SimulatedBehaviour.of(pod).stopDelay();
+    Duration grace = Duration.ofSeconds(gracePeriodSeconds);
+    boolean done = !now.isBefore(p.stopRequested.plus(delay.compareTo(grace) < 0 ? delay : grace));
+    if (done) {
+      for (SimulatedContainer c : p.app.values()) {
+        if (c.state != ContainerState.State.TERMINATED) {
+          c.exit(now, delay.compareTo(grace) <= 0 ? 0 : 137);
+        }
+      }
+    }
+    return done;
+  }
+
+  @Override
+  public void remove(String podUid) {
+    pods.remove(podUid);
+  }
+
+  @Override
+  public String version() {
+    return "simulated://0.1";
+  }
+}
