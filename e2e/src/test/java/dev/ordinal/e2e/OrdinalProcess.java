@@ -17,9 +17,17 @@ final class OrdinalProcess implements AutoCloseable {
   private final Path log;
   private Process process;
 
+  private final String runtime;
+
   OrdinalProcess(Path workDir) {
+    this(workDir, "none");
+  }
+
+  /** @param runtime the --runtime of `ordinal up` */
+  OrdinalProcess(Path workDir, String runtime) {
     this.dataDir = workDir.resolve("data");
     this.log = workDir.resolve("ordinal.log");
+    this.runtime = runtime;
   }
 
   /** Starts (or restarts) the server and waits until it answers /readyz. */
@@ -28,7 +36,7 @@ final class OrdinalProcess implements AutoCloseable {
     String options = "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath();
     ProcessBuilder pb = new ProcessBuilder(java, options,
         "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
-        "up", "--port", "0", "--data-dir", dataDir.toString(), "--runtime", "none");
+        "up", "--port", "0", "--data-dir", dataDir.toString(), "--runtime", runtime);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Files.deleteIfExists(kubeconfig());

@@ -1,6 +1,7 @@
 package dev.ordinal.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
@@ -102,7 +103,8 @@ public final class NodeAgent implements AutoCloseable {
     }
     PodObservation obs = runtime.sync(pod, now);
     Readiness readiness = Readiness.evaluate(pod, obs, runtime, now);
-    ObjectNode status = PodStatusBuilder.build(pod, obs, readiness.ready(), "127.0.0.1", now);
+    // compared as stored (nulls dropped), so that an unchanged status is never written again
+    ObjectNode status = Json.parseObject(Json.bytes(PodStatusBuilder.build(pod, obs, readiness.ready(), "127.0.0.1", now)));
     if (!status.equals(pod.path("status"))) {
       pod.set("status", status);
       try {

@@ -77,7 +77,7 @@ final class PodStatusBuilder {
       }
     }
     ObjectNode c = conditions.addObject();
-    c.put("type", type).put("status", status).putNull("lastProbeTime");
+    c.put("type", type).put("status", status);
     c.put("lastTransitionTime", since);
     if (!value && (type.equals("Ready") || type.equals("ContainersReady"))) {
       c.put("reason", "ContainersNotReady");

@@ -140,7 +140,7 @@ public final class Scheduler implements AutoCloseable {
       }
     }
     conditions.addObject().put("type", "PodScheduled").put("status", "False").put("reason", "Unschedulable")
-        .put("message", message).put("lastTransitionTime", Meta.now()).putNull("lastProbeTime");
+        .put("message", message).put("lastTransitionTime", Meta.now());
     try {
       client.updateStatus(Types.PODS, pod);
     } catch (ApiException e) {

@@ -333,8 +333,9 @@ public final class ResourceStore {
     return !a.equals(b);
   }
 
+  /** Equal as stored: compared serialized, so 0 as an int and 0 as a long are the same value. */
   private static boolean sameContent(ObjectNode a, ObjectNode b) {
-    return a.equals(b);
+    return a.equals(b) || java.util.Arrays.equals(Json.bytes(a), Json.bytes(b));
   }
 
   private boolean tracksGeneration() {

@@ -90,7 +90,7 @@ public final class StatefulSetStatusUpdater {
   private static boolean sameCounts(JsonNode old, ObjectNode status) {
     for (String f : List.of("observedGeneration", "replicas", "readyReplicas", "currentReplicas", "updatedReplicas",
         "availableReplicas", "currentRevision", "updateRevision", "collisionCount")) {
-      if (!old.path(f).equals(status.path(f))) {
+      if (!old.path(f).asText().equals(status.path(f).asText())) {
         return false;
       }
     }

@@ -1,0 +1,132 @@
+package dev.ordinal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * StatefulSets as a user drives them with kubectl, on `ordinal up --runtime simulated`: ordered
+ * start, stable names and claims, scaling, rolling update and undo, deletion that keeps claims.
+ */
+class StatefulSetE2E {
+  @TempDir static Path work;
+  static OrdinalProcess ordinal;
+  static Kubectl kubectl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ordinal = new OrdinalProcess(work, "simulated").start();
+    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ordinal.close();
+  }
+
+  static final String WEB = """
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: nginx
+      spec:
+        clusterIP: None
+        selector:
+          app: nginx
+        ports:
+        - port: 80
+          name: web
+      ---
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: web
+      spec:
+        serviceName: nginx
+        replicas: 3
+        selector:
+          matchLabels:
+            app: nginx
+        template:
+          metadata:
+            labels:
+              app: nginx
+          spec:
+            containers:
+            - name: nginx
+              image: nginx:1.27
+              readinessProbe:
+                tcpSocket:
+                  port: 80
+                initialDelaySeconds: 1
+              volumeMounts:
+              - name: www
+                mountPath: /usr/share/nginx/html
+        volumeClaimTemplates:
+        - metadata:
+            name: www
+          spec:
+            accessModes: ["ReadWriteOnce"]
+            resources:
+              requests:
+                storage: 1Gi
+      """;
+
+  static List<String> lines(String s) {
+    return Arrays.stream(s.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
+  }
+
+  @Test
+  void theLifeOfAStatefulSet() throws Exception {
+    kubectl.apply(work, "web.yaml", WEB).ok();
+    assertThat(kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok().out()).contains("roll out complete");
+    assertThat(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].metadata.name}").ok().out())
+        .isEqualTo("web-0 web-1 web-2");
+    // ordered start: each replica was created only once the one before it was Running and Ready
+    String created = kubectl.run("get", "pods", "-l", "app=nginx", "--sort-by=.metadata.creationTimestamp",
+        "-o", "jsonpath={.items[*].metadata.name}").ok().out();
+    assertThat(created).isEqualTo("web-0 web-1 web-2");
+    String web1Created = kubectl.run("get", "pod", "web-1", "-o", "jsonpath={.metadata.creationTimestamp}").ok().out();
+    String web0Ready = kubectl.run("get", "pod", "web-0", "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Ready\")].lastTransitionTime}").ok().out();
+    assertThat(web1Created.compareTo(web0Ready)).isGreaterThanOrEqualTo(0);
+    assertThat(kubectl.run("get", "pod", "web-1", "-o", "jsonpath={.spec.hostname}.{.spec.subdomain}").ok().out()).isEqualTo("web-1.nginx");
+    assertThat(kubectl.run("get", "pvc", "-o", "jsonpath={.items[*].status.phase}").ok().out()).isEqualTo("Bound Bound Bound");
+
+    String uid = kubectl.run("get", "pod", "web-1", "-o", "jsonpath={.metadata.uid}").ok().out();
+    kubectl.run("delete", "pod", "web-1").ok();
+    kubectl.run("wait", "--for=condition=Ready", "pod/web-1", "--timeout=60s").ok();
+    assertThat(kubectl.run("get", "pod", "web-1", "-o", "jsonpath={.metadata.uid}").ok().out()).isNotEqualTo(uid);
+    assertThat(kubectl.run("get", "pod", "web-1", "-o", "jsonpath={.spec.volumes[0].persistentVolumeClaim.claimName}").ok().out())
+        .isEqualTo("www-web-1");
+
+    kubectl.run("scale", "sts", "web", "--replicas=5").ok();
+    kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok();
+    kubectl.run("scale", "sts", "web", "--replicas=2").ok();
+    kubectl.run("wait", "--for=delete", "pod/web-2", "--timeout=60s").ok();
+    assertThat(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].metadata.name}").ok().out()).isEqualTo("web-0 web-1");
+    assertThat(lines(kubectl.run("get", "pvc", "-o", "name").ok().out())).hasSize(5);
+
+    kubectl.run("set", "image", "sts/web", "nginx=nginx:1.28").ok();
+    assertThat(kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok().out()).contains("roll out complete");
+    assertThat(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.containers[0].image}").ok().out())
+        .isEqualTo("nginx:1.28 nginx:1.28");
+    assertThat(kubectl.run("rollout", "history", "sts/web").ok().out()).contains("1", "2");
+    kubectl.run("rollout", "undo", "sts/web").ok();
+    kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok();
+    assertThat(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.containers[0].image}").ok().out())
+        .isEqualTo("nginx:1.27 nginx:1.27");
+    assertThat(kubectl.run("describe", "sts", "web").ok().out()).contains("SuccessfulCreate", "create Pod web-0 in StatefulSet web");
+
+    kubectl.run("delete", "-f", work.resolve("web.yaml").toString(), "--timeout=60s").ok();
+    kubectl.run("wait", "--for=delete", "pod/web-0", "--timeout=60s").ok();
+    assertThat(lines(kubectl.run("get", "pvc", "-o", "name").ok().out())).hasSize(5);
+  }
+}
