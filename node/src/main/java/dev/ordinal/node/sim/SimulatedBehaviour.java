@@ -24,7 +24,7 @@ record SimulatedBehaviour(
         code,
         "true".equals(a.get(PREFIX + "init-fail")),
         "true".equals(a.get(PREFIX + "never-ready")),
-        orZero(duration(a.get(PREFIX + "stop-delay"))));
+        orDefault(duration(a.get(PREFIX + "stop-delay")), DEFAULT_STOP));
   }
 
   /** "3s", "500ms", "2m"; null when absent or malformed. */
@@ -47,6 +47,16 @@ record SimulatedBehaviour(
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * A simulated process takes this long to exit after SIGTERM, as real ones do; clients that
+   * wait for a deletion (kubectl delete) rely on it not being instantaneous, just as with a kubelet.
+   */
+  static final Duration DEFAULT_STOP = Duration.ofSeconds(1);
+
+  private static Duration orDefault(Duration d, Duration dflt) {
+    return d == null ? dflt : d;
   }
 
   private static Duration orZero(Duration d) {
