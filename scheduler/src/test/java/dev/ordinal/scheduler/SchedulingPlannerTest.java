@@ -1,0 +1,102 @@
+package dev.ordinal.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SchedulingPlannerTest {
+
+  static ObjectNode obj(String json) {
+    return Json.parseObject(json.replace('\'', '"').getBytes());
+  }
+
+  static ObjectNode node(String name, String labels, String extraSpec, String cpu) {
+    return obj("{'metadata':{'name':'" + name + "','labels':{" + labels + "}},'spec':{" + extraSpec + "},"
+        + "'status':{'allocatable':{'cpu':'" + cpu + "','memory':'4Gi','pods':'110'},'conditions':[{'type':'Ready','status':'True'}]}}");
+  }
+
+  static ObjectNode pod(String spec) {
+    return obj("{'metadata':{'name':'p','namespace':'d'},'spec':{'containers':[{'name':'c','image':'x'}]" + spec + "}}");
+  }
+
+  static SchedulingDecision decide(ObjectNode pod, List<ObjectNode> nodes) {
+    return decide(pod, nodes, List.of(), Map.of(), Map.of(), Map.of());
+  }
+
+  static SchedulingDecision decide(ObjectNode pod, List<ObjectNode> nodes, List<ObjectNode> pods, Map<String, ObjectNode> claims,
+      Map<String, ObjectNode> volumes, Map<String, ObjectNode> classes) {
+    return SchedulingPlanner.decide(pod, new SchedulingPlanner.Cluster(nodes, pods, claims, volumes, classes));
+  }
+
+  @Test
+  void bindsToTheOnlyFittingNode() {
+    List<ObjectNode> nodes = List.of(node("a", "'disk':'hdd'", "", "2"), node("b", "'disk':'ssd'", "", "2"));
+    assertThat(decide(pod(",'nodeSelector':{'disk':'ssd'}"), nodes)).isEqualTo(new SchedulingDecision.Bind("b"));
+    String affinity = ",'affinity':{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':["
+        + "{'matchExpressions':[{'key':'disk','operator':'In','values':['hdd']}]}]}}}";
+    assertThat(decide(pod(affinity), nodes)).isEqualTo(new SchedulingDecision.Bind("a"));
+  }
+
+  @Test
+  void explainsWhyNothingFits() {
+    List<ObjectNode> nodes = List.of(node("a", "'zone':'x'", "'taints':[{'key':'dedicated','value':'db','effect':'NoSchedule'}]", "2"),
+        node("b", "", "'unschedulable':true", "2"), node("c", "", "", "2"));
+    SchedulingDecision d = decide(pod(",'nodeSelector':{'zone':'x'}"), nodes);
+    assertThat(d).isEqualTo(new SchedulingDecision.Unschedulable("0/3 nodes are available: 1 node(s) didn't match Pod's node "
+        + "affinity/selector, 1 node(s) had untolerated taint {dedicated: db}, 1 node(s) were unschedulable."));
+    String toleration = ",'tolerations':[{'key':'dedicated','operator':'Equal','value':'db','effect':'NoSchedule'}]";
+    assertThat(decide(pod(toleration), nodes.subList(0, 1))).isEqualTo(new SchedulingDecision.Bind("a"));
+  }
+
+  @Test
+  void requestsMustFitWhatIsLeft() {
+    ObjectNode big = pod("");
+    ((ObjectNode) big.with("spec").withArray("containers").get(0)).with("resources").with("requests").put("cpu", "1500m");
+    ObjectNode running = big.deepCopy();
+    running.with("spec").put("nodeName", "a");
+    running.with("status").put("phase", "Running");
+    assertThat(decide(big, List.of(node("a", "", "", "2")), List.of(running), Map.of(), Map.of(), Map.of()))
+        .isEqualTo(new SchedulingDecision.Unschedulable("0/1 nodes are available: 1 Insufficient cpu."));
+    running.with("status").put("phase", "Succeeded");
+    assertThat(decide(big, List.of(node("a", "", "", "2")), List.of(running), Map.of(), Map.of(), Map.of()))
+        .isEqualTo(new SchedulingDecision.Bind("a"));
+  }
+
+  @Test
+  void volumesPinnedToANodeTakeThePodThere() {
+    ObjectNode p = pod(",'volumes':[{'name':'data','persistentVolumeClaim':{'claimName':'data-zk-0'}}]");
+    Map<String, ObjectNode> claims = new HashMap<>();
+    claims.put("d/data-zk-0", obj("{'metadata':{'name':'data-zk-0','namespace':'d'},'spec':{'volumeName':'pv-b'}}"));
+    Map<String, ObjectNode> volumes = Map.of("pv-b", obj("{'metadata':{'name':'pv-b'},'spec':{'nodeAffinity':{'required':{'nodeSelectorTerms':"
+        + "[{'matchExpressions':[{'key':'kubernetes.io/hostname','operator':'In','values':['b']}]}]}}}}"));
+    List<ObjectNode> nodes = List.of(node("a", "'kubernetes.io/hostname':'a'", "", "2"), node("b", "'kubernetes.io/hostname':'b'", "", "2"));
+    assertThat(decide(p, nodes, List.of(), claims, volumes, Map.of())).isEqualTo(new SchedulingDecision.Bind("b"));
+  }
+
+  @Test
+  void claimsWaitingForTheirFirstConsumerAreProvisionedFirst() {
+    ObjectNode p = pod(",'volumes':[{'name':'www','persistentVolumeClaim':{'claimName':'www-web-0'}}]");
+    Map<String, ObjectNode> claims = Map.of("d/www-web-0", obj("{'metadata':{'name':'www-web-0','namespace':'d'},'spec':{'storageClassName':'local-path'}}"));
+    Map<String, ObjectNode> wffc = Map.of("local-path", obj("{'metadata':{'name':'local-path'},'volumeBindingMode':'WaitForFirstConsumer'}"));
+    assertThat(decide(p, List.of(node("a", "", "", "2")), List.of(), claims, Map.of(), wffc))
+        .isEqualTo(new SchedulingDecision.ProvisionFirst("a", List.of("www-web-0")));
+    Map<String, ObjectNode> immediate = Map.of("local-path", obj("{'metadata':{'name':'local-path'},'volumeBindingMode':'Immediate'}"));
+    assertThat(decide(p, List.of(node("a", "", "", "2")), List.of(), claims, Map.of(), immediate))
+        .isEqualTo(new SchedulingDecision.Unschedulable("0/1 nodes are available: 1 pod has unbound immediate PersistentVolumeClaims."));
+    assertThat(decide(p, List.of(node("a", "", "", "2")))).isEqualTo(new SchedulingDecision.Unschedulable("persistentvolumeclaim \"www-web-0\" not found"));
+  }
+
+  @Test
+  void theLeastAllocatedNodeWins() {
+    ObjectNode busy = pod("");
+    busy.with("spec").put("nodeName", "a");
+    ((ObjectNode) busy.with("spec").withArray("containers").get(0)).with("resources").with("requests").put("cpu", "1");
+    assertThat(decide(pod(""), List.of(node("a", "", "", "2"), node("b", "", "", "2")), List.of(busy), Map.of(), Map.of(), Map.of()))
+        .isEqualTo(new SchedulingDecision.Bind("b"));
+  }
+}
