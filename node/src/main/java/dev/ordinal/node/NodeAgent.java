@@ -118,18 +118,20 @@ public final class NodeAgent implements AutoCloseable {
         }
       }
     }
-    return Optional.of(nextLook(status, readiness, now));
+    return Optional.of(nextLook(status, readiness, obs.nextChange(), now));
   }
 
   /** Soon while something is starting or backing off, at the next probe, else a slow resync. */
-  private static Duration nextLook(ObjectNode status, Readiness readiness, Instant now) {
+  private static Duration nextLook(ObjectNode status, Readiness readiness, Instant runtimeChange, Instant now) {
     boolean settled = status.path("phase").asText().equals("Running")
         && status.path("containerStatuses").findValues("running").size() == status.path("containerStatuses").size();
     Duration next = settled ? IDLE_RECHECK : BUSY_RECHECK;
-    if (readiness.nextCheck() != null) {
-      Duration untilProbe = Duration.between(now, readiness.nextCheck());
-      if (untilProbe.compareTo(next) < 0) {
-        next = untilProbe.isNegative() ? Duration.ZERO : untilProbe;
+    for (Instant at : new Instant[] {readiness.nextCheck(), runtimeChange}) {
+      if (at != null) {
+        Duration until = Duration.between(now, at);
+        if (until.compareTo(next) < 0) {
+          next = until.isNegative() ? Duration.ZERO : until;
+        }
       }
     }
     return next;

@@ -73,7 +73,20 @@ public final class SimulatedRuntime implements ContainerRuntime {
         advance(sc, now, p.created.plus(b.startupDelay()), b.exitAfter(), b.exitCode(), restartPolicy);
       }
     }
-    return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized);
+    Instant next = null;
+    for (SimulatedContainer c : p.app.values()) {
+      next = earlier(next, c.state == ContainerState.State.RUNNING && b.exitAfter() != null ? c.startedAt.plus(b.exitAfter()) : null);
+      next = earlier(next, c.restartAt);
+      next = earlier(next, c.state == ContainerState.State.WAITING && c.startedAt == null ? p.created.plus(b.startupDelay()) : null);
+    }
+    for (SimulatedContainer c : p.init.values()) {
+      next = earlier(next, c.restartAt);
+    }
+    return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized, next);
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return b == null ? a : a == null || b.isBefore(a) ? b : a;
   }
 
   /** Moves one container along: start when due, exit when its run is over, restart after back-off. */
