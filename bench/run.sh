@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Builds and runs the API benchmark; prints a Markdown report (see docs/benchmarks.md).
+# Builds and runs a benchmark; prints a Markdown table (see docs/benchmarks.md).
+#   bench/run.sh [api [pods]]            the API server: latency, throughput, lists, watches (default 10,000 pods)
+#   bench/run.sh statefulset [replicas]  StatefulSets on the simulated runtime (default 20)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
 find_java
+which="${1:-api}"
+shift || true
+case "$which" in
+  api) main=dev.ordinal.bench.ApiBench ;;
+  statefulset) main=dev.ordinal.bench.StatefulSetBench ;;
+  *) die "unknown benchmark: $which (api or statefulset)" ;;
+esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
-exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" dev.ordinal.bench.ApiBench "$@"
+exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * and read latency, write throughput, list times at 1k and 10k pods, and watch delivery.
  */
 public final class ApiBench {
+  private BenchServer server;
   private HttpClient http;
   private String base;
   private String token;
@@ -38,7 +39,11 @@ public final class ApiBench {
 
   private void run(int pods) throws Exception {
     Path work = Files.createTempDirectory("ordinal-bench");
-    Process server = startServer(work, "process start to `/readyz` ok (fresh data dir, makes its TLS certificate)");
+    server = new BenchServer(work, "none");
+    row("process start to `/readyz` ok (fresh data dir, makes its TLS certificate)", ms(server.start()));
+    http = server.http;
+    base = server.base;
+    token = server.token;
     try {
       long rssKb = idleRss(server.pid());
       row("idle RSS of `ordinal up` (after start, 10 s idle)", String.format(Locale.ROOT, "%.0f MB", rssKb / 1024.0));
@@ -49,59 +54,19 @@ public final class ApiBench {
       gets(2_000);
       lists(pods);
       watchDelivery(2_000);
-      server.destroy();
-      server.waitFor();
-      server = startServer(work, "restart to `/readyz` ok (" + (pods + 2_000) + " objects stored)");
+      server.close();
+      row("restart to `/readyz` ok (" + (pods + 2_000) + " objects stored)", ms(server.start()));
       System.out.println("| measure | result |");
       System.out.println("|---|---|");
       report.forEach(System.out::println);
     } finally {
-      server.destroy();
-      server.waitFor();
+      server.close();
     }
   }
 
   private void row(String what, String value) {
     report.add("| " + what + " | " + value + " |");
     System.err.println(what + ": " + value);
-  }
-
-  private Process startServer(Path work, String label) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path data = work.resolve("data");
-    // the launcher's JVM options, so that the figures are those of `./ordinal up`
-    String options = "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath();
-    ProcessBuilder pb = new ProcessBuilder(java, options, "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main", "up",
-        "--port", "0", "--data-dir", data.toString(), "--runtime", "none");
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()));
-    Files.deleteIfExists(data.resolve("kubeconfig"));
-    long start = System.nanoTime();
-    Process p = pb.start();
-    Path kubeconfig = data.resolve("kubeconfig");
-    while (true) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("server died: " + Files.readString(work.resolve("server.log")));
-      }
-      if (Files.exists(kubeconfig)) {
-        String kc = Files.readString(kubeconfig);
-        Matcher s = Pattern.compile("server: (\\S+)").matcher(kc);
-        Matcher t = Pattern.compile("token: (\\S+)").matcher(kc);
-        // `up` writes the kubeconfig only once it serves the API
-        if (s.find() && t.find()) {
-          base = s.group(1);
-          token = t.group(1);
-          http = HttpClient.newBuilder().sslContext(KubeconfigTrust.sslContext(kc)).build();
-          break;
-        }
-      }
-      Thread.sleep(5);
-    }
-    if (http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString())
-        .statusCode() != 200) {
-      throw new IllegalStateException("not ready after writing the kubeconfig");
-    }
-    row(label, ms((System.nanoTime() - start) / 1e6));
-    return p;
   }
 
   private static long idleRss(long pid) throws Exception {
@@ -115,16 +80,7 @@ public final class ApiBench {
   }
 
   private HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 300) {
-      throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
-    }
-    return r;
+    return server.send(method, path, contentType, body);
   }
 
   private void createNamespace(String name) throws Exception {

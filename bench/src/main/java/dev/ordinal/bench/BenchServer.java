@@ -1,0 +1,87 @@
+package dev.ordinal.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real `ordinal up` in its own JVM, with the launcher's JVM options, and an HTTPS client for it. */
+final class BenchServer implements AutoCloseable {
+  private final Path work;
+  private final String runtime;
+  private Process process;
+  String base;
+  String token;
+  HttpClient http;
+
+  BenchServer(Path work, String runtime) {
+    this.work = work;
+    this.runtime = runtime;
+  }
+
+  /** Starts the server and returns how long it took until /readyz answered ok, in ms. */
+  double start() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path data = work.resolve("data");
+    String options = "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath();
+    ProcessBuilder pb = new ProcessBuilder(java, options, "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
+        "up", "--port", "0", "--data-dir", data.toString(), "--runtime", runtime);
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()));
+    Files.deleteIfExists(data.resolve("kubeconfig"));
+    long start = System.nanoTime();
+    process = pb.start();
+    Path kubeconfig = data.resolve("kubeconfig");
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server died: " + Files.readString(work.resolve("server.log")));
+      }
+      if (Files.exists(kubeconfig)) {
+        String kc = Files.readString(kubeconfig);
+        Matcher s = Pattern.compile("server: (\\S+)").matcher(kc);
+        Matcher t = Pattern.compile("token: (\\S+)").matcher(kc);
+        // `up` writes the kubeconfig only once it serves the API
+        if (s.find() && t.find()) {
+          base = s.group(1);
+          token = t.group(1);
+          http = HttpClient.newBuilder().sslContext(KubeconfigTrust.sslContext(kc)).build();
+          break;
+        }
+      }
+      Thread.sleep(5);
+    }
+    if (http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode() != 200) {
+      throw new IllegalStateException("not ready after writing the kubeconfig");
+    }
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+    }
+    return r;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+}
