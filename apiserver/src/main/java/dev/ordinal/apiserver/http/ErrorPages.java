@@ -28,6 +28,8 @@ public final class ErrorPages extends ErrorHandler {
     ApiException e = new ApiException(code, reason, message == null ? reason : message.toString(), null);
     byte[] body = Json.bytes(e.toStatus());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    // Jetty drops the connection after a request it could not parse: say so, so clients do not reuse it
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
   }
