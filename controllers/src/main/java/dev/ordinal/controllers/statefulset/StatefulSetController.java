@@ -1,6 +1,8 @@
 package dev.ordinal.controllers.statefulset;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import dev.ordinal.api.selector.LabelSelector;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
@@ -42,7 +44,12 @@ public final class StatefulSetController implements AutoCloseable {
     this.control = new StatefulPodControl(client, events);
     this.status = new StatefulSetStatusUpdater(client);
     this.sets = new Informer(client, Types.STATEFUL_SETS).onChange((old, cur, deleted) -> queue.add(Informer.key(cur)));
-    this.pods = new Informer(client, Types.PODS).onChange((old, cur, deleted) -> enqueueOwner(cur));
+    this.pods = new Informer(client, Types.PODS).onChange((old, cur, deleted) -> {
+      enqueueOwner(cur);
+      if (StatefulSetIdentity.controllerOf(cur) == null) {
+        enqueueNamespace(Meta.namespace(cur)); // an orphan: a set may adopt it
+      }
+    });
     this.revisions = new Informer(client, Types.CONTROLLER_REVISIONS).onChange((old, cur, deleted) -> enqueueOwner(cur));
     this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS).onChange((old, cur, deleted) -> enqueueNamespace(Meta.namespace(cur)));
     this.worker = new Worker("statefulset", queue, this::sync, 2);
@@ -100,14 +107,7 @@ public final class StatefulSetController implements AutoCloseable {
       currentRevision = updateRevision;
     }
 
-    List<ObjectNode> replicas = new ArrayList<>();
-    for (ObjectNode pod : pods.all()) {
-      ObjectNode ref = StatefulSetIdentity.controllerOf(pod);
-      if (Meta.namespace(pod).equals(ns) && ref != null && ref.path("uid").asText().equals(Meta.uid(set))
-          && StatefulSetIdentity.isMember(name, pod)) {
-        replicas.add(pod);
-      }
-    }
+    List<ObjectNode> replicas = claimPods(set);
     Map<String, ObjectNode> claimsByName = new HashMap<>();
     for (ObjectNode c : claims.all()) {
       if (Meta.namespace(c).equals(ns)) {
@@ -123,6 +123,53 @@ public final class StatefulSetController implements AutoCloseable {
         revisionPlan.collisionCount(), now));
     truncateHistory(set, owned, replicas, currentRevision, updateRevision);
     return requeueForAvailability(set, replicas, now);
+  }
+
+  /**
+   * The set's replicas, after adopting orphans that match its selector and name pattern and
+   * releasing owned pods that no longer match its selector, as Kubernetes' ControllerRefManager
+   * does (so `delete --cascade=orphan` and re-creating the set picks its pods up again).
+   */
+  private List<ObjectNode> claimPods(ObjectNode set) {
+    String ns = Meta.namespace(set);
+    String name = Meta.name(set);
+    LabelSelector selector = LabelSelector.fromSelector(
+        Json.convert(set.path("spec").path("selector"), io.fabric8.kubernetes.api.model.LabelSelector.class));
+    List<ObjectNode> replicas = new ArrayList<>();
+    for (ObjectNode pod : pods.all()) {
+      if (!Meta.namespace(pod).equals(ns) || !StatefulSetIdentity.isMember(name, pod)) {
+        continue;
+      }
+      ObjectNode ref = StatefulSetIdentity.controllerOf(pod);
+      boolean matches = !selector.isEmpty() && selector.matches(Meta.labels(pod));
+      boolean ours = ref != null && ref.path("uid").asText().equals(Meta.uid(set));
+      if (ours && matches) {
+        replicas.add(pod);
+      } else if (ours) {
+        setController(pod, null);
+      } else if (ref == null && matches && !Meta.isDeleting(pod)) {
+        replicas.add(setController(pod, StatefulSetIdentity.ownerReference(set)));
+      }
+    }
+    return replicas;
+  }
+
+  /** Adopts (ref given) or releases (null) a pod; returns the pod as written. */
+  private ObjectNode setController(ObjectNode pod, ObjectNode ref) {
+    ObjectNode updated = pod.deepCopy();
+    var refs = Meta.of(updated).putArray("ownerReferences");
+    for (ObjectNode r : Meta.ownerReferences(pod)) {
+      if (!r.path("controller").asBoolean(false)) {
+        refs.add(r);
+      }
+    }
+    if (ref != null) {
+      refs.add(ref);
+    }
+    if (refs.isEmpty()) {
+      Meta.of(updated).remove("ownerReferences");
+    }
+    return client.update(Types.PODS, updated);
   }
 
   private ObjectNode createRevision(String ns, ObjectNode revision) {
