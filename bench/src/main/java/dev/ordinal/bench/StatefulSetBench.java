@@ -16,11 +16,15 @@ import java.util.function.Predicate;
 public final class StatefulSetBench {
   private BenchServer server;
 
+  /** Arguments: the ordered set's size (default 20), then the Parallel sets' sizes (default 100). */
   public static void main(String[] args) throws Exception {
-    new StatefulSetBench().run(args.length > 0 ? Integer.parseInt(args[0]) : 20);
+    int ordered = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int[] parallel = args.length > 1
+        ? java.util.Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray() : new int[] {100};
+    new StatefulSetBench().run(ordered, parallel);
   }
 
-  private void run(int replicas) throws Exception {
+  private void run(int replicas, int[] parallelSizes) throws Exception {
     Path work = Files.createTempDirectory("ordinal-sts-bench");
     server = new BenchServer(work, "simulated");
     server.start();
@@ -32,10 +36,23 @@ public final class StatefulSetBench {
       waitFor("ordered", s -> s.path("readyReplicas").asInt() == replicas);
       row("OrderedReady: " + replicas + " replicas (with claims provisioned) Ready", t);
 
+      for (int size : parallelSizes) {
+        String name = "burst-" + size;
+        t = System.nanoTime();
+        create(name, size, "Parallel");
+        waitFor(name, s -> s.path("readyReplicas").asInt() == size);
+        double secs = (System.nanoTime() - t) / 1e9;
+        row(String.format(Locale.ROOT, "Parallel: %d replicas (with claims provisioned) Ready (%.0f pods/s)", size, size / secs), t);
+      }
+      int last = parallelSizes[parallelSizes.length - 1];
+      String lastName = "burst-" + last;
       t = System.nanoTime();
-      create("burst", replicas * 2, "Parallel");
-      waitFor("burst", s -> s.path("readyReplicas").asInt() == replicas * 2);
-      row("Parallel: " + replicas * 2 + " replicas (with claims provisioned) Ready", t);
+      server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/" + lastName, "application/strategic-merge-patch+json",
+          "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":\"25%\"}},\"template\":{\"spec\":"
+              + "{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.28\"}]}}}}");
+      waitFor(lastName, s -> s.path("updatedReplicas").asInt() == last && s.path("readyReplicas").asInt() == last
+          && s.path("currentRevision").equals(s.path("updateRevision")));
+      row("rolling update of " + last + " Parallel replicas with maxUnavailable 25%", t);
 
       t = System.nanoTime();
       server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/ordered", "application/strategic-merge-patch+json",
@@ -45,10 +62,10 @@ public final class StatefulSetBench {
       row("rolling update of " + replicas + " ordered replicas (1 s simulated stop each)", t);
 
       t = System.nanoTime();
-      server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/burst/scale", "application/merge-patch+json",
+      server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/" + lastName + "/scale", "application/merge-patch+json",
           "{\"spec\":{\"replicas\":0}}");
-      waitFor("burst", s -> s.path("replicas").asInt() == 0);
-      row("Parallel scale-down of " + replicas * 2 + " replicas to 0", t);
+      waitFor(lastName, s -> s.path("replicas").asInt() == 0);
+      row("Parallel scale-down of " + last + " replicas to 0", t);
     } finally {
       server.close();
     }

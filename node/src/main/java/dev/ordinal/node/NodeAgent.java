@@ -48,7 +48,7 @@ public final class NodeAgent implements AutoCloseable {
     this.client = client;
     this.nodeName = nodeName;
     this.runtime = runtime;
-    this.registration = new NodeRegistration(client, nodeName, runtime.version());
+    this.registration = new NodeRegistration(client, nodeName, runtime.version(), runtime.podCapacity());
     this.pods = new Informer(client, Types.PODS).onChange((old, pod, deleted) -> {
       if (nodeName.equals(pod.path("spec").path("nodeName").asText())) {
         queue.add(Informer.key(pod));

@@ -18,11 +18,13 @@ final class NodeRegistration {
   private final Client client;
   private final String nodeName;
   private final String runtimeVersion;
+  private final int podCapacity;
 
-  NodeRegistration(Client client, String nodeName, String runtimeVersion) {
+  NodeRegistration(Client client, String nodeName, String runtimeVersion, int podCapacity) {
     this.client = client;
     this.nodeName = nodeName;
     this.runtimeVersion = runtimeVersion;
+    this.podCapacity = podCapacity;
   }
 
   /** Creates the Node if needed and reports it Ready with this machine's capacity. */
@@ -54,7 +56,7 @@ final class NodeRegistration {
     ObjectNode capacity = status.putObject("capacity");
     capacity.put("cpu", Integer.toString(Runtime.getRuntime().availableProcessors()));
     capacity.put("memory", (MachineMemory.totalBytes() / 1024) + "Ki");
-    capacity.put("pods", "110").put("ephemeral-storage", "100Gi");
+    capacity.put("pods", Integer.toString(podCapacity)).put("ephemeral-storage", "100Gi");
     status.set("allocatable", capacity.deepCopy());
     ArrayNode conditions = status.putArray("conditions");
     String readySince = now;

@@ -30,6 +30,11 @@ public interface ContainerRuntime {
   /** Removes a stopped pod's sandbox and everything the runtime kept for it. */
   void remove(String podUid);
 
+  /** How many pods the node takes (the Node's pods capacity); kubelet's default is 110. */
+  default int podCapacity() {
+    return 110;
+  }
+
   /** "simulated://0.1", "runc://1.1.5" — the node's containerRuntimeVersion. */
   String version();
 }

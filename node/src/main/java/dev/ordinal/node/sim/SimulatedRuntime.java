@@ -156,6 +156,12 @@ public final class SimulatedRuntime implements ContainerRuntime {
     pods.remove(podUid);
   }
 
+  /** Simulated pods cost nothing but their API objects. */
+  @Override
+  public int podCapacity() {
+    return 10_000;
+  }
+
   @Override
   public String version() {
     return "simulated://0.1";
