@@ -47,17 +47,19 @@ public final class StatefulSetBench {
       int last = parallelSizes[parallelSizes.length - 1];
       String lastName = "burst-" + last;
       t = System.nanoTime();
-      server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/" + lastName, "application/strategic-merge-patch+json",
+      long lastGeneration = generationOf(server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/" + lastName,
+          "application/strategic-merge-patch+json",
           "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":\"25%\"}},\"template\":{\"spec\":"
-              + "{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.28\"}]}}}}");
-      waitFor(lastName, s -> s.path("updatedReplicas").asInt() == last && s.path("readyReplicas").asInt() == last
+              + "{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.28\"}]}}}}"));
+      waitFor(lastName, s -> s.path("observedGeneration").asLong() >= lastGeneration && s.path("updatedReplicas").asInt() == last && s.path("readyReplicas").asInt() == last
           && s.path("currentRevision").equals(s.path("updateRevision")));
       row("rolling update of " + last + " Parallel replicas with maxUnavailable 25%", t);
 
       t = System.nanoTime();
-      server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/ordered", "application/strategic-merge-patch+json",
-          "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.28\"}]}}}}");
-      waitFor("ordered", s -> s.path("updatedReplicas").asInt() == replicas && s.path("readyReplicas").asInt() == replicas
+      long generation = generationOf(server.send("PATCH", "/apis/apps/v1/namespaces/default/statefulsets/ordered",
+          "application/strategic-merge-patch+json",
+          "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.28\"}]}}}}"));
+      waitFor("ordered", s -> s.path("observedGeneration").asLong() >= generation && s.path("updatedReplicas").asInt() == replicas && s.path("readyReplicas").asInt() == replicas
           && s.path("currentRevision").equals(s.path("updateRevision")));
       row("rolling update of " + replicas + " ordered replicas (1 s simulated stop each)", t);
 
@@ -69,6 +71,11 @@ public final class StatefulSetBench {
     } finally {
       server.close();
     }
+  }
+
+  /** The generation a write produced: the status must have observed it before a rollout counts as done. */
+  private static long generationOf(java.net.http.HttpResponse<String> response) throws Exception {
+    return Json.MAPPER.readTree(response.body()).path("metadata").path("generation").asLong();
   }
 
   private void create(String name, int replicas, String policy) throws Exception {
