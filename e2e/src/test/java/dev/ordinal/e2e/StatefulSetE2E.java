@@ -79,12 +79,34 @@ class StatefulSetE2E {
                 storage: 1Gi
       """;
 
+  /** The index of the first watched line about {@code pod} containing {@code text}, or -1. */
+  static int firstLine(List<String> lines, String pod, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(pod + " ") && lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   static List<String> lines(String s) {
     return Arrays.stream(s.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
   }
 
   @Test
   void theLifeOfAStatefulSet() throws Exception {
+    Process watch = kubectl.start("get", "pods", "-w", "-l", "app=nginx", "--no-headers");
+    List<String> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(watch.getInputStream()))) {
+        String l;
+        while ((l = r.readLine()) != null) {
+          watched.add(l);
+        }
+      } catch (java.io.IOException e) {
+        // stopped
+      }
+    });
     kubectl.apply(work, "web.yaml", WEB).ok();
     assertThat(kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok().out()).contains("roll out complete");
     assertThat(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].metadata.name}").ok().out())
@@ -94,9 +116,18 @@ class StatefulSetE2E {
         "-o", "jsonpath={.items[*].metadata.name}").ok().out();
     assertThat(created).isEqualTo("web-0 web-1 web-2");
     String web1Created = kubectl.run("get", "pod", "web-1", "-o", "jsonpath={.metadata.creationTimestamp}").ok().out();
-    String web0Ready = kubectl.run("get", "pod", "web-0", "-o",
+    String web0ReadySince = kubectl.run("get", "pod", "web-0", "-o",
         "jsonpath={.status.conditions[?(@.type==\"Ready\")].lastTransitionTime}").ok().out();
-    assertThat(web1Created.compareTo(web0Ready)).isGreaterThanOrEqualTo(0);
+    assertThat(web1Created.compareTo(web0ReadySince)).isGreaterThanOrEqualTo(0);
+    // what a user watching sees: web-1 appears only after web-0 is Running and ready, and so on
+    watch.destroy();
+    reader.join(5000);
+    int web0Ready = firstLine(watched, "web-0", "1/1");
+    int web1Appears = firstLine(watched, "web-1", "");
+    int web1Ready = firstLine(watched, "web-1", "1/1");
+    int web2Appears = firstLine(watched, "web-2", "");
+    assertThat(web0Ready).as(String.join("\n", watched)).isGreaterThanOrEqualTo(0).isLessThan(web1Appears);
+    assertThat(web1Ready).isGreaterThanOrEqualTo(0).isLessThan(web2Appears);
     assertThat(kubectl.run("get", "pod", "web-1", "-o", "jsonpath={.spec.hostname}.{.spec.subdomain}").ok().out()).isEqualTo("web-1.nginx");
     assertThat(kubectl.run("get", "pvc", "-o", "jsonpath={.items[*].status.phase}").ok().out()).isEqualTo("Bound Bound Bound");
 
@@ -123,6 +154,19 @@ class StatefulSetE2E {
     kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok();
     assertThat(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.containers[0].image}").ok().out())
         .isEqualTo("nginx:1.27 nginx:1.27");
+
+    // a canary: with partition 1 only web-1 takes the new image
+    kubectl.run("patch", "sts", "web", "-p", "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":1}}}}").ok();
+    kubectl.run("set", "image", "sts/web", "nginx=nginx:1.29").ok();
+    assertThat(kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok().out()).contains("partitioned roll out complete: 1 new pods");
+    assertThat(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].spec.containers[0].image}").ok().out())
+        .isEqualTo("nginx:1.27 nginx:1.29");
+    kubectl.run("patch", "sts", "web", "-p", "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":0}}}}").ok();
+    kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok();
+    String restartedBefore = kubectl.run("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}").ok().out();
+    kubectl.run("rollout", "restart", "sts/web").ok();
+    kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok();
+    assertThat(kubectl.run("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}").ok().out()).isNotEqualTo(restartedBefore);
     assertThat(kubectl.run("describe", "sts", "web").ok().out()).contains("SuccessfulCreate", "create Pod web-0 in StatefulSet web");
 
     kubectl.run("delete", "-f", work.resolve("web.yaml").toString(), "--timeout=60s").ok();
