@@ -48,8 +48,13 @@ public final class Scheduler implements AutoCloseable {
       }
     });
     this.nodes = new Informer(client, Types.NODES).onChange((o, n, d) -> requeueUnscheduled());
-    this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS).onChange((o, n, d) -> requeueUnscheduled());
-    this.volumes = new Informer(client, Types.PERSISTENT_VOLUMES).onChange((o, n, d) -> requeueUnscheduled());
+    // a claim's change concerns only the pods that use it (its binding is what they wait for)
+    this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS).onChange((o, n, d) -> requeueUsersOf(n));
+    this.volumes = new Informer(client, Types.PERSISTENT_VOLUMES).onChange((o, n, d) -> {
+      if (o == null && !d) {
+        requeueUnscheduled(); // a new volume may fit a pod waiting for one
+      }
+    });
     this.classes = new Informer(client, Types.STORAGE_CLASSES).onChange((o, n, d) -> requeueUnscheduled());
     this.worker = new Worker("scheduler", queue, this::schedule, 1);
   }
@@ -71,6 +76,20 @@ public final class Scheduler implements AutoCloseable {
     for (ObjectNode p : pods.all()) {
       if (isPending(p)) {
         queue.add(Informer.key(p));
+      }
+    }
+  }
+
+  private void requeueUsersOf(ObjectNode claim) {
+    String ns = Meta.namespace(claim);
+    String name = Meta.name(claim);
+    for (ObjectNode p : pods.all()) {
+      if (isPending(p) && Meta.namespace(p).equals(ns)) {
+        for (var v : p.path("spec").path("volumes")) {
+          if (v.path("persistentVolumeClaim").path("claimName").asText("").equals(name)) {
+            queue.add(Informer.key(p));
+          }
+        }
       }
     }
   }
