@@ -6,6 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,8 +30,15 @@ final class BenchServer implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path data = work.resolve("data");
     String options = "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath();
-    ProcessBuilder pb = new ProcessBuilder(java, options, "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
-        "up", "--port", "0", "--data-dir", data.toString(), "--runtime", runtime);
+    List<String> command = new ArrayList<>(List.of(java, options));
+    // e.g. -XX:StartFlightRecording=filename=/tmp/server.jfr to see where the server spends its time
+    String extra = System.getenv("BENCH_SERVER_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
+        "up", "--port", "0", "--data-dir", data.toString(), "--runtime", runtime));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()));
     Files.deleteIfExists(data.resolve("kubeconfig"));
     long start = System.nanoTime();

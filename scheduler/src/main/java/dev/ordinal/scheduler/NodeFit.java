@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -81,20 +80,16 @@ final class NodeFit {
   }
 
   /** Requests of the pod against what the node has left after the pods already on it. */
-  static String resources(ObjectNode pod, ObjectNode node, Collection<ObjectNode> podsOnNode) {
+  static String resources(ObjectNode pod, ObjectNode node, NodeUsage used) {
     JsonNode allocatable = node.path("status").path("allocatable");
-    if (podsOnNode.size() + 1 > allocatable.path("pods").asInt(110)) {
+    if (used.pods() + 1 > allocatable.path("pods").asInt(110)) {
       return "Too many pods";
     }
     for (String r : List.of("cpu", "memory")) {
       if (!allocatable.has(r)) {
         continue;
       }
-      BigDecimal used = BigDecimal.ZERO;
-      for (ObjectNode p : podsOnNode) {
-        used = used.add(request(p, r));
-      }
-      BigDecimal free = amount(allocatable.path(r).asText()).subtract(used);
+      BigDecimal free = amount(allocatable.path(r).asText()).subtract(used.of(r));
       if (request(pod, r).compareTo(free) > 0) {
         return "Insufficient " + r;
       }

@@ -11,10 +11,7 @@ import dev.ordinal.controllers.runtime.Informer;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,28 +32,32 @@ public final class Scheduler implements AutoCloseable {
   private final Informer volumes;
   private final Informer classes;
   private final WorkQueue<String> queue = new WorkQueue<>();
+  private final PodLedger ledger = new PodLedger();
+  private final Object deciding = new Object();
   private final Worker worker;
 
   public Scheduler(Client client) {
     this.client = client;
     this.events = new EventRecorder(client, "default-scheduler");
     this.pods = new Informer(client, Types.PODS).onChange((old, pod, deleted) -> {
+      ledger.observe(pod, deleted);
       if (deleted) {
-        requeueUnscheduled();
+        requeueUnscheduled(); // its room on a node is free again
       } else if (isPending(pod)) {
         queue.add(Informer.key(pod));
       }
     });
     this.nodes = new Informer(client, Types.NODES).onChange((o, n, d) -> requeueUnscheduled());
     // a claim's change concerns only the pods that use it (its binding is what they wait for)
-    this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS).onChange((o, n, d) -> requeueUsersOf(n));
+    this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS)
+        .onChange((o, n, d) -> ledger.usersOf(Informer.key(n)).forEach(queue::add));
     this.volumes = new Informer(client, Types.PERSISTENT_VOLUMES).onChange((o, n, d) -> {
       if (o == null && !d) {
         requeueUnscheduled(); // a new volume may fit a pod waiting for one
       }
     });
     this.classes = new Informer(client, Types.STORAGE_CLASSES).onChange((o, n, d) -> requeueUnscheduled());
-    this.worker = new Worker("scheduler", queue, this::schedule, 1);
+    this.worker = new Worker("scheduler", queue, this::schedule, 4);
   }
 
   public void start() {
@@ -66,41 +67,33 @@ public final class Scheduler implements AutoCloseable {
     worker.start();
   }
 
-  private static boolean isPending(ObjectNode pod) {
+  static boolean isPending(ObjectNode pod) {
     String scheduler = pod.path("spec").path("schedulerName").asText("default-scheduler");
     return pod.path("spec").path("nodeName").asText("").isEmpty() && !Meta.isDeleting(pod)
         && (scheduler.isEmpty() || scheduler.equals("default-scheduler"));
   }
 
   private void requeueUnscheduled() {
-    for (ObjectNode p : pods.all()) {
-      if (isPending(p)) {
-        queue.add(Informer.key(p));
-      }
-    }
-  }
-
-  private void requeueUsersOf(ObjectNode claim) {
-    String ns = Meta.namespace(claim);
-    String name = Meta.name(claim);
-    for (ObjectNode p : pods.all()) {
-      if (isPending(p) && Meta.namespace(p).equals(ns)) {
-        for (var v : p.path("spec").path("volumes")) {
-          if (v.path("persistentVolumeClaim").path("claimName").asText("").equals(name)) {
-            queue.add(Informer.key(p));
-          }
-        }
-      }
-    }
+    ledger.pending().forEach(queue::add);
   }
 
   Optional<Duration> schedule(String key) {
     String ns = key.substring(0, key.indexOf('/'));
-    ObjectNode pod = client.find(Types.PODS, ns, key.substring(key.indexOf('/') + 1)).orElse(null);
+    // the informer's copy (not to be changed): if it is behind, the bind meets a conflict and the
+    // next event brings the pod back
+    ObjectNode pod = pods.get(ns, key.substring(key.indexOf('/') + 1)).orElse(null);
     if (pod == null || !isPending(pod)) {
       return Optional.empty();
     }
-    SchedulingDecision decision = SchedulingPlanner.decide(pod, cluster());
+    SchedulingDecision decision;
+    // decisions are taken one at a time, each counting the pod it binds before the next is taken;
+    // the writes that follow run concurrently
+    synchronized (deciding) {
+      decision = SchedulingPlanner.decide(pod, cluster());
+      if (decision instanceof SchedulingDecision.Bind b) {
+        ledger.assume(pod, b.node());
+      }
+    }
     switch (decision) {
       case SchedulingDecision.Bind b -> bind(pod, b.node());
       case SchedulingDecision.ProvisionFirst p -> {
@@ -118,14 +111,9 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private SchedulingPlanner.Cluster cluster() {
-    Map<String, ObjectNode> claimsByKey = new HashMap<>();
-    claims.all().forEach(c -> claimsByKey.put(Informer.key(c), c));
-    Map<String, ObjectNode> volumesByName = new HashMap<>();
-    volumes.all().forEach(v -> volumesByName.put(Meta.name(v), v));
-    Map<String, ObjectNode> classesByName = new HashMap<>();
-    classes.all().forEach(c -> classesByName.put(Meta.name(c), c));
-    return new SchedulingPlanner.Cluster(new ArrayList<>(nodes.all()), new ArrayList<>(pods.all()), claimsByKey,
-        volumesByName, classesByName);
+    return new SchedulingPlanner.Cluster(List.copyOf(nodes.all()), ledger::usage,
+        key -> claims.get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)).orElse(null),
+        name -> volumes.get(null, name).orElse(null), name -> classes.get(null, name).orElse(null));
   }
 
   private void bind(ObjectNode pod, String node) {
@@ -133,6 +121,7 @@ public final class Scheduler implements AutoCloseable {
       client.bind(Meta.namespace(pod), Meta.name(pod), node);
       events.normal(pod, "Scheduled", "Successfully assigned " + Meta.namespace(pod) + "/" + Meta.name(pod) + " to " + node);
     } catch (ApiException e) {
+      ledger.observe(pod, e.code() == 404); // not bound after all: its room is free again
       if (e.code() != 409 && e.code() != 404) {
         throw e;
       }
@@ -148,7 +137,8 @@ public final class Scheduler implements AutoCloseable {
     client.update(Types.PERSISTENT_VOLUME_CLAIMS, claim);
   }
 
-  private void markUnschedulable(ObjectNode pod, String message) {
+  private void markUnschedulable(ObjectNode observed, String message) {
+    ObjectNode pod = observed.deepCopy();
     ArrayNode conditions = pod.with("status").withArray("conditions");
     for (int i = conditions.size() - 1; i >= 0; i--) {
       if (conditions.get(i).path("type").asText().equals("PodScheduled")) {

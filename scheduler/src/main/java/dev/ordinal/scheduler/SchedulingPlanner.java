@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Chooses a node for a pod from the cluster as the informers see it: filters (readiness,
@@ -21,9 +22,12 @@ final class SchedulingPlanner {
 
   private SchedulingPlanner() {}
 
-  /** The cluster state a decision needs. */
-  record Cluster(List<ObjectNode> nodes, List<ObjectNode> pods, Map<String, ObjectNode> claims,
-      Map<String, ObjectNode> volumes, Map<String, ObjectNode> classes) {}
+  /**
+   * The cluster state a decision needs, as look-ups so that the scheduler can answer from its
+   * informers without copying them: claims by "namespace/name", volumes and classes by name.
+   */
+  record Cluster(List<ObjectNode> nodes, Function<String, NodeUsage> usage, Function<String, ObjectNode> claims,
+      Function<String, ObjectNode> volumes, Function<String, ObjectNode> classes) {}
 
   static SchedulingDecision decide(ObjectNode pod, Cluster c) {
     String ns = Meta.namespace(pod);
@@ -33,7 +37,7 @@ final class SchedulingPlanner {
       if (claimName.isEmpty()) {
         continue;
       }
-      ObjectNode claim = c.claims().get(ns + "/" + claimName);
+      ObjectNode claim = c.claims().apply(ns + "/" + claimName);
       if (claim == null) {
         return new SchedulingDecision.Unschedulable("persistentvolumeclaim \"" + claimName + "\" not found");
       }
@@ -58,7 +62,7 @@ final class SchedulingPlanner {
       return new SchedulingDecision.Unschedulable(
           "0/" + c.nodes().size() + " nodes are available: " + String.join(", ", parts) + ".");
     }
-    fits.sort(Comparator.comparing((ObjectNode n) -> -freeFraction(n, c.pods())).thenComparing(Meta::name));
+    fits.sort(Comparator.comparing((ObjectNode n) -> -freeFraction(n, c.usage().apply(Meta.name(n)))).thenComparing(Meta::name));
     String chosen = Meta.name(fits.get(0));
     List<String> waiting = new ArrayList<>();
     for (ObjectNode claim : claims) {
@@ -81,7 +85,7 @@ final class SchedulingPlanner {
       r = NodeFit.taints(pod, node);
     }
     if (r == null) {
-      r = NodeFit.resources(pod, node, podsOn(Meta.name(node), c.pods()));
+      r = NodeFit.resources(pod, node, c.usage().apply(Meta.name(node)));
     }
     if (r == null) {
       r = volumes(node, claims, c);
@@ -93,7 +97,7 @@ final class SchedulingPlanner {
     for (ObjectNode claim : claims) {
       String volumeName = claim.path("spec").path("volumeName").asText("");
       if (!volumeName.isEmpty()) {
-        ObjectNode pv = c.volumes().get(volumeName);
+        ObjectNode pv = c.volumes().apply(volumeName);
         JsonNode terms = pv == null ? null : pv.path("spec").path("nodeAffinity").path("required").path("nodeSelectorTerms");
         if (terms != null && terms.isArray() && !terms.isEmpty() && !NodeSelectorTerms.matches(terms, node)) {
           return "node(s) had volume node affinity conflict";
@@ -104,7 +108,7 @@ final class SchedulingPlanner {
       if (!selected.isEmpty() && !selected.equals(Meta.name(node))) {
         return "node(s) did not have enough free storage";
       }
-      ObjectNode sc = c.classes().get(claim.path("spec").path("storageClassName").asText(""));
+      ObjectNode sc = c.classes().apply(claim.path("spec").path("storageClassName").asText(""));
       boolean delayed = sc != null && sc.path("volumeBindingMode").asText("").equals("WaitForFirstConsumer");
       if (!delayed) {
         return "pod has unbound immediate PersistentVolumeClaims";
@@ -113,18 +117,7 @@ final class SchedulingPlanner {
     return null;
   }
 
-  static List<ObjectNode> podsOn(String node, List<ObjectNode> pods) {
-    List<ObjectNode> out = new ArrayList<>();
-    for (ObjectNode p : pods) {
-      String phase = p.path("status").path("phase").asText("");
-      if (node.equals(p.path("spec").path("nodeName").asText()) && !phase.equals("Succeeded") && !phase.equals("Failed")) {
-        out.add(p);
-      }
-    }
-    return out;
-  }
-
-  private static double freeFraction(ObjectNode node, List<ObjectNode> pods) {
+  private static double freeFraction(ObjectNode node, NodeUsage usage) {
     JsonNode allocatable = node.path("status").path("allocatable");
     double score = 0;
     for (String r : List.of("cpu", "memory")) {
@@ -132,11 +125,7 @@ final class SchedulingPlanner {
       if (total.signum() <= 0) {
         continue;
       }
-      BigDecimal used = BigDecimal.ZERO;
-      for (ObjectNode p : podsOn(Meta.name(node), pods)) {
-        used = used.add(NodeFit.request(p, r));
-      }
-      score += total.subtract(used).divide(total, MathContext.DECIMAL64).doubleValue();
+      score += total.subtract(usage.of(r)).divide(total, MathContext.DECIMAL64).doubleValue();
     }
     return score;
   }

@@ -30,7 +30,9 @@ class SchedulingPlannerTest {
 
   static SchedulingDecision decide(ObjectNode pod, List<ObjectNode> nodes, List<ObjectNode> pods, Map<String, ObjectNode> claims,
       Map<String, ObjectNode> volumes, Map<String, ObjectNode> classes) {
-    return SchedulingPlanner.decide(pod, new SchedulingPlanner.Cluster(nodes, pods, claims, volumes, classes));
+    return SchedulingPlanner.decide(pod, new SchedulingPlanner.Cluster(nodes,
+        node -> NodeUsage.onNode(node, pods),
+        claims::get, volumes::get, classes::get));
   }
 
   @Test

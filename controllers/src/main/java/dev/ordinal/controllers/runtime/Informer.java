@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ public final class Informer implements AutoCloseable {
 
   private final Client client;
   private final ResourceType type;
-  private final Map<String, ObjectNode> objects = new ConcurrentHashMap<>();
+  // sorted by "namespace/name", so a namespace's objects are one range
+  private final ConcurrentSkipListMap<String, ObjectNode> objects = new ConcurrentSkipListMap<>();
   private final List<Handler> handlers = new ArrayList<>();
   private final CountDownLatch synced = new CountDownLatch(1);
   private volatile boolean stopped;
@@ -70,6 +72,12 @@ public final class Informer implements AutoCloseable {
 
   public Collection<ObjectNode> all() {
     return objects.values();
+  }
+
+  /** The objects of one namespace (a live view). */
+  public Collection<ObjectNode> inNamespace(String namespace) {
+    // '0' sorts right after '/', so the range holds exactly the keys "namespace/…"
+    return objects.subMap(namespace + "/", namespace + "0").values();
   }
 
   public static String key(String namespace, String name) {

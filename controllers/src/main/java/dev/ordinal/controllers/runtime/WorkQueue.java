@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * A de-duplicating work queue of keys, as client-go's: a key waiting is queued once however often
  * it is added; a key being processed is not handed out again until {@link #done}, and is queued
  * once more afterwards if it was added meanwhile. Failed keys come back after an exponential
- * back-off (5 ms doubling up to 60 s); {@link #forget} resets it.
+ * back-off (5 ms doubling up to 60 s); {@link #forget} resets it. A key added while it was being
+ * processed may be held back for a cool-down that {@link #done(Object, Duration)} names, so that
+ * the events that arrive meanwhile are handled by one more pass instead of one pass each.
  */
 public final class WorkQueue<K> {
   private static final long BASE_MS = 5;
@@ -24,6 +26,7 @@ public final class WorkQueue<K> {
   private final Set<K> processing = new HashSet<>();
   private final Set<K> dirty = new HashSet<>();
   private final Map<K, Integer> failures = new HashMap<>();
+  private final Set<K> cooling = new HashSet<>();
   private final DelayQueue<Later<K>> later = new DelayQueue<>();
   private boolean shutdown;
 
@@ -46,6 +49,9 @@ public final class WorkQueue<K> {
     if (processing.contains(key)) {
       dirty.add(key);
       return;
+    }
+    if (cooling.contains(key)) {
+      return; // already due once its cool-down ends
     }
     if (ready.add(key)) {
       notifyAll();
@@ -79,6 +85,7 @@ public final class WorkQueue<K> {
     while (true) {
       Later<K> due;
       while ((due = later.poll()) != null) {
+        cooling.remove(due.key());
         if (processing.contains(due.key())) {
           dirty.add(due.key());
         } else {
@@ -101,12 +108,29 @@ public final class WorkQueue<K> {
   }
 
   /** Marks the key processed; re-queues it if it was added while being processed. */
-  public synchronized void done(K key) {
-    processing.remove(key);
-    if (dirty.remove(key)) {
-      ready.add(key);
-      notifyAll();
+  public void done(K key) {
+    done(key, Duration.ZERO);
+  }
+
+  /**
+   * Marks the key processed; if it was added while being processed, it comes back after the
+   * cool-down, and adds until then are folded into that one.
+   */
+  public void done(K key, Duration coolDown) {
+    synchronized (this) {
+      processing.remove(key);
+      if (!dirty.remove(key)) {
+        return;
+      }
+      // below a millisecond the queue's own wake-up would cost more than the pass it saves
+      if (coolDown.toMillis() < 1 || cooling.contains(key)) {
+        ready.add(key);
+        notifyAll();
+        return;
+      }
+      cooling.add(key);
     }
+    addAfter(key, coolDown);
   }
 
   public synchronized int length() {

@@ -5,20 +5,36 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Takes keys from a queue and reconciles them one at a time per key, on virtual threads. */
+/**
+ * Takes keys from a queue and reconciles them one at a time per key, on virtual threads. A key
+ * whose objects changed while it was reconciled may be held back before its next pass for the
+ * {@link CoolDown} the controller names, so the events of that time are handled by one pass.
+ */
 public final class Worker implements AutoCloseable {
+  /** How long a key waits after a pass before the next, when it changed during the pass. */
+  public interface CoolDown {
+    Duration after(String key);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
   private final String name;
   private final WorkQueue<String> queue;
   private final Reconciler reconciler;
   private final Thread[] threads;
+  private CoolDown coolDown = key -> Duration.ZERO;
 
   public Worker(String name, WorkQueue<String> queue, Reconciler reconciler, int concurrency) {
     this.name = name;
     this.queue = queue;
     this.reconciler = reconciler;
     this.threads = new Thread[concurrency];
+  }
+
+  /** Sets the cool-down; call before {@link #start}. */
+  public Worker withCoolDown(CoolDown c) {
+    this.coolDown = c;
+    return this;
   }
 
   public void start() {
@@ -46,7 +62,7 @@ public final class Worker implements AutoCloseable {
         log.debug("{}: {} failed, retrying: {}", name, key, e.toString());
         queue.addRateLimited(key);
       } finally {
-        queue.done(key);
+        queue.done(key, coolDown.after(key));
       }
     }
   }

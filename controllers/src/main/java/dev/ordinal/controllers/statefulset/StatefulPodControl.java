@@ -76,11 +76,11 @@ final class StatefulPodControl {
 
   private static String describe(StatefulSetAction a) {
     return switch (a) {
-      case CreateClaim c -> "create Claim " + Meta.name(c.claim());
-      case CreatePod c -> "create Pod " + Meta.name(c.pod());
-      case DeletePod d -> "delete Pod " + d.name();
-      case UpdatePod u -> "update Pod " + Meta.name(u.pod());
-      case UpdateClaim u -> "update Claim " + Meta.name(u.claim());
-    };
+      case CreateClaim c -> "create Claim ";
+      case CreatePod c -> "create Pod ";
+      case DeletePod d -> "delete Pod ";
+      case UpdatePod u -> "update Pod ";
+      case UpdateClaim u -> "update Claim ";
+    } + a.objectName();
   }
 }

@@ -1,9 +1,21 @@
 package dev.ordinal.controllers.statefulset;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.apiserver.registry.Meta;
 
 /** One change the planner decided on; {@link StatefulPodControl} carries it out. */
 public sealed interface StatefulSetAction {
+
+  /** The name of the pod or claim acted on (both end in the replica's ordinal). */
+  default String objectName() {
+    return switch (this) {
+      case CreateClaim c -> Meta.name(c.claim());
+      case CreatePod c -> Meta.name(c.pod());
+      case DeletePod d -> d.name();
+      case UpdatePod u -> Meta.name(u.pod());
+      case UpdateClaim u -> Meta.name(u.claim());
+    };
+  }
 
   /** Create a claim for a replica (before its pod). */
   record CreateClaim(ObjectNode claim) implements StatefulSetAction {}

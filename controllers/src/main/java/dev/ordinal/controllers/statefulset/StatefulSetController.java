@@ -10,6 +10,7 @@ import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.runtime.Informer;
+import dev.ordinal.controllers.runtime.SlowStart;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
 import java.time.Duration;
@@ -17,10 +18,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The StatefulSet controller: informers on sets, pods, claims and revisions feed a queue of set
@@ -28,6 +31,8 @@ import java.util.Set;
  * decide, applies the actions, keeps the revision history, and writes the status.
  */
 public final class StatefulSetController implements AutoCloseable {
+  private static final Duration MAX_COOL_DOWN = Duration.ofMillis(50);
+  private static final Duration COOL_DOWN_PER_REPLICA = Duration.ofNanos(20_000);
   private final Client client;
   private final Informer sets;
   private final Informer pods;
@@ -37,6 +42,8 @@ public final class StatefulSetController implements AutoCloseable {
   private final Worker worker;
   private final StatefulPodControl control;
   private final StatefulSetStatusUpdater status;
+  /** How many replicas each set had at its last pass. */
+  private final Map<String, Integer> sizes = new ConcurrentHashMap<>();
 
   public StatefulSetController(Client client) {
     this.client = client;
@@ -52,7 +59,12 @@ public final class StatefulSetController implements AutoCloseable {
     });
     this.revisions = new Informer(client, Types.CONTROLLER_REVISIONS).onChange((old, cur, deleted) -> enqueueOwner(cur));
     this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS).onChange((old, cur, deleted) -> enqueueNamespace(Meta.namespace(cur)));
-    this.worker = new Worker("statefulset", queue, this::sync, 2);
+    // Each pass reads every replica, and every replica's event asks for a pass: a set of thousands
+    // would pass over all of them for each event. Resting about four times a pass's cost in between
+    // (a pass costs some 5 µs a replica) lets events gather, so a set takes a fifth of a thread at
+    // most; sets of a few dozen replicas, whose every event matters to an ordered start, do not wait.
+    this.worker = new Worker("statefulset", queue, this::sync, 2).withCoolDown(key -> Duration.ofNanos(
+        Math.min(MAX_COOL_DOWN.toNanos(), sizes.getOrDefault(key, 0) * COOL_DOWN_PER_REPLICA.toNanos())));
   }
 
   public void start() {
@@ -70,10 +82,8 @@ public final class StatefulSetController implements AutoCloseable {
   }
 
   private void enqueueNamespace(String namespace) {
-    for (ObjectNode set : sets.all()) {
-      if (Meta.namespace(set).equals(namespace)) {
-        queue.add(Informer.key(set));
-      }
+    for (ObjectNode set : sets.inNamespace(namespace)) {
+      queue.add(Informer.key(set));
     }
   }
 
@@ -82,6 +92,7 @@ public final class StatefulSetController implements AutoCloseable {
     String name = key.substring(key.indexOf('/') + 1);
     ObjectNode set = sets.get(ns, name).orElse(null);
     if (set == null || Meta.isDeleting(set)) {
+      sizes.remove(key);
       return Optional.empty();
     }
     List<ObjectNode> owned = owned(revisions, set);
@@ -109,20 +120,34 @@ public final class StatefulSetController implements AutoCloseable {
 
     List<ObjectNode> replicas = claimPods(set);
     Map<String, ObjectNode> claimsByName = new HashMap<>();
-    for (ObjectNode c : claims.all()) {
-      if (Meta.namespace(c).equals(ns)) {
-        claimsByName.put(Meta.name(c), c);
-      }
+    for (ObjectNode c : claims.inNamespace(ns)) {
+      claimsByName.put(Meta.name(c), c);
     }
     Instant now = Instant.now();
     var observed = new StatefulSetPlanner.Observed(set, replicas, claimsByName, currentRevision, updateRevision, templates, now);
-    for (StatefulSetAction action : StatefulSetPlanner.plan(observed)) {
-      control.apply(set, action);
-    }
+    apply(set, StatefulSetPlanner.plan(observed));
     status.write(set, StatefulSetStatusUpdater.compute(set, replicas, currentRevision, updateRevision,
         revisionPlan.collisionCount(), now));
     truncateHistory(set, owned, replicas, currentRevision, updateRevision);
+    sizes.put(key, replicas.size());
     return requeueForAvailability(set, replicas, now);
+  }
+
+  /**
+   * Ordered sets act on one replica at a time anyway; a Parallel set's replicas are written
+   * concurrently, each replica's actions in order (its claims before its pod, a claim's new owner
+   * before the pod's deletion).
+   */
+  private void apply(ObjectNode set, List<StatefulSetAction> actions) throws InterruptedException {
+    if (!set.path("spec").path("podManagementPolicy").asText().equals("Parallel")) {
+      actions.forEach(a -> control.apply(set, a));
+      return;
+    }
+    Map<Integer, List<StatefulSetAction>> byReplica = new LinkedHashMap<>();
+    for (StatefulSetAction a : actions) {
+      byReplica.computeIfAbsent(StatefulSetIdentity.ordinal(a.objectName()), o -> new ArrayList<>()).add(a);
+    }
+    SlowStart.run(List.copyOf(byReplica.values()), replica -> replica.forEach(a -> control.apply(set, a)));
   }
 
   /**
@@ -136,8 +161,8 @@ public final class StatefulSetController implements AutoCloseable {
     LabelSelector selector = LabelSelector.fromSelector(
         Json.convert(set.path("spec").path("selector"), io.fabric8.kubernetes.api.model.LabelSelector.class));
     List<ObjectNode> replicas = new ArrayList<>();
-    for (ObjectNode pod : pods.all()) {
-      if (!Meta.namespace(pod).equals(ns) || !StatefulSetIdentity.isMember(name, pod)) {
+    for (ObjectNode pod : pods.inNamespace(ns)) {
+      if (!StatefulSetIdentity.isMember(name, pod)) {
         continue;
       }
       ObjectNode ref = StatefulSetIdentity.controllerOf(pod);
@@ -185,9 +210,9 @@ public final class StatefulSetController implements AutoCloseable {
 
   private static List<ObjectNode> owned(Informer informer, ObjectNode set) {
     List<ObjectNode> out = new ArrayList<>();
-    for (ObjectNode obj : informer.all()) {
+    for (ObjectNode obj : informer.inNamespace(Meta.namespace(set))) {
       ObjectNode ref = StatefulSetIdentity.controllerOf(obj);
-      if (Meta.namespace(obj).equals(Meta.namespace(set)) && ref != null && ref.path("uid").asText().equals(Meta.uid(set))) {
+      if (ref != null && ref.path("uid").asText().equals(Meta.uid(set))) {
         out.add(obj);
       }
     }

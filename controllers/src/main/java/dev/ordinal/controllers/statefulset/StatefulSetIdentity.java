@@ -39,8 +39,17 @@ public final class StatefulSetIdentity {
 
   /** True when the pod is named for this set ({@code <set>-<ordinal>}). */
   public static boolean isMember(String set, ObjectNode pod) {
-    Matcher m = ORDINAL.matcher(Meta.name(pod));
-    return m.matches() && m.group(1).equals(set);
+    // by hand rather than by the pattern: it runs for every pod on every pass of a set
+    String name = Meta.name(pod);
+    if (name.length() <= set.length() + 1 || !name.startsWith(set) || name.charAt(set.length()) != '-') {
+      return false;
+    }
+    for (int i = set.length() + 1; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String claimName(String template, String set, int ordinal) {
@@ -48,7 +57,7 @@ public final class StatefulSetIdentity {
   }
 
   public static String revisionOf(ObjectNode pod) {
-    return Meta.labels(pod).getOrDefault(REVISION_LABEL, "");
+    return pod.path("metadata").path("labels").path(REVISION_LABEL).asText("");
   }
 
   /** The controller owner reference a set puts on what it creates. */

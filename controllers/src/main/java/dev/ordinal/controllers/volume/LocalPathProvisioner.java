@@ -2,6 +2,7 @@ package dev.ordinal.controllers.volume;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
@@ -46,7 +47,9 @@ public final class LocalPathProvisioner implements AutoCloseable {
         queue.add(Informer.key(c));
       }
     });
-    this.worker = new Worker("local-path-provisioner", queue, this::provision, 1);
+    // claims are provisioned concurrently: a volume is named for its claim's uid, so a claim is
+    // never provisioned twice
+    this.worker = new Worker("local-path-provisioner", queue, this::provision, 4);
   }
 
   public void start() {
@@ -79,7 +82,14 @@ public final class LocalPathProvisioner implements AutoCloseable {
     Path dir = root.resolve(pvName);
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    client.create(Types.PERSISTENT_VOLUMES, null, volume(claim, sc, pvName, dir, node));
+    try {
+      client.create(Types.PERSISTENT_VOLUMES, null, volume(claim, sc, pvName, dir, node));
+    } catch (ApiException e) {
+      if (e.code() == 409) {
+        return Optional.empty(); // an earlier pass for the same claim made it
+      }
+      throw e;
+    }
     events.normal(claim, "ProvisioningSucceeded", "Successfully provisioned volume " + pvName);
     return Optional.empty();
   }

@@ -1,5 +1,6 @@
 package dev.ordinal.controllers.volume;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.DeleteOptions;
@@ -44,6 +45,7 @@ public final class PersistentVolumeBinder implements AutoCloseable {
         queue.add("claim/" + ns + "/" + v.path("spec").path("claimRef").path("name").asText());
       }
     });
+    // claims bind concurrently; two claims choosing the same volume meet in its resourceVersion
     this.worker = new Worker("pv-binder", queue, this::sync, 1);
   }
 
@@ -91,6 +93,13 @@ public final class PersistentVolumeBinder implements AutoCloseable {
 
   private void bind(ObjectNode claim, ObjectNode pv) {
     ObjectNode volume = client.get(Types.PERSISTENT_VOLUMES, null, Meta.name(pv));
+    JsonNode taken = volume.path("spec").path("claimRef");
+    if (!taken.isMissingNode() && !(taken.path("namespace").asText().equals(Meta.namespace(claim))
+        && taken.path("name").asText().equals(Meta.name(claim))
+        && taken.path("uid").asText(Meta.uid(claim)).equals(Meta.uid(claim)))) {
+      // another worker bound it since the informer looked: this claim gets another look
+      throw ApiException.conflict(Types.PERSISTENT_VOLUMES, Meta.name(pv), "bound to another claim meanwhile");
+    }
     ObjectNode ref = volume.with("spec").putObject("claimRef");
     ref.put("kind", "PersistentVolumeClaim").put("apiVersion", "v1").put("namespace", Meta.namespace(claim))
         .put("name", Meta.name(claim)).put("uid", Meta.uid(claim)).put("resourceVersion", Meta.resourceVersion(claim));

@@ -12,6 +12,7 @@ import dev.ordinal.client.InProcessClient;
 import dev.ordinal.client.Types;
 import dev.ordinal.storage.SqliteStorage;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class EventRecorderIT {
   @TempDir Path dir;
 
   @Test
-  void repeatsOfAnEventAreCountedOnOneObject() {
+  void repeatsOfAnEventAreCountedOnOneObject() throws Exception {
     try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db")); Registry registry = new Registry(ResourceCatalog.standard(), storage)) {
       registry.start();
       Client client = new InProcessClient(registry);
@@ -34,6 +35,7 @@ class EventRecorderIT {
       recorder.warning(created, "Broken", "it broke");
       recorder.warning(created, "Broken", "it broke");
       recorder.normal(created, "Fixed", "it works");
+      assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
 
       var byObject = client.list(Types.EVENTS, "default", new ListOptions("",
           "involvedObject.name=c,involvedObject.uid=" + created.path("metadata").path("uid").asText(), "", 0, "", false, 0));

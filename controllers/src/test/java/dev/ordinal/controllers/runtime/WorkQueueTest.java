@@ -39,6 +39,31 @@ class WorkQueueTest {
   }
 
   @Test
+  void addsDuringACoolDownAreFoldedIntoOnePass() throws Exception {
+    WorkQueue<String> q = new WorkQueue<>();
+    q.add("a");
+    assertThat(q.take()).isEqualTo("a");
+    q.add("a");
+    q.done("a", Duration.ofMillis(200));
+    q.add("a");
+    q.add("a");
+    assertThat(q.length()).as("held back while cooling down").isZero();
+    assertThat(q.take()).isEqualTo("a");
+    q.done("a");
+    assertThat(q.length()).as("the adds were folded into that pass").isZero();
+  }
+
+  @Test
+  void aKeyNotAddedDuringItsPassHasNoCoolDown() throws Exception {
+    WorkQueue<String> q = new WorkQueue<>();
+    q.add("a");
+    assertThat(q.take()).isEqualTo("a");
+    q.done("a", Duration.ofMillis(200));
+    q.add("a");
+    assertThat(q.length()).isEqualTo(1);
+  }
+
+  @Test
   void shutdownReleasesTakers() throws Exception {
     WorkQueue<String> q = new WorkQueue<>();
     q.shutdown();

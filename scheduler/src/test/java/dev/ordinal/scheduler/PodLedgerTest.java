@@ -1,0 +1,46 @@
+package dev.ordinal.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class PodLedgerTest {
+  static ObjectNode pod(String name, String node, String phase) {
+    ObjectNode p = Json.parseObject(("{'metadata':{'name':'" + name + "','namespace':'d'},'spec':{'nodeName':'" + node + "',"
+        + "'containers':[{'name':'c','resources':{'requests':{'cpu':'250m'}}}],"
+        + "'volumes':[{'name':'v','persistentVolumeClaim':{'claimName':'data-" + name + "'}}]},'status':{'phase':'" + phase + "'}}")
+        .replace('\'', '"').getBytes());
+    return p;
+  }
+
+  @Test
+  void countsBoundPodsOnceWhateverHowOftenTheyChange() {
+    PodLedger ledger = new PodLedger();
+    ledger.observe(pod("a", "n1", "Pending"), false);
+    ledger.observe(pod("a", "n1", "Running"), false);
+    ledger.observe(pod("b", "n1", "Running"), false);
+    assertThat(ledger.usage("n1")).isEqualTo(new NodeUsage(2, new BigDecimal("0.500"), BigDecimal.ZERO));
+    ledger.observe(pod("b", "n1", "Succeeded"), false);
+    ledger.observe(pod("a", "n1", "Running"), true);
+    assertThat(ledger.usage("n1").pods()).isZero();
+    assertThat(ledger.usage("n1").cpu()).isEqualByComparingTo("0");
+  }
+
+  @Test
+  void tracksPendingPodsAndTheClaimsTheyWaitFor() {
+    PodLedger ledger = new PodLedger();
+    ObjectNode waiting = pod("w", "", "Pending");
+    ledger.observe(waiting, false);
+    assertThat(ledger.pending()).containsExactly("d/w");
+    assertThat(ledger.usersOf("d/data-w")).containsExactly("d/w");
+    ledger.assume(waiting, "n2");
+    assertThat(ledger.pending()).isEmpty();
+    assertThat(ledger.usersOf("d/data-w")).isEmpty();
+    assertThat(ledger.usage("n2").pods()).isEqualTo(1);
+    ledger.observe(pod("w", "n2", "Running"), false);
+    assertThat(ledger.usage("n2").pods()).as("the bind's own event does not count it twice").isEqualTo(1);
+  }
+}
