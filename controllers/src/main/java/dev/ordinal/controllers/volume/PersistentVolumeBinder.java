@@ -27,6 +27,7 @@ public final class PersistentVolumeBinder implements AutoCloseable {
   private final EventRecorder events;
   private final Informer claims;
   private final Informer volumes;
+  private final VolumeIndex index = new VolumeIndex();
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
 
@@ -39,6 +40,7 @@ public final class PersistentVolumeBinder implements AutoCloseable {
       volumesOf(c).forEach(v -> queue.add("volume/" + v));
     });
     this.volumes = new Informer(client, Types.PERSISTENT_VOLUMES).onChange((o, v, deleted) -> {
+      index.observe(o, v, deleted);
       queue.add("volume/" + Meta.name(v));
       String ns = v.path("spec").path("claimRef").path("namespace").asText("");
       if (!ns.isEmpty()) {
@@ -83,7 +85,7 @@ public final class PersistentVolumeBinder implements AutoCloseable {
       }
       return Optional.empty();
     }
-    Optional<ObjectNode> pv = VolumeMatching.volumeFor(claim, volumes.all());
+    Optional<ObjectNode> pv = VolumeMatching.volumeFor(claim, index.candidatesFor(claim, pvName -> volumes.get(null, pvName)));
     if (pv.isEmpty()) {
       return Optional.empty();
     }

@@ -1,0 +1,59 @@
+package dev.ordinal.node.runc;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The catalogue of host images: an image name (any tag, any registry prefix) run as the host's own
+ * installed software, with the ENTRYPOINT/CMD/env/workdir the official image has, so that the
+ * seeds' manifests run unchanged when the software is installed from Debian's packages. Each entry
+ * also names the Debian packages that provide it, so a missing one can be reported plainly.
+ */
+final class HostImages {
+  /** A catalogue entry: how to run it, and what must be installed on the host. */
+  record Entry(ImageConfig config, List<String> packages, String binary) {}
+
+  private static final Map<String, Entry> CATALOGUE = Map.of(
+      "nginx", new Entry(new ImageConfig(List.of(), List.of("nginx", "-g", "daemon off;"),
+          Map.of("PATH", ImageConfig.PATH), "/"), List.of("nginx"), "/usr/sbin/nginx"),
+      "busybox", new Entry(new ImageConfig(List.of(), List.of("sh"),
+          Map.of("PATH", "/bin:/usr/bin:/sbin:/usr/sbin"), "/"), List.of("busybox"), "/bin/busybox"),
+      "mariadb", new Entry(new ImageConfig(List.of(), List.of("mariadbd"),
+          Map.of("PATH", ImageConfig.PATH), "/"), List.of("mariadb-server", "mariadb-backup"), "/usr/sbin/mariadbd"),
+      "mysql", new Entry(new ImageConfig(List.of(), List.of("mariadbd"),
+          Map.of("PATH", ImageConfig.PATH), "/"), List.of("mariadb-server", "mariadb-backup"), "/usr/sbin/mariadbd"),
+      "zookeeper", new Entry(new ImageConfig(List.of(), List.of("/usr/share/zookeeper/bin/zkServer.sh", "start-foreground"),
+          Map.of("PATH", ImageConfig.PATH + ":/usr/share/zookeeper/bin", "ZOO_CONF_DIR", "/etc/zookeeper/conf"), "/"),
+          List.of("zookeeperd"), "/usr/share/zookeeper/bin/zkServer.sh"),
+      "debian", new Entry(new ImageConfig(List.of(), List.of("bash"),
+          Map.of("PATH", ImageConfig.PATH), "/"), List.of(), "/bin/bash"));
+
+  private HostImages() {}
+
+  /**
+   * The entry for an image reference such as {@code nginx:1.27}, {@code docker.io/library/nginx},
+   * {@code registry.k8s.io/nginx-slim:0.8} or {@code mysql@sha256:…}; empty when unknown.
+   */
+  static Optional<Entry> lookup(String image) {
+    return Optional.ofNullable(CATALOGUE.get(repository(image)));
+  }
+
+  /** The last path element of the repository, without tag or digest, and "-slim" style variants. */
+  static String repository(String image) {
+    String ref = image.toLowerCase(Locale.ROOT);
+    int at = ref.indexOf('@');
+    if (at >= 0) {
+      ref = ref.substring(0, at);
+    }
+    int slash = ref.lastIndexOf('/');
+    int colon = ref.lastIndexOf(':');
+    if (colon > slash) {
+      ref = ref.substring(0, colon);
+    }
+    String name = ref.substring(slash + 1);
+    int dash = name.indexOf('-');
+    return dash > 0 && !CATALOGUE.containsKey(name) ? name.substring(0, dash) : name;
+  }
+}

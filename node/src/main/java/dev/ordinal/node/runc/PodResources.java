@@ -1,0 +1,15 @@
+package dev.ordinal.node.runc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+
+/** The API objects a pod's containers draw on: ConfigMaps, Secrets and bound volumes. */
+interface PodResources {
+  Optional<ObjectNode> configMap(String namespace, String name);
+
+  Optional<ObjectNode> secret(String namespace, String name);
+
+  Optional<ObjectNode> claim(String namespace, String name);
+
+  Optional<ObjectNode> volume(String name);
+}
