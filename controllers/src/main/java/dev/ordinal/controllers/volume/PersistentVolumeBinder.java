@@ -45,6 +45,10 @@ public final class PersistentVolumeBinder implements AutoCloseable {
       String ns = v.path("spec").path("claimRef").path("namespace").asText("");
       if (!ns.isEmpty()) {
         queue.add("claim/" + ns + "/" + v.path("spec").path("claimRef").path("name").asText());
+      } else if (!deleted) {
+        // a volume free for anyone (new, or a Released one whose claimRef an admin cleared): the
+        // claims still waiting get another look; upstream finds them by resyncing every 15 s
+        unboundClaims().forEach(k -> queue.add("claim/" + k));
       }
     });
     // claims bind concurrently; two claims choosing the same volume meet in its resourceVersion
@@ -55,6 +59,13 @@ public final class PersistentVolumeBinder implements AutoCloseable {
     claims.start();
     volumes.start();
     worker.start();
+  }
+
+  private List<String> unboundClaims() {
+    return claims.all().stream()
+        .filter(c -> c.path("spec").path("volumeName").asText("").isEmpty() && !Meta.isDeleting(c))
+        .map(Informer::key)
+        .toList();
   }
 
   private List<String> volumesOf(ObjectNode claim) {

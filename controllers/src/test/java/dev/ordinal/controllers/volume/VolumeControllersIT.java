@@ -90,6 +90,23 @@ class VolumeControllersIT {
   }
 
   @Test
+  void aWaitingClaimBindsAReleasedVolumeOnceItsClaimRefIsCleared() {
+    client.create(Types.PERSISTENT_VOLUMES, null, handMadeVolume("kept", "1Gi", "Retain"));
+    client.create(Types.PERSISTENT_VOLUME_CLAIMS, "d", claim("data", ",'storageClassName':'manual'"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc", "d", "data").equals("Bound"));
+    client.delete(Types.PERSISTENT_VOLUME_CLAIMS, "d", "data", DeleteOptions.DEFAULT);
+    await().atMost(Duration.ofSeconds(10)).until(() -> phase("pv", null, "kept").equals("Released"));
+    client.create(Types.PERSISTENT_VOLUME_CLAIMS, "d", claim("data", ",'storageClassName':'manual'"));
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> phase("pvc", "d", "data").equals("Pending"));
+
+    ObjectNode pv = client.get(Types.PERSISTENT_VOLUMES, null, "kept");
+    ((ObjectNode) pv.path("spec")).remove("claimRef");
+    client.update(Types.PERSISTENT_VOLUMES, pv);
+    await().atMost(Duration.ofSeconds(10)).until(() -> phase("pvc", "d", "data").equals("Bound"));
+    assertThat(phase("pv", null, "kept")).isEqualTo("Bound");
+  }
+
+  @Test
   void aHandMadeVolumeWithDeleteFails() {
     client.create(Types.PERSISTENT_VOLUMES, null, handMadeVolume("manual-del", "1Gi", "Delete"));
     client.create(Types.PERSISTENT_VOLUME_CLAIMS, "d", claim("c", ",'storageClassName':'manual'"));
