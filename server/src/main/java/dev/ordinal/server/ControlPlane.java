@@ -8,6 +8,9 @@ import dev.ordinal.controllers.ControllerManager;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.node.NodeAgent;
+import dev.ordinal.node.runc.ClientPodResources;
+import dev.ordinal.node.runc.RuncRuntime;
+import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.sim.SimulatedRuntime;
 import dev.ordinal.scheduler.Scheduler;
 import dev.ordinal.storage.SqliteStorage;
@@ -25,10 +28,11 @@ public final class ControlPlane implements AutoCloseable {
   private final ControllerManager controllers;
   private final DataDir dir;
 
-  /** What runs pods on this machine: nothing, or the simulated runtime (runc comes with the node agent work). */
+  /** What runs pods on this machine: nothing, simulated pods, or real containers (runc, as root). */
   public enum Runtime {
     NONE,
-    SIMULATED
+    SIMULATED,
+    RUNC
   }
 
   private ControlPlane(DataDir dir, Storage storage, ApiServer api, ControllerManager controllers) {
@@ -62,8 +66,10 @@ public final class ControlPlane implements AutoCloseable {
       controllers.add(binder, binder::start);
       Scheduler scheduler = new Scheduler(client);
       controllers.add(scheduler, scheduler::start);
-      if (runtime == Runtime.SIMULATED) {
-        NodeAgent agent = new NodeAgent(client, nodeName, new SimulatedRuntime());
+      if (runtime != Runtime.NONE) {
+        ContainerRuntime containers = runtime == Runtime.SIMULATED ? new SimulatedRuntime()
+            : new RuncRuntime(RuncRuntime.Config.defaults(dir.root()), new ClientPodResources(client));
+        NodeAgent agent = new NodeAgent(client, nodeName, containers);
         controllers.add(agent, agent::start);
       }
       controllers.start();

@@ -23,21 +23,32 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String listen;
 
-  @Option(names = "--runtime", defaultValue = "none",
-      description = "Node runtime: simulated (pods without processes), none (control plane only), or runc "
-          + "(not in this build yet) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--runtime",
+      description = "Node runtime: runc (real containers; the default as root), simulated (pods without processes), "
+          + "or none (control plane only; the default otherwise).")
   String runtime;
 
   @Override
   public Integer call() throws Exception {
+    boolean root = RuncHost.isRoot();
+    if (runtime == null) {
+      runtime = root ? "runc" : "none";
+      if (!root) {
+        System.err.println("ordinal: not running as root, so no pods run on this machine (--runtime none); "
+            + "start as root for real containers, or with --runtime simulated");
+      }
+    }
     ControlPlane.Runtime chosen;
     switch (runtime) {
       case "none" -> chosen = ControlPlane.Runtime.NONE;
       case "simulated" -> chosen = ControlPlane.Runtime.SIMULATED;
       case "runc" -> {
-        System.err.println("ordinal: the runc runtime (real containers) is not part of this build yet; start with "
-            + "--runtime simulated to run pods without processes, or --runtime none for the control plane alone");
-        return 2;
+        String missing = RuncHost.missing(root);
+        if (!missing.isEmpty()) {
+          System.err.println("ordinal: " + missing);
+          return 2;
+        }
+        chosen = ControlPlane.Runtime.RUNC;
       }
       default -> {
         System.err.println("ordinal: unknown runtime \"" + runtime + "\": use runc, simulated or none");

@@ -32,6 +32,11 @@ final class HostImages {
 
   private HostImages() {}
 
+  /** The names the catalogue knows, for messages. */
+  static String known() {
+    return String.join(", ", new java.util.TreeSet<>(CATALOGUE.keySet()));
+  }
+
   /**
    * The entry for an image reference such as {@code nginx:1.27}, {@code docker.io/library/nginx},
    * {@code registry.k8s.io/nginx-slim:0.8} or {@code mysql@sha256:…}; empty when unknown.

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /** The API objects a pod's containers draw on: ConfigMaps, Secrets and bound volumes. */
-interface PodResources {
+public interface PodResources {
   Optional<ObjectNode> configMap(String namespace, String name);
 
   Optional<ObjectNode> secret(String namespace, String name);

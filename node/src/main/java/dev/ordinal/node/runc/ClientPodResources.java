@@ -1,0 +1,35 @@
+package dev.ordinal.node.runc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.client.Client;
+import dev.ordinal.client.Types;
+import java.util.Optional;
+
+/** A pod's ConfigMaps, Secrets, claims and volumes, read through the API as a kubelet reads them. */
+public final class ClientPodResources implements PodResources {
+  private final Client client;
+
+  public ClientPodResources(Client client) {
+    this.client = client;
+  }
+
+  @Override
+  public Optional<ObjectNode> configMap(String namespace, String name) {
+    return client.find(Types.CONFIG_MAPS, namespace, name);
+  }
+
+  @Override
+  public Optional<ObjectNode> secret(String namespace, String name) {
+    return client.find(Types.SECRETS, namespace, name);
+  }
+
+  @Override
+  public Optional<ObjectNode> claim(String namespace, String name) {
+    return client.find(Types.PERSISTENT_VOLUME_CLAIMS, namespace, name);
+  }
+
+  @Override
+  public Optional<ObjectNode> volume(String name) {
+    return client.find(Types.PERSISTENT_VOLUMES, null, name);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.ordinal.node.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a container needs to start, worked out from its spec: its image (a host image from
+ * the catalogue), command line, environment, working directory and mounts (the pod's /etc files,
+ * then its volume mounts with {@code subPath}), as an OCI config.
+ */
+final class ContainerLaunch {
+  private ContainerLaunch() {}
+
+  static ObjectNode spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
+      List<String> hidden, Path netns, String cgroupsPath, PodResources resources) throws ConfigError {
+    if (container.path("securityContext").path("privileged").asBoolean(false)) {
+      throw new ConfigError("privileged containers are not allowed on this node");
+    }
+    String image = container.path("image").asText("");
+    HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> new ConfigError(
+        "image \"" + image + "\" is neither in the local image store nor a known host image (" + HostImages.known() + ")"));
+    if (!Files.exists(Path.of(entry.binary()))) {
+      throw new ConfigError("image \"" + image + "\" runs the host's " + entry.binary() + ", which is not installed (apt-get install "
+          + String.join(" ", entry.packages()) + ")");
+    }
+    ImageConfig imageConfig = entry.config();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HOSTNAME", PodFiles.hostname(pod));
+    env.putAll(ContainerEnv.of(pod, container, imageConfig, resources, podIp));
+    List<String> args = ProcessArgs.of(container, imageConfig, env);
+    if (args.isEmpty()) {
+      throw new ConfigError("no command specified");
+    }
+    String workingDir = container.path("workingDir").asText(imageConfig.workingDir());
+    return OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), null, netns, cgroupsPath,
+        hidden, mounts(container, podDir, podVolumes)));
+  }
+
+  static List<OciSpec.Mount> mounts(JsonNode container, Path podDir, Map<String, Path> podVolumes) throws ConfigError {
+    List<OciSpec.Mount> out = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    container.path("volumeMounts").forEach(m -> targets.add(m.path("mountPath").asText()));
+    for (String f : List.of("hosts", "hostname", "resolv.conf")) {
+      if (!targets.contains("/etc/" + f)) {
+        out.add(new OciSpec.Mount(podDir.resolve(f), "/etc/" + f, false));
+      }
+    }
+    for (JsonNode m : container.path("volumeMounts")) {
+      String name = m.path("name").asText();
+      Path source = podVolumes.get(name);
+      if (source == null) {
+        throw new ConfigError("volume \"" + name + "\" is not available on this node");
+      }
+      String sub = m.path("subPath").asText("");
+      if (!sub.isEmpty()) {
+        Path inside = source.resolve(sub).normalize();
+        if (!inside.startsWith(source)) {
+          throw new ConfigError("subPath \"" + sub + "\" leaves volume \"" + name + "\"");
+        }
+        try {
+          if (!Files.exists(inside)) {
+            Files.createDirectories(inside);
+          }
+        } catch (java.io.IOException e) {
+          throw new ConfigError("cannot create subPath " + sub + ": " + e.getMessage());
+        }
+        source = inside;
+      }
+      out.add(new OciSpec.Mount(source, m.path("mountPath").asText(), m.path("readOnly").asBoolean(false)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.ordinal.node.runc;
+
+import dev.ordinal.node.runtime.ContainerState;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One container of a pod across its runs: the current run, how often it was restarted, how its
+ * last run ended, and when the back-off lets it run again (10 s doubling to 5 min, as kubelet's,
+ * reset once a run has lasted 10 minutes).
+ */
+final class ContainerSlot {
+  final String name;
+  RuncContainer current;
+  int restarts;
+  ContainerState.Termination last;
+  Instant restartAt;
+  String waitingReason = "ContainerCreating";
+  String message = "";
+  private int backOffs;
+
+  ContainerSlot(String name) {
+    this.name = name;
+  }
+
+  /** Records the end of the current run and when the next may start. */
+  void finished(ContainerState.Termination t, Instant now, Duration base, Duration max) {
+    last = t;
+    if (t.startedAt() != null && Duration.between(t.startedAt(), t.finishedAt()).compareTo(Duration.ofMinutes(10)) > 0) {
+      backOffs = 0;
+    }
+    Duration delay = base.multipliedBy(1L << Math.min(backOffs, 10));
+    backOffs++;
+    restartAt = now.plus(delay.compareTo(max) > 0 ? max : delay);
+  }
+}

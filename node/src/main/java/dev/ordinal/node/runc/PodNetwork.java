@@ -1,0 +1,109 @@
+package dev.ordinal.node.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pod's network: a named network namespace ({@code ip netns}) joined to the {@code ord0} bridge
+ * by the CNI bridge plugin with host-local addresses, and its loopback brought up. No masquerade:
+ * pods reach each other and the host, nothing is routed off the machine.
+ */
+final class PodNetwork {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Path NETNS_DIR = Path.of("/run/netns");
+
+  private final Path pluginDir;
+  private final Path ipamDir;
+  private final String subnet;
+  private final String gateway;
+
+  PodNetwork(Path pluginDir, Path ipamDir, String subnet) {
+    this.pluginDir = pluginDir;
+    this.ipamDir = ipamDir;
+    this.subnet = subnet;
+    this.gateway = gatewayOf(subnet);
+  }
+
+  /** The first address of the subnet: the bridge's, where pods find the cluster DNS. */
+  static String gatewayOf(String cidr) {
+    String[] ip = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+    return ip[0] + "." + ip[1] + "." + ip[2] + "." + (Integer.parseInt(ip[3]) + 1);
+  }
+
+  String gateway() {
+    return gateway;
+  }
+
+  static String namespaceName(String podUid) {
+    return "ordinal-" + podUid;
+  }
+
+  static Path namespacePath(String podUid) {
+    return NETNS_DIR.resolve(namespaceName(podUid));
+  }
+
+  /** Creates the namespace and attaches it; returns the pod's IP. Safe to call again. */
+  String setUp(String podUid) throws IOException {
+    if (!Files.exists(namespacePath(podUid))) {
+      HostCommand.check(List.of("ip", "netns", "add", namespaceName(podUid)), TIMEOUT);
+    }
+    cni("ADD", podUid, "lo", loopback());
+    JsonNode result = Json.MAPPER.readTree(cni("ADD", podUid, "eth0", bridge()));
+    for (JsonNode ip : result.path("ips")) {
+      String address = ip.path("address").asText();
+      if (address.contains(".")) {
+        return address.substring(0, address.indexOf('/'));
+      }
+    }
+    throw new IOException("the bridge plugin gave no IPv4 address: " + result);
+  }
+
+  /** Detaches the namespace, releases its address and removes it; anything already gone is fine. */
+  void tearDown(String podUid) throws IOException {
+    if (Files.exists(namespacePath(podUid))) {
+      cni("DEL", podUid, "eth0", bridge());
+      HostCommand.run(List.of("ip", "netns", "delete", namespaceName(podUid)), TIMEOUT);
+    } else {
+      // the namespace is gone (a reboot): release the address the plugin still holds for it
+      HostCommand.run(List.of(pluginDir.resolve("bridge").toString()), cniEnv("DEL", podUid, "eth0", ""), Json.MAPPER.writeValueAsString(bridge()), TIMEOUT);
+    }
+  }
+
+  private String cni(String command, String podUid, String ifName, ObjectNode config) throws IOException {
+    String plugin = config.path("type").asText();
+    HostCommand.Result r = HostCommand.run(List.of(pluginDir.resolve(plugin).toString()),
+        cniEnv(command, podUid, ifName, namespacePath(podUid).toString()), Json.MAPPER.writeValueAsString(config), TIMEOUT);
+    if (!r.ok()) {
+      throw new IOException("CNI " + plugin + " " + command + " failed: " + r.stdout().strip() + " " + r.stderr().strip());
+    }
+    return r.stdout();
+  }
+
+  private Map<String, String> cniEnv(String command, String podUid, String ifName, String netns) {
+    return Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", podUid, "CNI_NETNS", netns, "CNI_IFNAME", ifName,
+        "CNI_PATH", pluginDir.toString());
+  }
+
+  private static ObjectNode loopback() {
+    ObjectNode c = Json.object();
+    c.put("cniVersion", "1.0.0").put("name", "ordinal-lo").put("type", "loopback");
+    return c;
+  }
+
+  private ObjectNode bridge() {
+    ObjectNode c = Json.object();
+    c.put("cniVersion", "1.0.0").put("name", "ordinal").put("type", "bridge").put("bridge", "ord0")
+        .put("isGateway", true).put("ipMasq", false).put("hairpinMode", true);
+    ObjectNode ipam = c.putObject("ipam");
+    ipam.put("type", "host-local").put("dataDir", ipamDir.toString());
+    ipam.putArray("ranges").addArray().addObject().put("subnet", subnet).put("gateway", gateway);
+    return c;
+  }
+}

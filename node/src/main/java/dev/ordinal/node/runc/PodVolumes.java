@@ -1,0 +1,233 @@
+package dev.ordinal.node.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.apiserver.registry.Meta;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A pod's volumes as host directories: claims resolve to their bound volume's path, hostPath and
+ * local volumes to theirs, emptyDir to a directory of the pod's (a tmpfs with {@code medium:
+ * Memory}), and ConfigMap, Secret, downward API and projected volumes to files written under the
+ * pod's directory — rewritten on every sync, so a changed ConfigMap reaches running containers.
+ */
+final class PodVolumes {
+  private final PodResources resources;
+
+  PodVolumes(PodResources resources) {
+    this.resources = resources;
+  }
+
+  PodResources resources() {
+    return resources;
+  }
+
+  /** Every volume of the pod by name, made ready on the host. */
+  Map<String, Path> prepare(ObjectNode pod, Path podDir, String podIp) throws IOException, ConfigError {
+    Map<String, Path> out = new LinkedHashMap<>();
+    String ns = Meta.namespace(pod);
+    for (JsonNode v : pod.path("spec").path("volumes")) {
+      String name = v.path("name").asText();
+      Path own = podDir.resolve("volumes").resolve(name);
+      if (v.has("persistentVolumeClaim")) {
+        out.put(name, claimPath(ns, v.path("persistentVolumeClaim").path("claimName").asText()));
+      } else if (v.has("hostPath")) {
+        Path p = Path.of(v.path("hostPath").path("path").asText());
+        String type = v.path("hostPath").path("type").asText("");
+        if (type.equals("DirectoryOrCreate") && !Files.exists(p)) {
+          Files.createDirectories(p);
+        } else if (type.equals("Directory") && !Files.isDirectory(p)) {
+          throw new ConfigError("hostPath type check failed: " + p + " is not a directory");
+        }
+        out.put(name, p);
+      } else if (v.has("emptyDir")) {
+        Files.createDirectories(own);
+        if (v.path("emptyDir").path("medium").asText("").equals("Memory") && !RuncContainer.mounted(own)) {
+          String size = v.path("emptyDir").path("sizeLimit").asText("");
+          HostCommand.check(List.of("mount", "-t", "tmpfs", "-o", size.isEmpty() ? "mode=777" : "mode=777,size=" + bytes(size),
+              "tmpfs", own.toString()), Duration.ofSeconds(10));
+        }
+        out.put(name, own);
+      } else {
+        Map<String, FileContent> files = projectedFiles(pod, v, podIp);
+        if (files == null) {
+          continue; // a kind of volume this node does not serve
+        }
+        writeFiles(own, files);
+        out.put(name, own);
+      }
+    }
+    return out;
+  }
+
+  /** Unmounts memory-backed emptyDirs; the pod's directory itself is removed by the caller. */
+  static void release(Path podDir) throws IOException {
+    Path volumes = podDir.resolve("volumes");
+    if (!Files.isDirectory(volumes)) {
+      return;
+    }
+    try (var list = Files.list(volumes)) {
+      for (Path v : list.toList()) {
+        if (RuncContainer.mounted(v)) {
+          HostCommand.run(List.of("umount", "-l", v.toString()), Duration.ofSeconds(10));
+        }
+      }
+    }
+  }
+
+  private Path claimPath(String ns, String claimName) throws ConfigError {
+    ObjectNode claim = resources.claim(ns, claimName)
+        .orElseThrow(() -> new ConfigError("persistentvolumeclaim \"" + claimName + "\" not found"));
+    String volumeName = claim.path("spec").path("volumeName").asText("");
+    ObjectNode pv = volumeName.isEmpty() ? null : resources.volume(volumeName).orElse(null);
+    if (pv == null) {
+      throw new ConfigError("persistentvolumeclaim \"" + claimName + "\" is not bound");
+    }
+    JsonNode spec = pv.path("spec");
+    String path = spec.path("hostPath").path("path").asText(spec.path("local").path("path").asText(""));
+    if (path.isEmpty()) {
+      throw new ConfigError("volume " + volumeName + " is neither hostPath nor local: this node cannot mount it");
+    }
+    Path p = Path.of(path);
+    try {
+      Files.createDirectories(p);
+    } catch (IOException e) {
+      throw new ConfigError("cannot create " + p + ": " + e.getMessage());
+    }
+    return p;
+  }
+
+  /** A file to project: its bytes and mode. */
+  record FileContent(byte[] bytes, int mode) {}
+
+  private Map<String, FileContent> projectedFiles(ObjectNode pod, JsonNode v, String podIp) throws ConfigError {
+    if (v.has("configMap")) {
+      return source(pod, v.path("configMap"), false, v.path("configMap").path("defaultMode").asInt(0644));
+    }
+    if (v.has("secret")) {
+      JsonNode s = v.path("secret");
+      ObjectNode ref = s.deepCopy();
+      ref.put("name", s.path("secretName").asText());
+      return source(pod, ref, true, s.path("defaultMode").asInt(0644));
+    }
+    if (v.has("downwardAPI")) {
+      return downward(pod, v.path("downwardAPI").path("items"), v.path("downwardAPI").path("defaultMode").asInt(0644), podIp);
+    }
+    if (v.has("projected")) {
+      int mode = v.path("projected").path("defaultMode").asInt(0644);
+      Map<String, FileContent> all = new LinkedHashMap<>();
+      for (JsonNode src : v.path("projected").path("sources")) {
+        if (src.has("configMap")) {
+          all.putAll(source(pod, src.path("configMap"), false, mode));
+        } else if (src.has("secret")) {
+          all.putAll(source(pod, src.path("secret"), true, mode));
+        } else if (src.has("downwardAPI")) {
+          all.putAll(downward(pod, src.path("downwardAPI").path("items"), mode, podIp));
+        }
+      }
+      return all;
+    }
+    return null;
+  }
+
+  private Map<String, FileContent> source(ObjectNode pod, JsonNode ref, boolean secret, int mode) throws ConfigError {
+    String name = ref.path("name").asText();
+    Optional<ObjectNode> obj = secret ? resources.secret(Meta.namespace(pod), name) : resources.configMap(Meta.namespace(pod), name);
+    if (obj.isEmpty()) {
+      if (ref.path("optional").asBoolean(false)) {
+        return Map.of();
+      }
+      throw new ConfigError((secret ? "secret" : "configmap") + " \"" + name + "\" not found");
+    }
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    obj.get().path("data").fields().forEachRemaining(f -> data.put(f.getKey(),
+        secret ? Base64.getDecoder().decode(f.getValue().asText()) : f.getValue().asText().getBytes(StandardCharsets.UTF_8)));
+    if (!secret) {
+      obj.get().path("binaryData").fields().forEachRemaining(f -> data.put(f.getKey(), Base64.getDecoder().decode(f.getValue().asText())));
+    }
+    Map<String, FileContent> out = new LinkedHashMap<>();
+    if (ref.path("items").isEmpty()) {
+      data.forEach((k, b) -> out.put(k, new FileContent(b, mode)));
+      return out;
+    }
+    for (JsonNode item : ref.path("items")) {
+      byte[] b = data.get(item.path("key").asText());
+      if (b == null) {
+        if (ref.path("optional").asBoolean(false)) {
+          continue;
+        }
+        throw new ConfigError("configmap references non-existent config key: " + item.path("key").asText());
+      }
+      out.put(item.path("path").asText(), new FileContent(b, item.path("mode").asInt(mode)));
+    }
+    return out;
+  }
+
+  private static Map<String, FileContent> downward(ObjectNode pod, JsonNode items, int mode, String podIp) {
+    Map<String, FileContent> out = new LinkedHashMap<>();
+    for (JsonNode item : items) {
+      String value = item.has("fieldRef") ? ContainerEnv.field(pod, item.path("fieldRef").path("fieldPath").asText(), podIp)
+          : ResourceFields.value(pod, item.path("resourceFieldRef"));
+      out.put(item.path("path").asText(), new FileContent(value.getBytes(StandardCharsets.UTF_8), item.path("mode").asInt(mode)));
+    }
+    return out;
+  }
+
+  /** Writes the files (only those that changed) and removes the ones no longer projected. */
+  private static void writeFiles(Path dir, Map<String, FileContent> files) throws IOException {
+    Files.createDirectories(dir);
+    Set<Path> keep = new HashSet<>();
+    for (var e : files.entrySet()) {
+      Path f = dir.resolve(e.getKey()).normalize();
+      if (!f.startsWith(dir)) {
+        continue; // "../" in a path: never outside the volume
+      }
+      keep.add(f);
+      Files.createDirectories(f.getParent());
+      if (!Files.exists(f) || !java.util.Arrays.equals(Files.readAllBytes(f), e.getValue().bytes())) {
+        Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
+        Files.write(tmp, e.getValue().bytes());
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.setPosixFilePermissions(f, permissions(e.getValue().mode()));
+    }
+    List<Path> stale = new ArrayList<>();
+    try (var walk = Files.walk(dir)) {
+      walk.filter(Files::isRegularFile).filter(p -> !keep.contains(p)).forEach(stale::add);
+    }
+    for (Path p : stale) {
+      Files.deleteIfExists(p);
+    }
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> out = new HashSet<>();
+    PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int i = 0; i < order.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        out.add(order[i]);
+      }
+    }
+    return out;
+  }
+
+  private static String bytes(String quantity) {
+    return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(new io.fabric8.kubernetes.api.model.Quantity(quantity))
+        .toBigInteger().toString();
+  }
+}

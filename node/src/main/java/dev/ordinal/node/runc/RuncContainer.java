@@ -1,0 +1,191 @@
+package dev.ordinal.node.runc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+/**
+ * One run of one container, kept on disk so that a restarted agent finds it again: its bundle
+ * (config.json and an overlay root over the host's) under the pod's directory, conmon supervising
+ * runc, the log in Kubernetes' CRI format and the exit code that conmon writes when the process
+ * ends. Each run has a fresh writable layer, as a restarted container has on Kubernetes.
+ */
+final class RuncContainer {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final Tools tools;
+  private final String id;
+  private final Path dir;
+  private final Path exitDir;
+
+  /** The host programs, found once. */
+  record Tools(Path runc, Path conmon, Path socketDir) {}
+
+  RuncContainer(Tools tools, String id, Path dir, Path exitDir) {
+    this.tools = tools;
+    this.id = id;
+    this.dir = dir;
+    this.exitDir = exitDir;
+  }
+
+  String id() {
+    return id;
+  }
+
+  Path rootfs() {
+    return dir.resolve("merged");
+  }
+
+  Path log() {
+    return dir.resolve("container.log");
+  }
+
+  /** Mounts a fresh root, writes the config (its root made this run's), has conmon create the container, and starts it. */
+  void start(ObjectNode config) throws IOException {
+    Files.createDirectories(exitDir);
+    Files.deleteIfExists(exitDir.resolve(id));
+    for (String d : List.of("upper", "work", "merged")) {
+      Files.createDirectories(dir.resolve(d));
+    }
+    if (!mounted(rootfs())) {
+      HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o",
+          "lowerdir=/,upperdir=" + dir.resolve("upper") + ",workdir=" + dir.resolve("work"), rootfs().toString()), TIMEOUT);
+    }
+    config.with("root").put("path", rootfs().toString());
+    Files.write(dir.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+    Files.deleteIfExists(log());
+    HostCommand.Result created = HostCommand.run(List.of(tools.conmon().toString(), "--api-version", "1", "--cid", id,
+        "--cuuid", id, "--name", id, "--runtime", tools.runc().toString(), "--bundle", dir.toString(),
+        "--log-path", log().toString(), "--exit-dir", exitDir.toString(),
+        "--container-pidfile", dir.resolve("pidfile").toString(), "--conmon-pidfile", dir.resolve("conmon.pid").toString(),
+        "--socket-dir-path", tools.socketDir().toString(), "--persist-dir", dir.toString(), "--syslog=false", "--log-level", "error"), TIMEOUT);
+    if (!created.ok()) {
+      throw new IOException("creating container " + id + " failed: " + created.why());
+    }
+    awaitCreated();
+    HostCommand.Result started = HostCommand.run(List.of(tools.runc().toString(), "start", id), TIMEOUT);
+    if (!started.ok()) {
+      throw new IOException("starting container " + id + " failed: " + started.why() + runcLog());
+    }
+    Files.writeString(dir.resolve("started"), Instant.now().toString());
+  }
+
+  /** conmon returns once it has detached, which can be before runc has created the container. */
+  private void awaitCreated() throws IOException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (HostCommand.run(List.of(tools.runc().toString(), "state", id), TIMEOUT).ok()) {
+        return;
+      }
+      if (exitCode().isPresent()) {
+        throw new IOException("creating container " + id + " failed" + runcLog());
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while creating " + id);
+      }
+    }
+    throw new IOException("container " + id + " was not created within " + TIMEOUT.toSeconds() + " s" + runcLog());
+  }
+
+  private String runcLog() {
+    try {
+      String text = Files.readString(log()).strip();
+      return text.isEmpty() ? "" : " (" + text.lines().reduce((a, b) -> b).orElse("") + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** When this run started, or null before it has. */
+  Instant startedAt() {
+    try {
+      return Instant.parse(Files.readString(dir.resolve("started")).strip());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The exit code once the process has ended. */
+  OptionalInt exitCode() {
+    Path f = exitDir.resolve(id);
+    try {
+      String s = Files.readString(f).strip();
+      return s.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(s));
+    } catch (IOException | NumberFormatException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  Instant finishedAt() {
+    try {
+      FileTime t = Files.getLastModifiedTime(exitDir.resolve(id));
+      return t.toInstant();
+    } catch (IOException e) {
+      return Instant.now();
+    }
+  }
+
+  /** Whether runc knows the container (created, running or stopped but not deleted). */
+  boolean exists() throws IOException {
+    return HostCommand.run(List.of(tools.runc().toString(), "state", id), TIMEOUT).ok();
+  }
+
+  /** Whether the kernel killed it for exceeding its memory limit (cgroup v1's OOM counter). */
+  boolean oomKilled(String cgroupsPath) {
+    Path control = Path.of("/sys/fs/cgroup/memory").resolve(cgroupsPath.substring(1)).resolve("memory.oom_control");
+    try {
+      return Files.readAllLines(control).stream().anyMatch(l -> l.startsWith("oom_kill ") && !l.endsWith(" 0"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  void signal(String signal) throws IOException {
+    HostCommand.run(List.of(tools.runc().toString(), "kill", id, signal), TIMEOUT);
+  }
+
+  /** Runs a command inside the running container; the result carries its exit code and output. */
+  HostCommand.Result exec(List<String> command, Duration timeout) throws IOException {
+    return HostCommand.run(Stream.concat(Stream.of(tools.runc().toString(), "exec", id), command.stream()).toList(), timeout);
+  }
+
+  /** Deletes the container from runc and unmounts its root; its log and exit code stay for the record. */
+  void delete() throws IOException {
+    HostCommand.run(List.of(tools.runc().toString(), "delete", "--force", id), TIMEOUT);
+    if (mounted(rootfs())) {
+      HostCommand.run(List.of("umount", "-l", rootfs().toString()), TIMEOUT);
+    }
+    deleteTree(dir.resolve("upper"));
+    deleteTree(dir.resolve("work"));
+  }
+
+  static boolean mounted(Path path) throws IOException {
+    String target = path.toAbsolutePath().normalize().toString();
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/mounts"))) {
+      return lines.map(l -> l.split(" ")).anyMatch(f -> f.length > 1 && f[1].equals(target));
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,381 @@
+package dev.ordinal.node.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.node.runtime.ContainerRuntime;
+import dev.ordinal.node.runtime.ContainerState;
+import dev.ordinal.node.runtime.ContainerState.State;
+import dev.ordinal.node.runtime.PodObservation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pods as real containers: a network namespace on the bridge with the pod's /etc files, then init
+ * containers one at a time, then the app containers, each a runc container under conmon with an
+ * overlay root over the host's, its volumes bind-mounted and what a pod must not see hidden.
+ * Containers that exit are restarted as the pod's restartPolicy says, with kubelet's back-off.
+ * Everything lives under {@code <data-dir>/pods/<uid>}, so a restarted agent picks the pods up
+ * where they are (conmon keeps the containers running meanwhile).
+ */
+public final class RuncRuntime implements ContainerRuntime {
+  private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
+
+  /** Where and how the runtime works. */
+  public record Config(Path dataDir, String podCidr, Path cniPlugins, Path runc, Path conmon, Duration backOffBase,
+      Duration backOffMax) {
+    public static Config defaults(Path dataDir) {
+      return new Config(dataDir, "10.88.0.0/16", Path.of("/usr/lib/cni"), Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
+          Duration.ofSeconds(10), Duration.ofMinutes(5));
+    }
+  }
+
+  private final Config config;
+  private final Path podsDir;
+  private final PodNetwork network;
+  private final PodVolumes volumes;
+  private final RuncContainer.Tools tools;
+  private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
+
+  private static final class RuncPod {
+    final String uid;
+    final Path dir;
+    String ip = "";
+    final Map<String, ContainerSlot> init = new LinkedHashMap<>();
+    final Map<String, ContainerSlot> app = new LinkedHashMap<>();
+    Instant stopRequested;
+    boolean killed;
+    String sandboxError = "";
+
+    RuncPod(String uid, Path dir) {
+      this.uid = uid;
+      this.dir = dir;
+    }
+  }
+
+  public RuncRuntime(Config config, PodResources resources) throws IOException {
+    this.config = config;
+    this.podsDir = config.dataDir().resolve("pods");
+    Files.createDirectories(podsDir);
+    Path socketDir = Path.of("/run/ordinal-" + Integer.toHexString(config.dataDir().toAbsolutePath().toString().hashCode()));
+    Files.createDirectories(socketDir);
+    this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
+    this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
+    this.volumes = new PodVolumes(resources);
+  }
+
+  /** The address pods reach the host (and its cluster DNS) at. */
+  public String gateway() {
+    return network.gateway();
+  }
+
+  @Override
+  public PodObservation sync(ObjectNode pod, Instant now) {
+    RuncPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new RuncPod(uid, podsDir.resolve(uid)));
+    synchronized (p) {
+      Instant next = null;
+      if (p.ip.isEmpty() && p.stopRequested == null) {
+        try {
+          setUpSandbox(pod, p);
+        } catch (IOException e) {
+          p.sandboxError = e.getMessage();
+          log.warn("pod {}/{}: sandbox: {}", Meta.namespace(pod), Meta.name(pod), e.getMessage());
+          next = now.plusSeconds(2);
+        }
+      }
+      Map<String, Path> podVolumes = Map.of();
+      String configError = "";
+      if (!p.ip.isEmpty() && p.stopRequested == null) {
+        try {
+          podVolumes = volumes.prepare(pod, p.dir, p.ip);
+        } catch (ConfigError | IOException e) {
+          configError = e.getMessage();
+          next = earlier(next, now.plusSeconds(2));
+        }
+      }
+      String restartPolicy = pod.path("spec").path("restartPolicy").asText("Always");
+      boolean initialized = true;
+      List<ContainerState> initStates = new ArrayList<>();
+      for (JsonNode c : pod.path("spec").path("initContainers")) {
+        ContainerSlot slot = p.init.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
+        next = earlier(next, advance(pod, p, c, slot, podVolumes, configError, restartPolicy.equals("Always") ? "OnFailure" : restartPolicy, now));
+        ContainerState s = state(slot);
+        initStates.add(s);
+        if (!(s.state() == State.TERMINATED && s.exitCode() == 0)) {
+          initialized = false;
+          break;
+        }
+      }
+      List<ContainerState> appStates = new ArrayList<>();
+      for (JsonNode c : pod.path("spec").path("containers")) {
+        ContainerSlot slot = p.app.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
+        if (initialized) {
+          next = earlier(next, advance(pod, p, c, slot, podVolumes, configError, restartPolicy, now));
+        } else {
+          slot.waitingReason = "PodInitializing";
+        }
+        appStates.add(state(slot));
+      }
+      return new PodObservation(p.ip, initStates, appStates, initialized, next);
+    }
+  }
+
+  private void setUpSandbox(ObjectNode pod, RuncPod p) throws IOException {
+    Files.createDirectories(p.dir);
+    Path ipFile = p.dir.resolve("ip");
+    String ip = Files.exists(ipFile) && Files.exists(PodNetwork.namespacePath(p.uid)) ? Files.readString(ipFile).strip() : "";
+    if (ip.isEmpty()) {
+      ip = network.setUp(p.uid);
+      Files.writeString(ipFile, ip);
+    }
+    Files.writeString(p.dir.resolve("hostname"), PodFiles.hostname(pod) + "\n");
+    Files.writeString(p.dir.resolve("hosts"), PodFiles.hosts(pod, ip));
+    Files.writeString(p.dir.resolve("resolv.conf"), PodFiles.resolvConf(pod, network.gateway()));
+    p.ip = ip;
+    p.sandboxError = "";
+  }
+
+  /** Moves one container along; returns when it should be looked at again by itself, or null. */
+  private Instant advance(ObjectNode pod, RuncPod p, JsonNode spec, ContainerSlot slot, Map<String, Path> podVolumes,
+      String configError, String restartPolicy, Instant now) {
+    if (p.stopRequested != null) {
+      return null;
+    }
+    if (slot.current == null) {
+      slot.current = adopt(p, slot);
+    }
+    if (slot.current != null) {
+      OptionalInt exit = slot.current.exitCode();
+      if (exit.isEmpty()) {
+        return null; // running
+      }
+      if (slot.restartAt == null) {
+        int code = exit.getAsInt();
+        String reason = slot.current.oomKilled(cgroupsPath(p, slot)) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+        slot.finished(new ContainerState.Termination(code, reason, slot.current.startedAt(), slot.current.finishedAt()),
+            now, config.backOffBase(), config.backOffMax());
+        deleteQuietly(slot.current);
+      }
+      boolean again = restartPolicy.equals("Always") || (restartPolicy.equals("OnFailure") && slot.last.exitCode() != 0);
+      if (!again) {
+        return null;
+      }
+      if (now.isBefore(slot.restartAt)) {
+        slot.waitingReason = "CrashLoopBackOff";
+        slot.message = "back-off restarting failed container " + slot.name;
+        return slot.restartAt;
+      }
+      slot.restarts++;
+      slot.current = null;
+    }
+    if (p.ip.isEmpty()) {
+      slot.waitingReason = "ContainerCreating";
+      return null;
+    }
+    if (!configError.isEmpty()) {
+      slot.waitingReason = "CreateContainerConfigError";
+      slot.message = configError;
+      return now.plusSeconds(2);
+    }
+    try {
+      RuncContainer c = container(p, slot);
+      c.start(ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(), PodNetwork.namespacePath(p.uid),
+          cgroupsPath(p, slot), volumes.resources()));
+      slot.current = c;
+      slot.restartAt = null;
+      slot.waitingReason = "";
+      slot.message = "";
+    } catch (ConfigError e) {
+      slot.waitingReason = "CreateContainerConfigError";
+      slot.message = e.getMessage();
+      return now.plusSeconds(2);
+    } catch (IOException e) {
+      slot.waitingReason = "RunContainerError";
+      slot.message = e.getMessage();
+      log.warn("pod {}/{} container {}: {}", Meta.namespace(pod), Meta.name(pod), slot.name, e.getMessage());
+      slot.finished(new ContainerState.Termination(128, "StartError", now, now), now, config.backOffBase(), config.backOffMax());
+      return slot.restartAt;
+    }
+    return null;
+  }
+
+  /** A run left by an earlier agent (same pod, same container, the latest attempt), if its container still exists. */
+  private RuncContainer adopt(RuncPod p, ContainerSlot slot) {
+    if (slot.restarts > 0 || slot.last != null) {
+      return null;
+    }
+    Path dir = p.dir.resolve("containers").resolve(slot.name);
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (var runs = Files.list(dir)) {
+      int latest = runs.map(r -> r.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToInt(Integer::parseInt).max().orElse(-1);
+      if (latest < 0) {
+        return null;
+      }
+      slot.restarts = latest;
+      RuncContainer c = container(p, slot);
+      return c.exists() || c.exitCode().isPresent() ? c : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private RuncContainer container(RuncPod p, ContainerSlot slot) {
+    String id = "ord-" + p.uid + "-" + slot.name + "-" + slot.restarts;
+    return new RuncContainer(tools, id, p.dir.resolve("containers").resolve(slot.name).resolve(String.valueOf(slot.restarts)),
+        p.dir.resolve("exits"));
+  }
+
+  private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
+    return "/ordinal/" + p.uid + "/" + slot.name + "-" + slot.restarts;
+  }
+
+  /** What no container may see: other users' homes, the host's runtime state, and the data directory. */
+  private List<String> hidden() {
+    List<String> out = new ArrayList<>(List.of("/root", "/home", "/tmp", "/run"));
+    String data = config.dataDir().toAbsolutePath().normalize().toString();
+    if (out.stream().noneMatch(h -> data.startsWith(h + "/"))) {
+      out.add(data);
+    }
+    return out;
+  }
+
+  private ContainerState state(ContainerSlot slot) {
+    RuncContainer c = slot.current;
+    if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
+      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, "runc://" + c.id(), slot.last);
+    }
+    if (c != null && c.exitCode().isPresent()) {
+      int code = c.exitCode().getAsInt();
+      return new ContainerState(slot.name, State.TERMINATED, code == 0 ? "Completed" : "Error", code, c.startedAt(), c.finishedAt(),
+          slot.restarts, "runc://" + c.id(), slot.last);
+    }
+    if (slot.last != null && slot.restartAt == null) {
+      var t = slot.last;
+      return new ContainerState(slot.name, State.TERMINATED, t.reason(), t.exitCode(), t.startedAt(), t.finishedAt(), slot.restarts, "",
+          null);
+    }
+    if (slot.last != null && slot.waitingReason.isEmpty()) {
+      return new ContainerState(slot.name, State.TERMINATED, slot.last.reason(), slot.last.exitCode(), slot.last.startedAt(),
+          slot.last.finishedAt(), slot.restarts, "", null);
+    }
+    return new ContainerState(slot.name, State.WAITING, slot.waitingReason.isEmpty() ? "ContainerCreating" : slot.waitingReason, 0,
+        null, null, slot.restarts, "", slot.last);
+  }
+
+  @Override
+  public boolean probe(ObjectNode pod, String container, String kind, Instant now) {
+    RuncPod p = pods.get(Meta.uid(pod));
+    if (p == null) {
+      return false;
+    }
+    ContainerSlot slot = p.app.get(container);
+    JsonNode spec = null;
+    for (JsonNode c : pod.path("spec").path("containers")) {
+      if (c.path("name").asText().equals(container)) {
+        spec = c;
+      }
+    }
+    if (slot == null || slot.current == null || spec == null) {
+      return false;
+    }
+    return Probes.run(spec.path(kind + "Probe"), spec, slot.current, p.ip);
+  }
+
+  @Override
+  public boolean stop(ObjectNode pod, long gracePeriodSeconds, Instant now) {
+    RuncPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new RuncPod(uid, podsDir.resolve(uid)));
+    synchronized (p) {
+      List<RuncContainer> running = new ArrayList<>();
+      for (ContainerSlot s : p.init.values()) {
+        addRunning(running, s);
+      }
+      for (ContainerSlot s : p.app.values()) {
+        addRunning(running, s);
+      }
+      if (p.stopRequested == null) {
+        p.stopRequested = now;
+        for (RuncContainer c : running) {
+          signalQuietly(c, "TERM");
+        }
+      } else if (!p.killed && !now.isBefore(p.stopRequested.plusSeconds(gracePeriodSeconds))) {
+        p.killed = true;
+        for (RuncContainer c : running) {
+          signalQuietly(c, "KILL");
+        }
+      }
+      return running.isEmpty();
+    }
+  }
+
+  private static void addRunning(List<RuncContainer> out, ContainerSlot s) {
+    if (s.current != null && s.current.exitCode().isEmpty() && s.current.startedAt() != null) {
+      out.add(s.current);
+    }
+  }
+
+  @Override
+  public void remove(String podUid) {
+    RuncPod p = pods.remove(podUid);
+    Path dir = podsDir.resolve(podUid);
+    try {
+      if (p != null) {
+        for (ContainerSlot s : List.copyOf(p.init.values())) {
+          if (s.current != null) {
+            s.current.signal("KILL");
+            deleteQuietly(s.current);
+          }
+        }
+        for (ContainerSlot s : List.copyOf(p.app.values())) {
+          if (s.current != null) {
+            s.current.signal("KILL");
+            deleteQuietly(s.current);
+          }
+        }
+      }
+      PodVolumes.release(dir);
+      network.tearDown(podUid);
+      Cgroups.remove("/ordinal/" + podUid);
+      RuncContainer.deleteTree(dir);
+    } catch (IOException e) {
+      log.warn("removing pod {}: {}", podUid, e.getMessage());
+    }
+  }
+
+  private static void deleteQuietly(RuncContainer c) {
+    try {
+      c.delete();
+    } catch (IOException e) {
+      log.warn("deleting container {}: {}", c.id(), e.getMessage());
+    }
+  }
+
+  private static void signalQuietly(RuncContainer c, String signal) {
+    try {
+      c.signal(signal);
+    } catch (IOException e) {
+      log.warn("signalling container {}: {}", c.id(), e.getMessage());
+    }
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return b == null ? a : a == null || b.isBefore(a) ? b : a;
+  }
+
+  @Override
+  public String version() {
+    return "runc://1.1.5";
+  }
+}
