@@ -2,6 +2,8 @@ package dev.ordinal.apiserver;
 
 import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.apiserver.discovery.Discovery;
+import dev.ordinal.apiserver.nodes.ExecEndpoint;
+import dev.ordinal.apiserver.nodes.NodeServices;
 import dev.ordinal.apiserver.http.ApiHandler;
 import dev.ordinal.apiserver.http.ErrorPages;
 import dev.ordinal.apiserver.http.ResourceEndpoints;
@@ -37,6 +39,8 @@ public final class ApiServer implements AutoCloseable {
    * @param token the bearer token every request but health and version must carry
    * @param tls the serving key and certificate, or null for plain HTTP (tests)
    */
+  private final NodeServices nodes = new NodeServices();
+
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls) {
     this.registry = new Registry(catalog, storage);
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -67,9 +71,9 @@ public final class ApiServer implements AutoCloseable {
     jetty.addConnector(connector);
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
-    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry),
+    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
         ready::get, address);
-    jetty.setHandler(new ApiHandler(token, routes));
+    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, token, new ApiHandler(token, routes)));
   }
 
   /** Where the serving key and certificate are: a PKCS12 keystore and its password. */
@@ -84,6 +88,11 @@ public final class ApiServer implements AutoCloseable {
 
   public Registry registry() {
     return registry;
+  }
+
+  /** Where the node agent on this machine plugs in its logs and exec. */
+  public NodeServices nodes() {
+    return nodes;
   }
 
   /** The bound port (useful with port 0). */

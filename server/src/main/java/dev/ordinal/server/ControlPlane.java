@@ -67,8 +67,14 @@ public final class ControlPlane implements AutoCloseable {
       Scheduler scheduler = new Scheduler(client);
       controllers.add(scheduler, scheduler::start);
       if (runtime != Runtime.NONE) {
-        ContainerRuntime containers = runtime == Runtime.SIMULATED ? new SimulatedRuntime()
-            : new RuncRuntime(RuncRuntime.Config.defaults(dir.root()), new ClientPodResources(client));
+        ContainerRuntime containers;
+        if (runtime == Runtime.SIMULATED) {
+          containers = new SimulatedRuntime();
+        } else {
+          RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()), new ClientPodResources(client));
+          api.nodes().attach(runc, runc);
+          containers = runc;
+        }
         NodeAgent agent = new NodeAgent(client, nodeName, containers);
         controllers.add(agent, agent::start);
       }

@@ -59,7 +59,11 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean authenticated(Exchange ex) {
-    String auth = ex.header("Authorization");
+    return bearerMatches(ex.header("Authorization"), token);
+  }
+
+  /** Whether an Authorization header carries the token (compared in constant time). */
+  public static boolean bearerMatches(String auth, byte[] token) {
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }

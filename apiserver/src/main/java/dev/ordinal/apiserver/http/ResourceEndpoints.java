@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
 import dev.ordinal.api.ResourceType;
 import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.nodes.NodeServices;
 import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.ListOptions;
 import dev.ordinal.apiserver.registry.ObjectList;
@@ -21,11 +22,11 @@ public final class ResourceEndpoints {
   private final WatchStreamer watches;
   private final Subresources subresources;
 
-  public ResourceEndpoints(Registry registry) {
+  public ResourceEndpoints(Registry registry, NodeServices nodes) {
     this.registry = registry;
     this.tables = new Tables();
     this.watches = new WatchStreamer(tables);
-    this.subresources = new Subresources(registry);
+    this.subresources = new Subresources(registry, nodes);
   }
 
   void serve(Exchange ex, RequestInfo info) {

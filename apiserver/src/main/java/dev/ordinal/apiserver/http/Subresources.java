@@ -6,6 +6,7 @@ import dev.ordinal.api.Json;
 import dev.ordinal.api.patch.PatchException;
 import dev.ordinal.api.patch.Patches;
 import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.nodes.NodeServices;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.apiserver.registry.Registry;
 import dev.ordinal.apiserver.registry.ResourceStore;
@@ -14,12 +15,14 @@ import dev.ordinal.apiserver.registry.WriteOptions;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The subresources served so far: status, scale, binding and a namespace's finalize. */
+/** The subresources served: status, scale, binding, a namespace's finalize and a pod's log. */
 final class Subresources {
   private final Registry registry;
+  private final NodeServices nodes;
 
-  Subresources(Registry registry) {
+  Subresources(Registry registry, NodeServices nodes) {
     this.registry = registry;
+    this.nodes = nodes;
   }
 
   void serve(Exchange ex, ResourceStore store, String ns, String name, String sub) {
@@ -31,6 +34,7 @@ final class Subresources {
       case "scale" -> scale(ex, store, ns, name);
       case "binding" -> binding(ex, store, ns, name);
       case "finalize" -> finalize(ex, store, name);
+      case "log" -> PodLogEndpoint.serve(ex, store.get(ns, name), nodes);
       default -> throw ApiException.notFound("the server could not find the requested resource");
     }
   }

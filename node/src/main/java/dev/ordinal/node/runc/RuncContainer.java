@@ -161,6 +161,49 @@ final class RuncContainer {
     return HostCommand.run(Stream.concat(Stream.of(tools.runc().toString(), "exec", id), command.stream()).toList(), timeout);
   }
 
+  /**
+   * Runs a command inside the container with its streams attached: stdin copied in (then closed),
+   * stdout and stderr copied out as they come. Returns the command's exit code.
+   */
+  int attach(List<String> command, java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr)
+      throws IOException {
+    Process p = new ProcessBuilder(Stream.concat(Stream.of(tools.runc().toString(), "exec", id), command.stream()).toList()).start();
+    Thread in = Thread.ofVirtual().start(() -> {
+      try (var to = p.getOutputStream()) {
+        if (stdin != null) {
+          stdin.transferTo(to);
+        }
+      } catch (IOException e) {
+        // the command stopped reading
+      }
+    });
+    Thread err = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), stderr));
+    copy(p.getInputStream(), stdout);
+    try {
+      int code = p.waitFor();
+      err.join();
+      in.interrupt();
+      return code;
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    }
+  }
+
+  private static void copy(java.io.InputStream from, java.io.OutputStream to) {
+    byte[] buf = new byte[8192];
+    try {
+      int n;
+      while ((n = from.read(buf)) >= 0) {
+        to.write(buf, 0, n);
+        to.flush();
+      }
+    } catch (IOException e) {
+      // the reader went away; the process ends on its own
+    }
+  }
+
   /** Deletes the container from runc and unmounts its root; its log and exit code stay for the record. */
   void delete() throws IOException {
     HostCommand.run(List.of(tools.runc().toString(), "delete", "--force", id), TIMEOUT);

@@ -7,7 +7,11 @@ import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.ContainerState.State;
 import dev.ordinal.node.runtime.PodObservation;
+import dev.ordinal.apiserver.nodes.PodExec;
+import dev.ordinal.apiserver.nodes.PodLogs;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -29,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Everything lives under {@code <data-dir>/pods/<uid>}, so a restarted agent picks the pods up
  * where they are (conmon keeps the containers running meanwhile).
  */
-public final class RuncRuntime implements ContainerRuntime {
+public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
 
   /** Where and how the runtime works. */
@@ -368,6 +373,47 @@ public final class RuncRuntime implements ContainerRuntime {
     } catch (IOException e) {
       log.warn("signalling container {}: {}", c.id(), e.getMessage());
     }
+  }
+
+  @Override
+  public Optional<Path> logFile(String podUid, String container, boolean previous) {
+    Path dir = podsDir.resolve(podUid).resolve("containers").resolve(container);
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (var runs = Files.list(dir)) {
+      List<Integer> attempts = runs.map(r -> r.getFileName().toString()).filter(n -> n.matches("\\d+")).map(Integer::parseInt)
+          .sorted().toList();
+      int index = attempts.size() - (previous ? 2 : 1);
+      return index < 0 ? Optional.empty() : Optional.of(dir.resolve(String.valueOf(attempts.get(index))).resolve("container.log"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean running(String podUid, String container) {
+    RuncContainer c = current(podUid, container);
+    return c != null && c.exitCode().isEmpty();
+  }
+
+  private RuncContainer current(String podUid, String container) {
+    RuncPod p = pods.get(podUid);
+    if (p == null) {
+      return null;
+    }
+    ContainerSlot slot = p.app.containsKey(container) ? p.app.get(container) : p.init.get(container);
+    return slot == null ? null : slot.current;
+  }
+
+  @Override
+  public int exec(String podUid, String container, List<String> command, InputStream stdin, OutputStream stdout,
+      OutputStream stderr, boolean tty) throws IOException {
+    RuncContainer c = current(podUid, container);
+    if (c == null || c.exitCode().isPresent()) {
+      throw new IOException("container " + container + " is not running");
+    }
+    return c.attach(command, stdin, stdout, stderr);
   }
 
   private static Instant earlier(Instant a, Instant b) {

@@ -1,0 +1,85 @@
+package dev.ordinal.apiserver.nodes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.http.ApiHandler;
+import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.apiserver.registry.Registry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * {@code pods/{name}/exec} over WebSocket, in front of the API handler: kubectl's first choice.
+ * Anything else (and an exec request that does not ask to upgrade) goes on to the API handler;
+ * kubectl falls back to SPDY when the upgrade is refused, which this server does not speak.
+ */
+public final class ExecEndpoint {
+  private static final String PATH = "^/api/v1/namespaces/[^/]+/pods/[^/]+/exec$";
+
+  private ExecEndpoint() {}
+
+  public static Handler wrap(Server server, Registry registry, NodeServices nodes, String token, Handler next) {
+    byte[] secret = token.getBytes(StandardCharsets.UTF_8);
+    WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+      container.setIdleTimeout(java.time.Duration.ZERO);
+      container.addMapping(PATH, (request, response, callback) -> create(request, response, callback, registry, nodes, secret));
+    });
+    ws.setHandler(next);
+    return ws;
+  }
+
+  private static Object create(ServerUpgradeRequest request, ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback,
+      Registry registry, NodeServices nodes, byte[] token) {
+    try {
+      if (!ApiHandler.bearerMatches(request.getHeaders().get(HttpHeader.AUTHORIZATION), token)) {
+        throw ApiException.unauthorized();
+      }
+      String[] parts = request.getHttpURI().getPath().split("/");
+      String ns = parts[4];
+      String name = parts[6];
+      ObjectNode pod = registry.store("", "v1", "pods").orElseThrow().get(ns, name);
+      Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
+      List<String> command = query.getValues("command");
+      if (command == null || command.isEmpty()) {
+        throw ApiException.badRequest("you must specify at least 1 command");
+      }
+      String container = query.getValue("container");
+      container = container == null || container.isEmpty() ? only(pod) : container;
+      PodExec exec = nodes.exec().orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
+      String protocol = request.hasSubProtocol(ExecChannels.V5) ? ExecChannels.V5
+          : request.hasSubProtocol(ExecChannels.V4) ? ExecChannels.V4 : null;
+      if (protocol == null) {
+        throw ApiException.badRequest("exec needs the " + ExecChannels.V5 + " WebSocket protocol");
+      }
+      response.setAcceptedSubProtocol(protocol);
+      return new ExecSocket(exec, new ExecSocket.Target(Meta.uid(pod), container, new ArrayList<>(command),
+          "true".equals(query.getValue("stdin")) || "1".equals(query.getValue("stdin")), "true".equals(query.getValue("tty"))));
+    } catch (ApiException e) {
+      response.setStatus(e.code());
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.write(true, ByteBuffer.wrap(Json.bytes(e.toStatus())), callback);
+      return null;
+    }
+  }
+
+  private static String only(ObjectNode pod) {
+    JsonNode containers = pod.path("spec").path("containers");
+    if (containers.size() != 1) {
+      List<String> names = new ArrayList<>();
+      containers.forEach(c -> names.add(c.path("name").asText()));
+      throw ApiException.badRequest("a container name must be specified for pod " + Meta.name(pod) + ", choose one of: " + names);
+    }
+    return containers.get(0).path("name").asText();
+  }
+}

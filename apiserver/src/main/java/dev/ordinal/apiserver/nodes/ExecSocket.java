@@ -1,0 +1,117 @@
+package dev.ordinal.apiserver.nodes;
+
+import dev.ordinal.api.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code kubectl exec} session: runs the command through the node's {@link PodExec} and carries
+ * its streams over the WebSocket in the channel protocol, ending with the status message and a
+ * normal close.
+ */
+public final class ExecSocket implements Session.Listener.AutoDemanding {
+  private static final Logger log = LoggerFactory.getLogger(ExecSocket.class);
+
+  /** What to run, and where. */
+  record Target(String podUid, String container, List<String> command, boolean stdin, boolean tty) {}
+
+  private final PodExec exec;
+  private final Target target;
+  private final StdinPipe stdin = new StdinPipe();
+  private final CountDownLatch clientReady = new CountDownLatch(1);
+  private Session session;
+
+  ExecSocket(PodExec exec, Target target) {
+    this.exec = exec;
+    this.target = target;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session s) {
+    this.session = s;
+    Thread.ofVirtual().name("exec-" + target.container()).start(this::run);
+  }
+
+  private void run() {
+    int code = -1;
+    String failure = null;
+    try {
+      // kubectl drops output that arrives before it has set up its streams: give it a moment
+      clientReady.await(150, TimeUnit.MILLISECONDS);
+      code = exec.exec(target.podUid(), target.container(), target.command(), target.stdin() ? stdin : null,
+          channel(ExecChannels.STDOUT), channel(ExecChannels.STDERR), target.tty());
+    } catch (IOException e) {
+      failure = e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = "interrupted";
+    }
+    try {
+      send(ExecChannels.STATUS, Json.bytes(ExecChannels.status(code, failure)));
+    } catch (IOException e) {
+      log.debug("exec: client gone before the status: {}", e.getMessage());
+    }
+    session.close(1000, "", Callback.NOOP);
+  }
+
+  private OutputStream channel(byte channel) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        byte[] frame = new byte[len];
+        System.arraycopy(b, off, frame, 0, len);
+        send(channel, frame);
+      }
+    };
+  }
+
+  private synchronized void send(byte channel, byte[] data) throws IOException {
+    ByteBuffer frame = ByteBuffer.allocate(data.length + 1);
+    frame.put(channel).put(data).flip();
+    Callback.Completable sent = new Callback.Completable();
+    session.sendBinary(frame, sent);
+    try {
+      sent.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException("sending to the exec client failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    clientReady.countDown();
+    try {
+      if (payload.remaining() > 0) {
+        byte channel = payload.get();
+        if (channel == ExecChannels.STDIN && target.stdin()) {
+          byte[] data = new byte[payload.remaining()];
+          payload.get(data);
+          stdin.write(data);
+        } else if (channel == ExecChannels.CLOSE && payload.remaining() > 0 && payload.get() == ExecChannels.STDIN) {
+          stdin.close(true);
+        }
+      }
+    } finally {
+      callback.succeed();
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    clientReady.countDown();
+    stdin.close(false);
+  }
+}
