@@ -15,6 +15,8 @@ final class ContainerSlot {
   int restarts;
   ContainerState.Termination last;
   Instant restartAt;
+  /** The current run's exit has been accounted for (its termination recorded, its container deleted). */
+  boolean exitSeen;
   String waitingReason = "ContainerCreating";
   String message = "";
   private int backOffs;

@@ -165,7 +165,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       if (exit.isEmpty()) {
         return null; // running
       }
-      if (slot.restartAt == null) {
+      if (!slot.exitSeen) {
+        slot.exitSeen = true;
         int code = exit.getAsInt();
         String reason = slot.current.oomKilled(cgroupsPath(p, slot)) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
         slot.finished(new ContainerState.Termination(code, reason, slot.current.startedAt(), slot.current.finishedAt()),
@@ -174,6 +175,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       }
       boolean again = restartPolicy.equals("Always") || (restartPolicy.equals("OnFailure") && slot.last.exitCode() != 0);
       if (!again) {
+        slot.restartAt = null;
         return null;
       }
       if (now.isBefore(slot.restartAt)) {
@@ -183,6 +185,11 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       }
       slot.restarts++;
       slot.current = null;
+    }
+    if (slot.restartAt != null && now.isBefore(slot.restartAt)) {
+      slot.waitingReason = "CrashLoopBackOff";
+      slot.message = "back-off restarting failed container " + slot.name;
+      return slot.restartAt;
     }
     if (p.ip.isEmpty()) {
       slot.waitingReason = "ContainerCreating";
@@ -195,9 +202,11 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     }
     try {
       RuncContainer c = container(p, slot);
-      c.start(ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(), PodNetwork.namespacePath(p.uid),
-          cgroupsPath(p, slot), volumes.resources()));
+      ObjectNode oci = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(), PodNetwork.namespacePath(p.uid),
+          cgroupsPath(p, slot), volumes.resources());
       slot.current = c;
+      slot.exitSeen = false;
+      c.start(oci);
       slot.restartAt = null;
       slot.waitingReason = "";
       slot.message = "";
@@ -206,10 +215,13 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       slot.message = e.getMessage();
       return now.plusSeconds(2);
     } catch (IOException e) {
+      log.warn("pod {}/{} container {}: {}", Meta.namespace(pod), Meta.name(pod), slot.name, e.getMessage());
+      deleteQuietly(slot.current);
+      slot.current = null;
+      slot.restarts++;
+      slot.finished(new ContainerState.Termination(128, "StartError", now, now), now, config.backOffBase(), config.backOffMax());
       slot.waitingReason = "RunContainerError";
       slot.message = e.getMessage();
-      log.warn("pod {}/{} container {}: {}", Meta.namespace(pod), Meta.name(pod), slot.name, e.getMessage());
-      slot.finished(new ContainerState.Termination(128, "StartError", now, now), now, config.backOffBase(), config.backOffMax());
       return slot.restartAt;
     }
     return null;
@@ -259,22 +271,15 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
 
   private ContainerState state(ContainerSlot slot) {
     RuncContainer c = slot.current;
+    String id = c == null ? "" : "runc://" + c.id();
     if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
-      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, "runc://" + c.id(), slot.last);
+      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last);
     }
-    if (c != null && c.exitCode().isPresent()) {
-      int code = c.exitCode().getAsInt();
-      return new ContainerState(slot.name, State.TERMINATED, code == 0 ? "Completed" : "Error", code, c.startedAt(), c.finishedAt(),
-          slot.restarts, "runc://" + c.id(), slot.last);
-    }
-    if (slot.last != null && slot.restartAt == null) {
+    if (slot.restartAt == null && slot.last != null && c != null) {
+      // finished for good (a completed init container, or restartPolicy says no)
       var t = slot.last;
-      return new ContainerState(slot.name, State.TERMINATED, t.reason(), t.exitCode(), t.startedAt(), t.finishedAt(), slot.restarts, "",
+      return new ContainerState(slot.name, State.TERMINATED, t.reason(), t.exitCode(), t.startedAt(), t.finishedAt(), slot.restarts, id,
           null);
-    }
-    if (slot.last != null && slot.waitingReason.isEmpty()) {
-      return new ContainerState(slot.name, State.TERMINATED, slot.last.reason(), slot.last.exitCode(), slot.last.startedAt(),
-          slot.last.finishedAt(), slot.restarts, "", null);
     }
     return new ContainerState(slot.name, State.WAITING, slot.waitingReason.isEmpty() ? "ContainerCreating" : slot.waitingReason, 0,
         null, null, slot.restarts, "", slot.last);

@@ -1,0 +1,109 @@
+package dev.ordinal.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What real pods leave on the host — runc containers, network namespaces, mounts, cgroups, the
+ * bridge — found for checks and removed after a test whatever its outcome, so a failed run leaves
+ * the machine as it found it.
+ */
+final class HostLeftovers {
+  private HostLeftovers() {}
+
+  static boolean canRunContainers() {
+    return "root".equals(System.getProperty("user.name"))
+        && Stream.of("/usr/sbin/runc", "/usr/bin/conmon", "/usr/lib/cni/bridge", "/usr/sbin/nginx", "/bin/busybox")
+            .allMatch(p -> Files.exists(Path.of(p)));
+  }
+
+  /** What is left of one pod: its containers, network namespace and mounts. */
+  static List<String> of(Path dataDir, String podUid) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String id : run("runc", "list", "-q").lines().toList()) {
+      if (id.contains(podUid)) {
+        out.add("container " + id);
+      }
+    }
+    if (Files.exists(Path.of("/run/netns/ordinal-" + podUid))) {
+      out.add("netns ordinal-" + podUid);
+    }
+    for (String m : mountsUnder(dataDir.resolve("pods").resolve(podUid))) {
+      out.add("mount " + m);
+    }
+    return out;
+  }
+
+  /** Removes everything the pods of this data directory left, and the bridge once no pod uses it. */
+  static void clean(Path dataDir) throws Exception {
+    Path pods = dataDir.resolve("pods");
+    List<String> uids = new ArrayList<>();
+    if (Files.isDirectory(pods)) {
+      try (Stream<Path> list = Files.list(pods)) {
+        list.forEach(p -> uids.add(p.getFileName().toString()));
+      }
+    }
+    for (String id : run("runc", "list", "-q").lines().toList()) {
+      if (uids.stream().anyMatch(id::contains)) {
+        run("runc", "delete", "--force", id);
+      }
+    }
+    List<String> mounts = mountsUnder(dataDir);
+    mounts.sort(Comparator.reverseOrder());
+    for (String m : mounts) {
+      run("umount", "-l", m);
+    }
+    for (String uid : uids) {
+      run("ip", "netns", "delete", "ordinal-" + uid);
+      for (Path hierarchy : cgroupHierarchies()) {
+        Path dir = hierarchy.resolve("ordinal").resolve(uid);
+        if (Files.isDirectory(dir)) {
+          try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
+          }
+        }
+      }
+    }
+    boolean bridgeInUse;
+    try (Stream<Path> netns = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")) : Stream.empty()) {
+      bridgeInUse = netns.anyMatch(n -> n.getFileName().toString().startsWith("ordinal-"));
+    }
+    if (!bridgeInUse) {
+      run("ip", "link", "delete", "ord0");
+      for (Path hierarchy : cgroupHierarchies()) {
+        hierarchy.resolve("ordinal").toFile().delete();
+      }
+    }
+  }
+
+  private static List<Path> cgroupHierarchies() throws IOException {
+    try (Stream<Path> list = Files.list(Path.of("/sys/fs/cgroup"))) {
+      return list.toList();
+    }
+  }
+
+  private static List<String> mountsUnder(Path dir) throws IOException {
+    String prefix = dir.toAbsolutePath().normalize() + "/";
+    List<String> out = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+      String target = line.split(" ")[1];
+      if (target.startsWith(prefix) || (target + "/").equals(prefix)) {
+        out.add(target);
+      }
+    }
+    return out;
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+}

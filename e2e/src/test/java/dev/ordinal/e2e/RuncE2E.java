@@ -1,0 +1,198 @@
+package dev.ordinal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real pods on `ordinal up --runtime runc`, driven with kubectl: an nginx StatefulSet whose init
+ * container writes each replica's own page onto its own claim, readiness by HTTP, its identity in
+ * /etc/hostname and /etc/hosts, what a pod must not see, logs and exec, a replica deleted and back
+ * with its data, a crashing container restarted, and nothing left on the host once pods are gone.
+ * Needs root (the test command installs runc, conmon, the CNI plugins, nginx and busybox).
+ */
+class RuncE2E {
+  @TempDir static Path work;
+  static OrdinalProcess ordinal;
+  static Kubectl kubectl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(HostLeftovers.canRunContainers(), "needs root with runc, conmon, the CNI plugins and nginx (./ordinal test installs them as root)");
+    ordinal = new OrdinalProcess(work, "runc").start();
+    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
+    kubectl.run("create", "namespace", "e2e").ok();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (ordinal == null) {
+      return;
+    }
+    try {
+      kubectl.run("delete", "namespace", "e2e", "--timeout=90s");
+    } finally {
+      ordinal.close();
+      HostLeftovers.clean(work.resolve("data"));
+    }
+  }
+
+  static final String WEB = """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: site
+      data:
+        greeting: "served by"
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: nginx
+      spec:
+        clusterIP: None
+        selector:
+          app: nginx
+        ports:
+        - port: 80
+          name: web
+      ---
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: web
+      spec:
+        serviceName: nginx
+        replicas: 2
+        selector:
+          matchLabels:
+            app: nginx
+        template:
+          metadata:
+            labels:
+              app: nginx
+          spec:
+            terminationGracePeriodSeconds: 5
+            initContainers:
+            - name: page
+              image: busybox
+              command: ["sh", "-c", "test -f /www/index.html || echo \\"$(GREETING) $(POD)\\" > /www/index.html; echo wrote page for $(POD)"]
+              env:
+              - name: POD
+                valueFrom:
+                  fieldRef:
+                    fieldPath: metadata.name
+              - name: GREETING
+                valueFrom:
+                  configMapKeyRef:
+                    name: site
+                    key: greeting
+              volumeMounts:
+              - name: www
+                mountPath: /www
+            containers:
+            - name: nginx
+              image: nginx:1.27
+              ports:
+              - containerPort: 80
+                name: web
+              readinessProbe:
+                httpGet:
+                  path: /
+                  port: web
+                periodSeconds: 2
+              volumeMounts:
+              - name: www
+                mountPath: /var/www/html
+        volumeClaimTemplates:
+        - metadata:
+            name: www
+          spec:
+            accessModes: ["ReadWriteOnce"]
+            resources:
+              requests:
+                storage: 1Gi
+      """;
+
+  static String get(String url) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  String k(String... args) throws Exception {
+    String[] full = new String[args.length + 2];
+    full[0] = "-n";
+    full[1] = "e2e";
+    System.arraycopy(args, 0, full, 2, args.length);
+    return kubectl.run(full).ok().out();
+  }
+
+  @Test
+  void aStatefulSetOfRealNginxReplicas() throws Exception {
+    kubectl.apply(work, "web.yaml", WEB.replace("metadata:\n  name:", "metadata:\n  namespace: e2e\n  name:")).ok();
+    assertThat(k("rollout", "status", "sts/web", "--timeout=120s")).contains("roll out complete");
+
+    String ip0 = k("get", "pod", "web-0", "-o", "jsonpath={.status.podIP}");
+    String ip1 = k("get", "pod", "web-1", "-o", "jsonpath={.status.podIP}");
+    assertThat(ip0).startsWith("10.88.").isNotEqualTo(ip1);
+    assertThat(get("http://" + ip0 + "/")).isEqualTo("served by web-0\n");
+    assertThat(get("http://" + ip1 + "/")).isEqualTo("served by web-1\n");
+    assertThat(k("logs", "web-1", "-c", "page")).isEqualTo("wrote page for web-1\n");
+
+    // identity and isolation, seen from inside
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "cat", "/etc/hostname")).isEqualTo("web-1\n");
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "cat", "/etc/hosts")).contains(ip1 + "\tweb-1.nginx.e2e.svc.cluster.local\tweb-1");
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "cat", "/etc/resolv.conf"))
+        .contains("search e2e.svc.cluster.local svc.cluster.local cluster.local", "nameserver 10.88.0.1", "options ndots:5");
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "sh", "-c", "find /root /home -mindepth 1 | wc -l")).isEqualTo("0\n");
+    Kubectl.Result dataDir = kubectl.run("-n", "e2e", "exec", "web-1", "-c", "nginx", "--", "ls", work.resolve("data").toString());
+    assertThat(dataDir.exitCode()).as("the data directory is hidden from pods").isNotZero();
+    Kubectl.Result exit = kubectl.run("-n", "e2e", "exec", "web-0", "-c", "nginx", "--", "sh", "-c", "exit 7");
+    assertThat(exit.exitCode()).isEqualTo(7);
+    // the pods reach each other on the bridge
+    assertThat(k("exec", "web-0", "-c", "nginx", "--", "busybox", "wget", "-qO-", "http://" + ip1 + "/")).isEqualTo("served by web-1\n");
+
+    // a replica deleted comes back under its name with its own data
+    String uid = k("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}");
+    k("delete", "pod", "web-0");
+    k("wait", "--for=condition=Ready", "pod/web-0", "--timeout=90s");
+    assertThat(k("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}")).isNotEqualTo(uid);
+    String again = k("get", "pod", "web-0", "-o", "jsonpath={.status.podIP}");
+    assertThat(get("http://" + again + "/")).isEqualTo("served by web-0\n");
+    assertThat(HostLeftovers.of(work.resolve("data"), uid)).as("the deleted pod's netns, containers, mounts").isEmpty();
+  }
+
+  @Test
+  void aCrashingContainerIsRestartedAndItsPreviousLogKept() throws Exception {
+    kubectl.apply(work, "crash.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: crash
+          namespace: e2e
+        spec:
+          containers:
+          - name: main
+            image: busybox
+            command: ["sh", "-c", "echo run; sleep 1; exit 3"]
+        """).ok();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        k("get", "pod", "crash", "-o", "jsonpath={.status.containerStatuses[0].restartCount}").matches("[1-9]\\d*"));
+    assertThat(k("get", "pod", "crash", "-o", "jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}")).isEqualTo("3");
+    assertThat(k("logs", "crash", "--previous")).isEqualTo("run\n");
+    k("delete", "pod", "crash", "--timeout=60s");
+  }
+}
