@@ -173,6 +173,116 @@ class RuncE2E {
     String again = k("get", "pod", "web-0", "-o", "jsonpath={.status.podIP}");
     assertThat(get("http://" + again + "/")).isEqualTo("served by web-0\n");
     assertThat(HostLeftovers.of(work.resolve("data"), uid)).as("the deleted pod's netns, containers, mounts").isEmpty();
+
+    // Ordinal crashes and comes back: the containers ran on under conmon and are picked up again
+    String container = k("get", "pod", "web-1", "-o", "jsonpath={.status.containerStatuses[0].containerID}");
+    ordinal.stop(true);
+    assertThat(get("http://" + ip1 + "/")).as("served while Ordinal is down").isEqualTo("served by web-1\n");
+    ordinal.start();
+    k("wait", "--for=condition=Ready", "pod/web-1", "--timeout=60s");
+    assertThat(k("get", "pod", "web-1", "-o", "jsonpath={.status.containerStatuses[0].containerID} {.status.containerStatuses[0].restartCount}"))
+        .isEqualTo(container + " 0");
+  }
+
+  @Test
+  void volumesFromConfigMapsFollowTheirChangesAndEmptyDirsAreShared() throws Exception {
+    kubectl.apply(work, "volumes.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: settings
+          namespace: e2e
+        data:
+          mode: primary
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: volumes
+          namespace: e2e
+        spec:
+          terminationGracePeriodSeconds: 3
+          containers:
+          - name: writer
+            image: busybox
+            command: ["sh", "-c", "echo shared > /scratch/note; sleep 3600"]
+            volumeMounts:
+            - {name: scratch, mountPath: /scratch}
+            - {name: settings, mountPath: /config, readOnly: true}
+          - name: reader
+            image: busybox
+            command: ["sleep", "3600"]
+            volumeMounts:
+            - {name: scratch, mountPath: /scratch}
+          volumes:
+          - name: scratch
+            emptyDir: {}
+          - name: settings
+            configMap:
+              name: settings
+        """).ok();
+    k("wait", "--for=condition=Ready", "pod/volumes", "--timeout=60s");
+    await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.run("-n", "e2e", "exec", "volumes", "-c", "reader", "--", "cat",
+        "/scratch/note").out().equals("shared\n"));
+    assertThat(k("exec", "volumes", "-c", "writer", "--", "cat", "/config/mode")).isEqualTo("primary");
+    Kubectl.Result readOnly = kubectl.run("-n", "e2e", "exec", "volumes", "-c", "writer", "--", "sh", "-c", "echo x > /config/new");
+    assertThat(readOnly.exitCode()).as("a readOnly mount refuses writes").isNotZero();
+    k("patch", "configmap", "settings", "--type=merge", "-p", "{\"data\":{\"mode\":\"replica\"}}");
+    await().atMost(Duration.ofSeconds(40)).until(() -> kubectl.run("-n", "e2e", "exec", "volumes", "-c", "writer", "--", "cat",
+        "/config/mode").out().equals("replica"));
+    k("delete", "pod", "volumes", "--timeout=60s");
+  }
+
+  @Test
+  void aContainerOverItsMemoryLimitIsOomKilled() throws Exception {
+    kubectl.apply(work, "oom.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: hog
+          namespace: e2e
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: main
+            image: busybox
+            command: ["sh", "-c", "tail /dev/zero"]
+            resources:
+              limits:
+                memory: 32Mi
+        """).ok();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        k("get", "pod", "hog", "-o", "jsonpath={.status.phase}").equals("Failed"));
+    assertThat(k("get", "pod", "hog", "-o", "jsonpath={.status.containerStatuses[0].state.terminated.reason}")).isEqualTo("OOMKilled");
+    k("delete", "pod", "hog", "--timeout=60s");
+  }
+
+  @Test
+  void aContainerFailingItsLivenessProbeIsKilledAndRestarted() throws Exception {
+    kubectl.apply(work, "liveness.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: liveness
+          namespace: e2e
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: main
+            image: busybox
+            command: ["sh", "-c", "touch /tmp/alive; sleep 2; rm /tmp/alive; sleep 3600"]
+            livenessProbe:
+              exec:
+                command: ["test", "-f", "/tmp/alive"]
+              periodSeconds: 1
+              failureThreshold: 2
+        """).ok();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        k("get", "pod", "liveness", "-o", "jsonpath={.status.containerStatuses[0].restartCount}").matches("[1-9]\\d*"));
+    assertThat(k("get", "pod", "liveness", "-o", "jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}"))
+        .isEqualTo("137");
+    assertThat(k("get", "events", "--field-selector", "involvedObject.name=liveness,reason=Unhealthy", "-o", "name")).isNotEmpty();
+    k("delete", "pod", "liveness", "--timeout=60s");
   }
 
   @Test

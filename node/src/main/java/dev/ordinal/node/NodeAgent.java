@@ -7,6 +7,7 @@ import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
+import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.runtime.Informer;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
@@ -42,6 +43,8 @@ public final class NodeAgent implements AutoCloseable {
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
   private final Map<String, String> uidByKey = new ConcurrentHashMap<>();
+  private final Probing probing = new Probing();
+  private final EventRecorder events;
   private ScheduledExecutorService heartbeat;
 
   public NodeAgent(Client client, String nodeName, ContainerRuntime runtime) {
@@ -49,6 +52,7 @@ public final class NodeAgent implements AutoCloseable {
     this.nodeName = nodeName;
     this.runtime = runtime;
     this.registration = new NodeRegistration(client, nodeName, runtime.version(), runtime.podCapacity());
+    this.events = new EventRecorder(client, "kubelet");
     this.pods = new Informer(client, Types.PODS).onChange((old, pod, deleted) -> {
       if (nodeName.equals(pod.path("spec").path("nodeName").asText())) {
         queue.add(Informer.key(pod));
@@ -68,6 +72,30 @@ public final class NodeAgent implements AutoCloseable {
     heartbeat.scheduleWithFixedDelay(this::beat, 10, 10, TimeUnit.SECONDS);
     pods.start();
     worker.start();
+    Thread.ofVirtual().name("node-cleanup").start(this::removeLeftovers);
+  }
+
+  /** Removes what the runtime holds of pods the API no longer binds here (a crash, a deletion while down). */
+  private void removeLeftovers() {
+    try {
+      if (!pods.awaitSynced(60, TimeUnit.SECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      return;
+    }
+    java.util.Set<String> live = new java.util.HashSet<>();
+    for (ObjectNode p : pods.all()) {
+      if (nodeName.equals(p.path("spec").path("nodeName").asText())) {
+        live.add(Meta.uid(p));
+      }
+    }
+    for (String uid : runtime.podsHeld()) {
+      if (!live.contains(uid)) {
+        log.info("removing leftovers of pod {}, which no longer runs here", uid);
+        runtime.remove(uid);
+      }
+    }
   }
 
   private void beat() {
@@ -87,12 +115,14 @@ public final class NodeAgent implements AutoCloseable {
       String uid = uidByKey.remove(key);
       if (uid != null) {
         runtime.remove(uid);
+        probing.forget(uid);
       }
       return Optional.empty();
     }
     String previous = uidByKey.put(key, Meta.uid(pod));
     if (previous != null && !previous.equals(Meta.uid(pod))) {
       runtime.remove(previous);
+      probing.forget(previous);
     }
     Instant now = Instant.now();
     if (Meta.isDeleting(pod)) {
@@ -102,7 +132,11 @@ public final class NodeAgent implements AutoCloseable {
       return Optional.empty();
     }
     PodObservation obs = runtime.sync(pod, now);
-    Readiness readiness = Readiness.evaluate(pod, obs, runtime, now);
+    Probing.Verdict readiness = probing.evaluate(pod, obs, runtime, now);
+    for (String container : readiness.toKill()) {
+      events.warning(pod, "Unhealthy", "Container " + container + " failed its liveness or startup probe, will be restarted");
+      runtime.kill(pod, container);
+    }
     // compared as stored (nulls dropped), so that an unchanged status is never written again
     ObjectNode status = Json.parseObject(Json.bytes(PodStatusBuilder.build(pod, obs, readiness.ready(), "127.0.0.1", now)));
     if (!status.equals(pod.path("status"))) {
@@ -122,7 +156,7 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   /** Soon while something is starting or backing off, at the next probe, else a slow resync. */
-  private static Duration nextLook(ObjectNode status, Readiness readiness, Instant runtimeChange, Instant now) {
+  private static Duration nextLook(ObjectNode status, Probing.Verdict readiness, Instant runtimeChange, Instant now) {
     boolean settled = status.path("phase").asText().equals("Running")
         && status.path("containerStatuses").findValues("running").size() == status.path("containerStatuses").size();
     Duration next = settled ? IDLE_RECHECK : BUSY_RECHECK;

@@ -208,6 +208,11 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       slot.exitSeen = false;
       c.start(oci);
       slot.restartAt = null;
+      JsonNode postStart = spec.path("lifecycle").path("postStart");
+      if (postStart.isObject() && !Hooks.run(postStart, spec, c, p.ip, Duration.ofSeconds(30))) {
+        log.warn("pod {}/{} container {}: postStart hook failed, killing it", Meta.namespace(pod), Meta.name(pod), slot.name);
+        signalQuietly(c, "KILL");
+      }
       slot.waitingReason = "";
       slot.message = "";
     } catch (ConfigError e) {
@@ -292,16 +297,28 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       return false;
     }
     ContainerSlot slot = p.app.get(container);
-    JsonNode spec = null;
-    for (JsonNode c : pod.path("spec").path("containers")) {
-      if (c.path("name").asText().equals(container)) {
-        spec = c;
-      }
-    }
-    if (slot == null || slot.current == null || spec == null) {
+    JsonNode spec = containerSpec(pod, container);
+    if (slot == null || slot.current == null) {
       return false;
     }
     return Probes.run(spec.path(kind + "Probe"), spec, slot.current, p.ip);
+  }
+
+  @Override
+  public java.util.Set<String> podsHeld() {
+    try (var dirs = Files.list(podsDir)) {
+      return dirs.map(d -> d.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+    } catch (IOException e) {
+      return java.util.Set.of();
+    }
+  }
+
+  @Override
+  public void kill(ObjectNode pod, String container) {
+    RuncContainer c = current(Meta.uid(pod), container);
+    if (c != null && c.exitCode().isEmpty()) {
+      signalQuietly(c, "KILL");
+    }
   }
 
   @Override
@@ -317,8 +334,25 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       }
       if (p.stopRequested == null) {
         p.stopRequested = now;
-        for (RuncContainer c : running) {
-          signalQuietly(c, "TERM");
+        Duration grace = Duration.ofSeconds(gracePeriodSeconds);
+        for (ContainerSlot s : p.app.values()) {
+          RuncContainer c = s.current;
+          if (running.contains(c)) {
+            JsonNode spec = containerSpec(pod, s.name);
+            JsonNode preStop = spec.path("lifecycle").path("preStop");
+            // the hook runs first, within the grace period; SIGTERM follows it (KILL comes at the end of the period)
+            Thread.ofVirtual().name("prestop-" + s.name).start(() -> {
+              if (preStop.isObject()) {
+                Hooks.run(preStop, spec, c, p.ip, grace);
+              }
+              signalQuietly(c, "TERM");
+            });
+          }
+        }
+        for (ContainerSlot s : p.init.values()) {
+          if (running.contains(s.current)) {
+            signalQuietly(s.current, "TERM");
+          }
         }
       } else if (!p.killed && !now.isBefore(p.stopRequested.plusSeconds(gracePeriodSeconds))) {
         p.killed = true;
@@ -328,6 +362,15 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       }
       return running.isEmpty();
     }
+  }
+
+  private static JsonNode containerSpec(ObjectNode pod, String name) {
+    for (JsonNode c : pod.path("spec").path("containers")) {
+      if (c.path("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    return pod.objectNode();
   }
 
   private static void addRunning(List<RuncContainer> out, ContainerSlot s) {

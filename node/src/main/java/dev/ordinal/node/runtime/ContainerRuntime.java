@@ -18,8 +18,11 @@ public interface ContainerRuntime {
    */
   PodObservation sync(ObjectNode pod, Instant now);
 
-  /** Runs a readiness or liveness probe of a running container; true when it passes. */
+  /** Runs a startup, liveness or readiness probe of a running container; true when it passes. */
   boolean probe(ObjectNode pod, String container, String kind, Instant now);
+
+  /** Kills a running container (it failed its liveness probe); it is restarted as the pod's restartPolicy says. */
+  void kill(ObjectNode pod, String container);
 
   /**
    * Stops every container of the pod (SIGTERM, then SIGKILL after {@code gracePeriodSeconds}).
@@ -29,6 +32,14 @@ public interface ContainerRuntime {
 
   /** Removes a stopped pod's sandbox and everything the runtime kept for it. */
   void remove(String podUid);
+
+  /**
+   * The pods the runtime holds something of (containers, sandboxes, files), whether or not the API
+   * still has them: after a crash the agent removes those it no longer runs.
+   */
+  default java.util.Set<String> podsHeld() {
+    return java.util.Set.of();
+  }
 
   /** How many pods the node takes (the Node's pods capacity); kubelet's default is 110. */
   default int podCapacity() {

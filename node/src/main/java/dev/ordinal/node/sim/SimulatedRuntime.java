@@ -130,6 +130,15 @@ public final class SimulatedRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void kill(ObjectNode pod, String container) {
+    SimulatedPod p = pods.get(Meta.uid(pod));
+    SimulatedContainer c = p == null ? null : p.app.get(container);
+    if (c != null && c.state == ContainerState.State.RUNNING) {
+      c.exit(Instant.now(), 137);
+    }
+  }
+
+  @Override
   public boolean stop(ObjectNode pod, long gracePeriodSeconds, Instant now) {
     SimulatedPod p = pods.get(Meta.uid(pod));
     if (p == null) {
