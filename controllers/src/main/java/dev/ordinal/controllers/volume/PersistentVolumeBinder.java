@@ -110,13 +110,15 @@ public final class PersistentVolumeBinder implements AutoCloseable {
     if (!taken.isMissingNode() && !(taken.path("namespace").asText().equals(Meta.namespace(claim))
         && taken.path("name").asText().equals(Meta.name(claim))
         && taken.path("uid").asText(Meta.uid(claim)).equals(Meta.uid(claim)))) {
-      // another worker bound it since the informer looked: this claim gets another look
+      // bound to another claim since the informer looked: this claim gets another look
       throw ApiException.conflict(Types.PERSISTENT_VOLUMES, Meta.name(pv), "bound to another claim meanwhile");
     }
-    ObjectNode ref = volume.with("spec").putObject("claimRef");
-    ref.put("kind", "PersistentVolumeClaim").put("apiVersion", "v1").put("namespace", Meta.namespace(claim))
-        .put("name", Meta.name(claim)).put("uid", Meta.uid(claim)).put("resourceVersion", Meta.resourceVersion(claim));
-    volume = client.update(Types.PERSISTENT_VOLUMES, volume);
+    if (taken.isMissingNode() || taken.path("uid").asText("").isEmpty()) {
+      ObjectNode ref = volume.with("spec").putObject("claimRef");
+      ref.put("kind", "PersistentVolumeClaim").put("apiVersion", "v1").put("namespace", Meta.namespace(claim))
+          .put("name", Meta.name(claim)).put("uid", Meta.uid(claim)).put("resourceVersion", Meta.resourceVersion(claim));
+      volume = client.update(Types.PERSISTENT_VOLUMES, volume);
+    } // else pre-bound to this very claim (a provisioned volume): nothing to write on the spec
     volume.with("status").put("phase", "Bound");
     client.updateStatus(Types.PERSISTENT_VOLUMES, volume);
 
@@ -148,7 +150,9 @@ public final class PersistentVolumeBinder implements AutoCloseable {
     Optional<ObjectNode> claim = client.find(Types.PERSISTENT_VOLUME_CLAIMS, ref.path("namespace").asText(), ref.path("name").asText());
     boolean claimGone = claim.isEmpty() || (!ref.path("uid").asText("").isEmpty() && !Meta.uid(claim.get()).equals(ref.path("uid").asText()));
     if (!claimGone) {
-      if (phase.isEmpty() || phase.equals("Pending")) {
+      boolean claimWaits = claim.get().path("spec").path("volumeName").asText("").isEmpty();
+      if ((phase.isEmpty() || phase.equals("Pending")) && !claimWaits) {
+        // (a volume pre-bound to a claim that waits for it goes straight to Bound with the claim's sync)
         pv.with("status").put("phase", "Available");
         client.updateStatus(Types.PERSISTENT_VOLUMES, pv);
       }
