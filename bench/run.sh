@@ -2,6 +2,7 @@
 # Builds and runs a benchmark; prints a Markdown table (see docs/benchmarks.md).
 #   bench/run.sh [api [pods]]            the API server: latency, throughput, lists, watches (default 10,000 pods)
 #   bench/run.sh statefulset [replicas]  StatefulSets on the simulated runtime (default 20)
+#   bench/run.sh pods [n]                real pods on runc (root): start latency against the bare-runc floor
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -11,7 +12,8 @@ shift || true
 case "$which" in
   api) main=dev.ordinal.bench.ApiBench ;;
   statefulset) main=dev.ordinal.bench.StatefulSetBench ;;
-  *) die "unknown benchmark: $which (api or statefulset)" ;;
+  pods) main=dev.ordinal.bench.PodStartBench ;;
+  *) die "unknown benchmark: $which (api, statefulset or pods)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"
