@@ -234,6 +234,63 @@ class RuncE2E {
   }
 
   @Test
+  void initContainersRunInOrderAndAFailingReadinessProbeKeepsAPodOutOfReady() throws Exception {
+    kubectl.apply(work, "init.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: init
+          namespace: e2e
+        spec:
+          terminationGracePeriodSeconds: 1
+          initContainers:
+          - name: first
+            image: busybox
+            command: ["sh", "-c", "echo first >> /shared/order"]
+            volumeMounts: [{name: shared, mountPath: /shared}]
+          - name: second
+            image: busybox
+            command: ["sh", "-c", "echo second >> /shared/order"]
+            volumeMounts: [{name: shared, mountPath: /shared}]
+          containers:
+          - name: main
+            image: busybox
+            command: ["sh", "-c", "cat /shared/order; i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done"]
+            readinessProbe:
+              exec:
+                command: ["test", "-f", "/shared/ready"]
+              periodSeconds: 1
+            volumeMounts: [{name: shared, mountPath: /shared}]
+          volumes:
+          - name: shared
+            emptyDir: {}
+        """).ok();
+    await().atMost(Duration.ofSeconds(60)).until(() -> k("get", "pod", "init", "-o", "jsonpath={.status.phase}").equals("Running"));
+    assertThat(k("logs", "init", "--tail=-1").lines().limit(2).toList()).containsExactly("first", "second");
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+        k("get", "pod", "init", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").equals("False"));
+
+    // kubectl cp is exec with tar: the file lands in the pod, and the probe passes
+    Files.writeString(work.resolve("ready"), "yes");
+    k("cp", work.resolve("ready").toString(), "init:/shared/ready", "-c", "main");
+    k("wait", "--for=condition=Ready", "pod/init", "--timeout=30s");
+    k("cp", "init:/shared/order", work.resolve("order").toString(), "-c", "main");
+    assertThat(Files.readString(work.resolve("order"))).isEqualTo("first\nsecond\n");
+
+    // logs -f follows the container until kubectl stops reading
+    Process follow = kubectl.start("-n", "e2e", "logs", "-f", "init", "--since=1s");
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(follow.getInputStream()))) {
+      String first = lines.readLine();
+      String second = lines.readLine();
+      assertThat(first).startsWith("tick ");
+      assertThat(Integer.parseInt(second.substring(5))).isEqualTo(Integer.parseInt(first.substring(5)) + 1);
+    } finally {
+      follow.destroy();
+    }
+    k("delete", "pod", "init", "--timeout=60s");
+  }
+
+  @Test
   void aContainerOverItsMemoryLimitIsOomKilled() throws Exception {
     kubectl.apply(work, "oom.yaml", """
         apiVersion: v1
