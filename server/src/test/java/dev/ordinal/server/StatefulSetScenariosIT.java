@@ -12,18 +12,12 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kubernetes' e2e StatefulSet scenarios (test/e2e/apps/statefulset.go), re-expressed against the
@@ -31,32 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * availability, start ordinals and replacement of failed replicas. Storage scenarios are in
  * {@link StatefulSetStorageScenariosIT}.
  */
-class StatefulSetScenariosIT {
+class StatefulSetScenariosIT extends SimulatedClusterTests {
   static final String NEVER_READY = "'sim.ordinal.dev/never-ready': 'true'";
-
-  @TempDir static Path dir;
-  static SimulatedCluster cluster;
-  String ns;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = new SimulatedCluster(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
-
-  @BeforeEach
-  void namespace() {
-    ns = cluster.newNamespace();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    cluster.deleteNamespace(ns);
-  }
 
   void scale(int replicas) {
     cluster.client.apps().statefulSets().inNamespace(ns).withName("web").scale(replicas);

@@ -15,41 +15,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The storage side of Kubernetes' e2e StatefulSet scenarios: claim retention policies (carried out
  * through owner references, as upstream does), and a Retain volume bound again once its claim is
  * recreated.
  */
-class StatefulSetStorageScenariosIT {
-  @TempDir static Path dir;
-  static SimulatedCluster cluster;
-  String ns;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = new SimulatedCluster(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
-
-  @BeforeEach
-  void namespace() {
-    ns = cluster.newNamespace();
-  }
-
+class StatefulSetStorageScenariosIT extends SimulatedClusterTests {
   @AfterEach
-  void cleanUp() {
-    cluster.deleteNamespace(ns);
+  void deleteHandMadeVolumes() {
     cluster.client.persistentVolumes().withLabel("scenario", "retain").delete();
   }
 
