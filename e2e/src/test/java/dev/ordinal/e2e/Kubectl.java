@@ -59,6 +59,28 @@ final class Kubectl {
     return new Result(p.exitValue(), captured[0], captured[1]);
   }
 
+  /**
+   * Runs kubectl on a terminal of the given size (script(1) makes one), as a user typing
+   * {@code kubectl exec -it} does; returns what the terminal showed, and the exit code.
+   */
+  Result onTerminal(int columns, int rows, String... args) throws IOException, InterruptedException {
+    StringBuilder line = new StringBuilder("stty cols " + columns + " rows " + rows + "; exec");
+    List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
+    cmd.addAll(List.of(args));
+    for (String a : cmd) {
+      line.append(" '").append(a.replace("'", "'\\''")).append("'");
+    }
+    Process p = new ProcessBuilder("script", "--quiet", "--return", "--command", line.toString(), "/dev/null")
+        .redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = read(p.getInputStream());
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl on a terminal did not finish in 60 s");
+    }
+    return new Result(p.exitValue(), out.replace("\r\n", "\n"), "");
+  }
+
   /** Starts kubectl without waiting (for -w); the caller reads and destroys it. */
   Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));

@@ -162,6 +162,10 @@ class RuncE2E {
     assertThat(dataDir.exitCode()).as("the data directory is hidden from pods").isNotZero();
     Kubectl.Result exit = kubectl.run("-n", "e2e", "exec", "web-0", "-c", "nginx", "--", "sh", "-c", "exit 7");
     assertThat(exit.exitCode()).isEqualTo(7);
+    Kubectl.Result tty = kubectl.onTerminal(100, 30, "-n", "e2e", "exec", "-it", "web-0", "-c", "nginx", "--", "sh", "-c",
+        "tty; stty size; echo $TERM; exit 4");
+    assertThat(tty.out()).contains("/dev/pts/", "30 100\n", "xterm\n");
+    assertThat(tty.exitCode()).isEqualTo(4);
     // the pods reach each other on the bridge
     assertThat(k("exec", "web-0", "-c", "nginx", "--", "busybox", "wget", "-qO-", "http://" + ip1 + "/")).isEqualTo("served by web-1\n");
 

@@ -27,6 +27,8 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
   private final Target target;
   private final StdinPipe stdin = new StdinPipe();
   private final CountDownLatch clientReady = new CountDownLatch(1);
+  private final CountDownLatch sized = new CountDownLatch(1);
+  private volatile PodExec.TerminalSize size = new PodExec.TerminalSize(80, 24);
   private Session session;
 
   ExecSocket(PodExec exec, Target target) {
@@ -46,8 +48,11 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
     try {
       // kubectl drops output that arrives before it has set up its streams: give it a moment
       clientReady.await(150, TimeUnit.MILLISECONDS);
+      if (target.tty()) {
+        sized.await(300, TimeUnit.MILLISECONDS); // kubectl sends the terminal's size first
+      }
       code = exec.exec(target.podUid(), target.container(), target.command(), target.stdin() ? stdin : null,
-          channel(ExecChannels.STDOUT), channel(ExecChannels.STDERR), target.tty());
+          channel(ExecChannels.STDOUT), channel(ExecChannels.STDERR), target.tty() ? size : null);
     } catch (IOException e) {
       failure = e.getMessage();
     } catch (InterruptedException e) {
@@ -102,11 +107,30 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
           stdin.write(data);
         } else if (channel == ExecChannels.CLOSE && payload.remaining() > 0 && payload.get() == ExecChannels.STDIN) {
           stdin.close(true);
+        } else if (channel == ExecChannels.RESIZE) {
+          resized(payload);
         }
       }
     } finally {
       callback.succeed();
     }
+  }
+
+  /** The terminal's size; only the first one counts (a running session is not resized). */
+  private void resized(ByteBuffer payload) {
+    byte[] json = new byte[payload.remaining()];
+    payload.get(json);
+    try {
+      var s = Json.MAPPER.readTree(json);
+      int width = s.path("Width").asInt(0);
+      int height = s.path("Height").asInt(0);
+      if (width > 0 && height > 0) {
+        size = new PodExec.TerminalSize(width, height);
+      }
+    } catch (IOException e) {
+      // keep the default size
+    }
+    sized.countDown();
   }
 
   @Override

@@ -7,11 +7,16 @@ import java.util.List;
 
 /** Runs a command in a pod's container with its standard streams attached (kubectl exec). */
 public interface PodExec {
+  /** A terminal's size in characters. */
+  record TerminalSize(int columns, int rows) {}
+
   /**
    * Runs the command to completion, copying stdin into it (if given) and its output out.
    *
+   * @param terminal the size of the terminal to run it on, or null for no terminal (with one,
+   *     everything it prints comes on stdout, as on a terminal)
    * @return the command's exit code
    */
   int exec(String podUid, String container, List<String> command, InputStream stdin, OutputStream stdout, OutputStream stderr,
-      boolean tty) throws IOException;
+      TerminalSize terminal) throws IOException;
 }

@@ -165,9 +165,18 @@ final class RuncContainer {
    * Runs a command inside the container with its streams attached: stdin copied in (then closed),
    * stdout and stderr copied out as they come. Returns the command's exit code.
    */
-  int attach(List<String> command, java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr)
-      throws IOException {
-    Process p = new ProcessBuilder(Stream.concat(Stream.of(tools.runc().toString(), "exec", id), command.stream()).toList()).start();
+  int attach(List<String> command, java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr,
+      dev.ordinal.apiserver.nodes.PodExec.TerminalSize terminal) throws IOException {
+    List<String> exec = Stream.concat(Stream.of(tools.runc().toString(), "exec"), Stream.concat(
+        terminal == null ? Stream.of(id) : Stream.of("--tty", "--env", "TERM=xterm", id), command.stream())).toList();
+    ProcessBuilder pb = new ProcessBuilder(exec);
+    if (terminal != null) {
+      // runc exec --tty needs a terminal to copy from: script(1) gives it one, sized as the client's
+      String inner = "stty cols " + terminal.columns() + " rows " + terminal.rows() + "; exec "
+          + exec.stream().map(RuncContainer::shellQuote).collect(java.util.stream.Collectors.joining(" "));
+      pb = new ProcessBuilder("script", "--quiet", "--return", "--command", inner, "/dev/null");
+    }
+    Process p = pb.start();
     Thread in = Thread.ofVirtual().start(() -> {
       try (var to = p.getOutputStream()) {
         if (stdin != null) {
@@ -189,6 +198,10 @@ final class RuncContainer {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     }
+  }
+
+  static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   private static void copy(java.io.InputStream from, java.io.OutputStream to) {

@@ -8,6 +8,7 @@ import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.ContainerState.State;
 import dev.ordinal.node.runtime.PodObservation;
 import dev.ordinal.apiserver.nodes.PodExec;
+import dev.ordinal.apiserver.nodes.PodExec.TerminalSize;
 import dev.ordinal.apiserver.nodes.PodLogs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -456,12 +457,12 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
 
   @Override
   public int exec(String podUid, String container, List<String> command, InputStream stdin, OutputStream stdout,
-      OutputStream stderr, boolean tty) throws IOException {
+      OutputStream stderr, TerminalSize terminal) throws IOException {
     RuncContainer c = current(podUid, container);
     if (c == null || c.exitCode().isPresent()) {
       throw new IOException("container " + container + " is not running");
     }
-    return c.attach(command, stdin, stdout, stderr);
+    return c.attach(command, stdin, stdout, stderr, terminal);
   }
 
   private static Instant earlier(Instant a, Instant b) {
