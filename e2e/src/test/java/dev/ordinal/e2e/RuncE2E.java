@@ -166,6 +166,19 @@ class RuncE2E {
         "tty; stty size; echo $TERM; exit 4");
     assertThat(tty.out()).contains("/dev/pts/", "30 100\n", "xterm\n");
     assertThat(tty.exitCode()).isEqualTo(4);
+    // port-forward: SPDY inside WebSocket, to the pod's port
+    int local;
+    try (var probe = new java.net.ServerSocket(0)) {
+      local = probe.getLocalPort();
+    }
+    Process forward = kubectl.start("-n", "e2e", "port-forward", "pod/web-0", local + ":web");
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(forward.getInputStream()))) {
+      assertThat(lines.readLine()).startsWith("Forwarding from 127.0.0.1:" + local);
+      assertThat(get("http://127.0.0.1:" + local + "/")).isEqualTo("served by web-0\n");
+      assertThat(get("http://127.0.0.1:" + local + "/")).as("a second connection").isEqualTo("served by web-0\n");
+    } finally {
+      forward.destroy();
+    }
     // the pods reach each other on the bridge
     assertThat(k("exec", "web-0", "-c", "nginx", "--", "busybox", "wget", "-qO-", "http://" + ip1 + "/")).isEqualTo("served by web-1\n");
 

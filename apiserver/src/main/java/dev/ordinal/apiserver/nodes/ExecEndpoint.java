@@ -20,12 +20,15 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * {@code pods/{name}/exec} over WebSocket, in front of the API handler: kubectl's first choice.
+ * {@code pods/{name}/exec} and {@code pods/{name}/portforward} over WebSocket, in front of the API
+ * handler: kubectl's first choice for both (port-forward tunnels SPDY frames in the messages).
  * Anything else (and an exec request that does not ask to upgrade) goes on to the API handler;
  * kubectl falls back to SPDY when the upgrade is refused, which this server does not speak.
  */
 public final class ExecEndpoint {
   private static final String PATH = "^/api/v1/namespaces/[^/]+/pods/[^/]+/exec$";
+  private static final String PORT_FORWARD = "^/api/v1/namespaces/[^/]+/pods/[^/]+/portforward$";
+  static final String SPDY_PORT_FORWARD = "SPDY/3.1+portforward.k8s.io";
 
   private ExecEndpoint() {}
 
@@ -34,6 +37,7 @@ public final class ExecEndpoint {
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
       container.setIdleTimeout(java.time.Duration.ZERO);
       container.addMapping(PATH, (request, response, callback) -> create(request, response, callback, registry, nodes, secret));
+      container.addMapping(PORT_FORWARD, (request, response, callback) -> portForward(request, response, callback, registry, secret));
     });
     ws.setHandler(next);
     return ws;
@@ -42,13 +46,7 @@ public final class ExecEndpoint {
   private static Object create(ServerUpgradeRequest request, ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback,
       Registry registry, NodeServices nodes, byte[] token) {
     try {
-      if (!ApiHandler.bearerMatches(request.getHeaders().get(HttpHeader.AUTHORIZATION), token)) {
-        throw ApiException.unauthorized();
-      }
-      String[] parts = request.getHttpURI().getPath().split("/");
-      String ns = parts[4];
-      String name = parts[6];
-      ObjectNode pod = registry.store("", "v1", "pods").orElseThrow().get(ns, name);
+      ObjectNode pod = pod(request, registry, token);
       Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
       List<String> command = query.getValues("command");
       if (command == null || command.isEmpty()) {
@@ -66,11 +64,52 @@ public final class ExecEndpoint {
       return new ExecSocket(exec, new ExecSocket.Target(Meta.uid(pod), container, new ArrayList<>(command),
           "true".equals(query.getValue("stdin")) || "1".equals(query.getValue("stdin")), "true".equals(query.getValue("tty"))));
     } catch (ApiException e) {
-      response.setStatus(e.code());
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      response.write(true, ByteBuffer.wrap(Json.bytes(e.toStatus())), callback);
-      return null;
+      return refuse(response, callback, e);
     }
+  }
+
+  private static Object portForward(ServerUpgradeRequest request, ServerUpgradeResponse response,
+      org.eclipse.jetty.util.Callback callback, Registry registry, byte[] token) {
+    try {
+      ObjectNode pod = pod(request, registry, token);
+      if (!request.hasSubProtocol(SPDY_PORT_FORWARD)) {
+        throw ApiException.badRequest("port-forward needs the " + SPDY_PORT_FORWARD + " WebSocket protocol");
+      }
+      String ip = pod.path("status").path("podIP").asText("");
+      if (ip.isEmpty()) {
+        throw ApiException.badRequest("pod " + Meta.name(pod) + " has no IP yet");
+      }
+      java.util.Set<Integer> ports = new java.util.HashSet<>();
+      List<String> asked = org.eclipse.jetty.server.Request.extractQueryParameters(request).getValues("ports");
+      if (asked != null) {
+        for (String p : asked) {
+          for (String one : p.split(",")) {
+            ports.add(Integer.parseInt(one.trim()));
+          }
+        }
+      }
+      response.setAcceptedSubProtocol(SPDY_PORT_FORWARD);
+      return new PortForwardSocket(ip, ports);
+    } catch (ApiException e) {
+      return refuse(response, callback, e);
+    } catch (NumberFormatException e) {
+      return refuse(response, callback, ApiException.badRequest("ports: " + e.getMessage()));
+    }
+  }
+
+  private static ObjectNode pod(ServerUpgradeRequest request, Registry registry, byte[] token) {
+    if (!ApiHandler.bearerMatches(request.getHeaders().get(HttpHeader.AUTHORIZATION), token)) {
+      throw ApiException.unauthorized();
+    }
+    String[] parts = request.getHttpURI().getPath().split("/");
+    return registry.store("", "v1", "pods").orElseThrow().get(parts[4], parts[6]);
+  }
+
+  private static Object refuse(ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback, ApiException e) {
+    response.setStatus(e.code());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, ByteBuffer.wrap(Json.bytes(e.toStatus())), callback);
+    return null;
   }
 
   private static String only(ObjectNode pod) {

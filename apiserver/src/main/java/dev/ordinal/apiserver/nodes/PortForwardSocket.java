@@ -1,0 +1,237 @@
+package dev.ordinal.apiserver.nodes;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
+import io.netty.handler.codec.spdy.SpdyFrameCodec;
+import io.netty.handler.codec.spdy.SpdyPingFrame;
+import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdyStreamStatus;
+import io.netty.handler.codec.spdy.SpdySynStreamFrame;
+import io.netty.handler.codec.spdy.SpdyVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code kubectl port-forward} connection: SPDY/3.1 carried in WebSocket binary messages
+ * ({@code SPDY/3.1+portforward.k8s.io}). For each local connection kubectl opens an error stream
+ * and a data stream with the same {@code requestid} and {@code port}; the data stream is joined to
+ * a TCP connection to the pod's IP and port, both ways, half-closes included.
+ */
+public final class PortForwardSocket implements Session.Listener.AutoDemanding {
+  private static final Logger log = LoggerFactory.getLogger(PortForwardSocket.class);
+
+  private final String podIp;
+  private final Set<Integer> ports;
+  // Netty's codec, driven by hand: bytes in, frames out, and back
+  private final EmbeddedChannel codec = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+  private final Map<Integer, Socket> connections = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> errorStreams = new ConcurrentHashMap<>();
+  private Session session;
+
+  PortForwardSocket(String podIp, Set<Integer> ports) {
+    this.podIp = podIp;
+    this.ports = ports;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session s) {
+    this.session = s;
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    try {
+      Object[] frames;
+      synchronized (codec) {
+        // copied: Jetty reuses the buffer once the callback completes, and the codec keeps partial frames
+        codec.writeInbound(Unpooled.copiedBuffer(payload));
+        frames = codec.inboundMessages().toArray();
+        codec.inboundMessages().clear();
+      }
+      for (Object frame : frames) {
+        handle(frame);
+      }
+      callback.succeed();
+    } catch (RuntimeException e) {
+      log.debug("port-forward: {}", e.toString());
+      callback.fail(e);
+    }
+  }
+
+  private void handle(Object frame) {
+    switch (frame) {
+      case SpdySynStreamFrame syn -> open(syn);
+      case SpdyDataFrame data -> {
+        try {
+          toPod(data);
+        } finally {
+          data.release();
+        }
+      }
+      case SpdyPingFrame ping -> send(new DefaultSpdyPingFrame(ping.id()));
+      case SpdyRstStreamFrame rst -> closeQuietly(connections.remove(rst.streamId()));
+      default -> { } // SETTINGS, WINDOW_UPDATE, GOAWAY: nothing to do
+    }
+  }
+
+  private void open(SpdySynStreamFrame syn) {
+    int stream = syn.streamId();
+    String type = header(syn, "streamType");
+    String portText = header(syn, "port");
+    // the reply echoes the stream's headers: Netty writes no header block for an empty set, and
+    // spdystream (kubectl's side) requires one
+    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(stream);
+    reply.headers().add(syn.headers());
+    send(reply);
+    if (type.equals("error")) {
+      errorStreams.put(requestId(syn), stream);
+      return;
+    }
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      fail(syn, stream, "invalid port \"" + portText + "\"");
+      return;
+    }
+    if (!ports.isEmpty() && !ports.contains(port)) {
+      fail(syn, stream, "port " + port + " was not requested");
+      return;
+    }
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress(podIp, port), 5000);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      fail(syn, stream, "error forwarding port " + port + " to pod at " + podIp + ": " + e.getMessage());
+      return;
+    }
+    connections.put(stream, socket);
+    Thread.ofVirtual().name("port-forward-" + port).start(() -> fromPod(stream, socket));
+  }
+
+  private void fail(SpdySynStreamFrame syn, int dataStream, String message) {
+    Integer errorStream = errorStreams.get(requestId(syn));
+    if (errorStream != null) {
+      send(new DefaultSpdyDataFrame(errorStream, Unpooled.wrappedBuffer(message.getBytes(StandardCharsets.UTF_8))));
+      send(new DefaultSpdyDataFrame(errorStream, Unpooled.EMPTY_BUFFER).setLast(true));
+    }
+    send(new DefaultSpdyRstStreamFrame(dataStream, SpdyStreamStatus.REFUSED_STREAM));
+  }
+
+  private void toPod(SpdyDataFrame data) {
+    Socket socket = connections.get(data.streamId());
+    if (socket == null) {
+      return;
+    }
+    try {
+      ByteBuf content = data.content();
+      byte[] bytes = new byte[content.readableBytes()];
+      content.readBytes(bytes);
+      OutputStream out = socket.getOutputStream();
+      out.write(bytes);
+      out.flush();
+      if (data.isLast()) {
+        socket.shutdownOutput();
+      }
+    } catch (IOException e) {
+      closeQuietly(connections.remove(data.streamId()));
+      send(new DefaultSpdyRstStreamFrame(data.streamId(), SpdyStreamStatus.CANCEL));
+    }
+  }
+
+  private void fromPod(int stream, Socket socket) {
+    byte[] buf = new byte[32 * 1024];
+    try (InputStream in = socket.getInputStream()) {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        send(new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(buf, 0, n)));
+      }
+      send(new DefaultSpdyDataFrame(stream, Unpooled.EMPTY_BUFFER).setLast(true));
+    } catch (IOException e) {
+      // closed from the client's side
+    } finally {
+      connections.remove(stream);
+      closeQuietly(socket);
+    }
+  }
+
+  /** Encodes a frame and sends its bytes as one WebSocket message, in order. */
+  private void send(Object frame) {
+    byte[] bytes;
+    synchronized (codec) {
+      codec.writeOutbound(frame);
+      ByteBuf out = Unpooled.buffer();
+      Object chunk;
+      while ((chunk = codec.readOutbound()) != null) {
+        ByteBuf b = (ByteBuf) chunk;
+        out.writeBytes(b);
+        b.release();
+      }
+      bytes = new byte[out.readableBytes()];
+      out.readBytes(bytes);
+      out.release();
+      Callback.Completable sent = new Callback.Completable();
+      session.sendBinary(ByteBuffer.wrap(bytes), sent);
+      try {
+        sent.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.debug("port-forward: client gone: {}", e.toString());
+      }
+    }
+  }
+
+  private static String header(SpdySynStreamFrame syn, String name) {
+    String v = syn.headers().getAsString(name);
+    if (v == null) {
+      v = syn.headers().getAsString(name.toLowerCase());
+    }
+    return v == null ? "" : v;
+  }
+
+  private static int requestId(SpdySynStreamFrame syn) {
+    try {
+      return Integer.parseInt(header(syn, "requestID"));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    connections.values().forEach(PortForwardSocket::closeQuietly);
+    connections.clear();
+    synchronized (codec) {
+      codec.finishAndReleaseAll();
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closed already
+      }
+    }
+  }
+}
