@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +66,20 @@ final class OrdinalProcess implements AutoCloseable {
       throw new IllegalStateException("no server in kubeconfig");
     }
     return m.group(1);
+  }
+
+  /** Runs another `ordinal` command against the same data directory (e.g. `image import`); returns what it printed. */
+  String command(String... args) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main"));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--data-dir", dataDir.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new AssertionError("ordinal " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
   }
 
   /** Stops the server: SIGTERM, or with {@code hard} SIGKILL (a crash). */

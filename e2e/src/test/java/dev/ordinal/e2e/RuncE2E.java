@@ -360,6 +360,32 @@ class RuncE2E {
   }
 
   @Test
+  void anImportedImageRunsOnItsOwnLayersWithItsOwnConfig() throws Exception {
+    Path archive = TinyImage.build(Files.createDirectories(work.resolve("tiny")));
+    assertThat(ordinal.command("image", "import", archive.toString())).contains("imported " + TinyImage.REFERENCE);
+    kubectl.apply(work, "tiny.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: tiny
+          namespace: e2e
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: main
+            image: %s
+        """.formatted(TinyImage.REFERENCE)).ok();
+    k("wait", "--for=condition=Ready", "pod/tiny", "--timeout=60s");
+    assertThat(k("logs", "tiny")).isEqualTo("hello from the second layer\n");
+    // the image's root, not the host's: no nginx, the whiteout applied, the image's env and workdir
+    assertThat(k("exec", "tiny", "--", "sh", "-c", "busybox ls / | busybox tr '\\n' ' '; pwd; echo $FROM_IMAGE"))
+        .isEqualTo("bin dev etc lib lib64 proc sys /etc\nyes\n");
+    Kubectl.Result missing = kubectl.run("-n", "e2e", "exec", "tiny", "--", "sh", "-c", "test -e /etc/remove-me");
+    assertThat(missing.exitCode()).as("the second layer's whiteout hides the first layer's file").isEqualTo(1);
+    k("delete", "pod", "tiny", "--timeout=60s");
+  }
+
+  @Test
   void aCrashingContainerIsRestartedAndItsPreviousLogKept() throws Exception {
     kubectl.apply(work, "crash.yaml", """
         apiVersion: v1

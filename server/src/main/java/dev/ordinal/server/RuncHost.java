@@ -10,7 +10,7 @@ import java.util.Map;
 final class RuncHost {
   private static final Map<String, String> PACKAGES = Map.of(
       "/usr/sbin/runc", "runc", "/usr/bin/conmon", "conmon", "/usr/lib/cni/bridge", "containernetworking-plugins",
-      "/usr/sbin/ip", "iproute2");
+      "/usr/sbin/ip", "iproute2", "/usr/bin/setfattr", "attr");
 
   private RuncHost() {}
 

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.StoredImage;
 
 /**
  * Everything a container needs to start, worked out from its spec: its image (a host image from
@@ -17,19 +20,34 @@ import java.util.Map;
 final class ContainerLaunch {
   private ContainerLaunch() {}
 
-  static ObjectNode spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
-      List<String> hidden, Path netns, String cgroupsPath, PodResources resources) throws ConfigError {
+  /** The OCI config, and the image's layers for the overlay (bottom first; empty: the host's root). */
+  record Launch(ObjectNode oci, List<Path> layers) {}
+
+  static Launch spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
+      List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageStore images) throws ConfigError {
     if (container.path("securityContext").path("privileged").asBoolean(false)) {
       throw new ConfigError("privileged containers are not allowed on this node");
     }
     String image = container.path("image").asText("");
-    HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> new ConfigError(
-        "image \"" + image + "\" is neither in the local image store nor a known host image (" + HostImages.known() + ")"));
-    if (!Files.exists(Path.of(entry.binary()))) {
-      throw new ConfigError("image \"" + image + "\" runs the host's " + entry.binary() + ", which is not installed (apt-get install "
-          + String.join(" ", entry.packages()) + ")");
+    Optional<StoredImage> stored = images.lookup(image);
+    ImageConfig imageConfig;
+    List<Path> layers = List.of();
+    JsonNode effective = container;
+    if (stored.isPresent()) {
+      StoredImage s = stored.get();
+      imageConfig = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir());
+      layers = s.layers();
+      effective = withImageUser(container, s.user());
+    } else {
+      HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> new ConfigError(
+          "image \"" + image + "\" is neither in the local image store (ordinal image import) nor a known host image ("
+              + HostImages.known() + ")"));
+      if (!Files.exists(Path.of(entry.binary()))) {
+        throw new ConfigError("image \"" + image + "\" runs the host's " + entry.binary() + ", which is not installed (apt-get install "
+            + String.join(" ", entry.packages()) + ")");
+      }
+      imageConfig = entry.config();
     }
-    ImageConfig imageConfig = entry.config();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOSTNAME", PodFiles.hostname(pod));
     env.putAll(ContainerEnv.of(pod, container, imageConfig, resources, podIp));
@@ -38,8 +56,28 @@ final class ContainerLaunch {
       throw new ConfigError("no command specified");
     }
     String workingDir = container.path("workingDir").asText(imageConfig.workingDir());
-    return OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), null, netns, cgroupsPath,
-        hidden, mounts(container, podDir, podVolumes)));
+    // an image's own root holds nothing of the host's to hide
+    List<String> hide = stored.isPresent() ? List.of() : hidden;
+    return new Launch(OciSpec.build(effective, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), null, netns,
+        cgroupsPath, hide, mounts(container, podDir, podVolumes))), layers);
+  }
+
+  /** The image's numeric USER ("uid" or "uid:gid") where the securityContext does not say. */
+  private static JsonNode withImageUser(JsonNode container, String user) throws ConfigError {
+    if (user.isEmpty() || container.path("securityContext").has("runAsUser")) {
+      return container;
+    }
+    String[] parts = user.split(":", 2);
+    if (!parts[0].matches("\\d+") || (parts.length == 2 && !parts[1].matches("\\d+"))) {
+      throw new ConfigError("image USER \"" + user + "\" is not numeric: set securityContext.runAsUser");
+    }
+    ObjectNode copy = ((ObjectNode) container).deepCopy();
+    ObjectNode sc = copy.with("securityContext");
+    sc.put("runAsUser", Long.parseLong(parts[0]));
+    if (parts.length == 2 && !sc.has("runAsGroup")) {
+      sc.put("runAsGroup", Long.parseLong(parts[1]));
+    }
+    return copy;
   }
 
   static List<OciSpec.Mount> mounts(JsonNode container, Path podDir, Map<String, Path> podVolumes) throws ConfigError {

@@ -49,16 +49,19 @@ final class RuncContainer {
     return dir.resolve("container.log");
   }
 
-  /** Mounts a fresh root, writes the config (its root made this run's), has conmon create the container, and starts it. */
-  void start(ObjectNode config) throws IOException {
+  /** Mounts a fresh root (over the image's layers, or the host's), writes the config (its root made this run's), has conmon create the container, and starts it. */
+  void start(ObjectNode config, List<Path> layers) throws IOException {
     Files.createDirectories(exitDir);
     Files.deleteIfExists(exitDir.resolve(id));
     for (String d : List.of("upper", "work", "merged")) {
       Files.createDirectories(dir.resolve(d));
     }
     if (!mounted(rootfs())) {
+      // an image's layers, top first, or the host's own root (a host image)
+      String lower = layers.isEmpty() ? "/"
+          : String.join(":", layers.reversed().stream().map(Path::toString).toList());
       HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o",
-          "lowerdir=/,upperdir=" + dir.resolve("upper") + ",workdir=" + dir.resolve("work"), rootfs().toString()), TIMEOUT);
+          "lowerdir=" + lower + ",upperdir=" + dir.resolve("upper") + ",workdir=" + dir.resolve("work"), rootfs().toString()), TIMEOUT);
     }
     config.with("root").put("path", rootfs().toString());
     Files.write(dir.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));

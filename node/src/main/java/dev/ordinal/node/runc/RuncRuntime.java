@@ -3,6 +3,7 @@ package dev.ordinal.node.runc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.node.images.ImageStore;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.ContainerState.State;
@@ -51,6 +52,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   private final Path podsDir;
   private final PodNetwork network;
   private final PodVolumes volumes;
+  private final ImageStore images;
   private final RuncContainer.Tools tools;
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
 
@@ -79,6 +81,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources);
+    this.images = new ImageStore(config.dataDir());
   }
 
   /** The address pods reach the host (and its cluster DNS) at. */
@@ -203,11 +206,11 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     }
     try {
       RuncContainer c = container(p, slot);
-      ObjectNode oci = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(), PodNetwork.namespacePath(p.uid),
-          cgroupsPath(p, slot), volumes.resources());
+      ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
+          PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images);
       slot.current = c;
       slot.exitSeen = false;
-      c.start(oci);
+      c.start(launch.oci(), launch.layers());
       slot.restartAt = null;
       JsonNode postStart = spec.path("lifecycle").path("postStart");
       if (postStart.isObject() && !Hooks.run(postStart, spec, c, p.ip, Duration.ofSeconds(30))) {
