@@ -75,7 +75,7 @@ class RuncE2E {
         name: web
       spec:
         serviceName: nginx
-        replicas: 2
+        replicas: 3
         selector:
           matchLabels:
             app: nginx
@@ -305,6 +305,86 @@ class RuncE2E {
       follow.destroy();
     }
     k("delete", "pod", "init", "--timeout=60s");
+  }
+
+  @Test
+  void aPodsUserEnvironmentDownwardFilesAndHooksAreRight() throws Exception {
+    kubectl.apply(work, "identity.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: identity
+          namespace: e2e
+        data:
+          role: replica
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: identity
+          namespace: e2e
+          labels:
+            tier: db
+        spec:
+          terminationGracePeriodSeconds: 2
+          containers:
+          - name: main
+            image: busybox
+            command: ["sleep", "3600"]
+            securityContext:
+              runAsUser: 1000
+              runAsGroup: 1000
+            env:
+            - name: MY_IP
+              valueFrom:
+                fieldRef:
+                  fieldPath: status.podIP
+            - name: MY_NODE
+              valueFrom:
+                fieldRef:
+                  fieldPath: spec.nodeName
+            lifecycle:
+              postStart:
+                exec:
+                  command: ["sh", "-c", "echo started > /info/../hooks/post"]
+            volumeMounts:
+            - {name: info, mountPath: /info}
+            - {name: all, mountPath: /all}
+            - {name: hooks, mountPath: /hooks}
+          - name: refused
+            image: busybox
+            command: ["sleep", "3600"]
+            securityContext:
+              privileged: true
+          volumes:
+          - name: info
+            downwardAPI:
+              items:
+              - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+              - {path: name, fieldRef: {fieldPath: metadata.name}}
+          - name: all
+            projected:
+              sources:
+              - configMap: {name: identity}
+              - downwardAPI: {items: [{path: namespace, fieldRef: {fieldPath: metadata.namespace}}]}
+          - name: hooks
+            emptyDir: {}
+        """).ok();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        k("get", "pod", "identity", "-o", "jsonpath={.status.containerStatuses[?(@.name==\"main\")].state.running}").contains("startedAt"));
+    String ip = k("get", "pod", "identity", "-o", "jsonpath={.status.podIP}");
+    assertThat(k("exec", "identity", "-c", "main", "--", "sh", "-c", "id -u; id -g; echo $MY_IP $MY_NODE"))
+        .isEqualTo("1000\n1000\n" + ip + " " + k("get", "pod", "identity", "-o", "jsonpath={.spec.nodeName}") + "\n");
+    assertThat(k("exec", "identity", "-c", "main", "--", "cat", "/info/labels", "/info/name", "/all/role", "/all/namespace"))
+        .isEqualTo("tier=\"db\"\nidentityreplicae2e");
+    assertThat(k("exec", "identity", "-c", "main", "--", "cat", "/hooks/post")).isEqualTo("started\n");
+    // the privileged container is refused, with the reason on its status and in an event
+    assertThat(k("get", "pod", "identity", "-o", "jsonpath={.status.containerStatuses[?(@.name==\"refused\")].state.waiting.reason}"))
+        .isEqualTo("CreateContainerConfigError");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        k("get", "events", "--field-selector", "involvedObject.name=identity,reason=Failed", "-o", "jsonpath={.items[*].message}")
+            .contains("privileged containers are not allowed"));
+    k("delete", "pod", "identity", "--timeout=60s");
   }
 
   @Test

@@ -44,6 +44,7 @@ public final class NodeAgent implements AutoCloseable {
   private final Worker worker;
   private final Map<String, String> uidByKey = new ConcurrentHashMap<>();
   private final Probing probing = new Probing();
+  private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
   private final EventRecorder events;
   private ScheduledExecutorService heartbeat;
 
@@ -116,6 +117,7 @@ public final class NodeAgent implements AutoCloseable {
       if (uid != null) {
         runtime.remove(uid);
         probing.forget(uid);
+        reported.removeIf(k -> k.startsWith(uid + "/"));
       }
       return Optional.empty();
     }
@@ -132,6 +134,7 @@ public final class NodeAgent implements AutoCloseable {
       return Optional.empty();
     }
     PodObservation obs = runtime.sync(pod, now);
+    reportFailures(pod, obs);
     Probing.Verdict readiness = probing.evaluate(pod, obs, runtime, now);
     for (String container : readiness.toKill()) {
       events.warning(pod, "Unhealthy", "Container " + container + " failed its liveness or startup probe, will be restarted");
@@ -153,6 +156,16 @@ public final class NodeAgent implements AutoCloseable {
       }
     }
     return Optional.of(nextLook(status, readiness, obs.nextChange(), now));
+  }
+
+  /** kubelet's "Failed" events for containers that cannot start, once per pod and message (repeats are counted). */
+  private void reportFailures(ObjectNode pod, PodObservation obs) {
+    for (var c : java.util.stream.Stream.concat(obs.initContainers().stream(), obs.containers().stream()).toList()) {
+      if (!c.message().isEmpty() && (c.reason().equals("CreateContainerConfigError") || c.reason().equals("RunContainerError"))
+          && reported.add(Meta.uid(pod) + "/" + c.name() + "/" + c.message())) {
+        events.warning(pod, "Failed", "Error: " + c.message());
+      }
+    }
   }
 
   /** Soon while something is starting or backing off, at the next probe, else a slow resync. */

@@ -104,7 +104,12 @@ final class PodStatusBuilder {
       cs.put("containerID", s.containerId());
       switch (s.state()) {
         case RUNNING -> state.putObject("running").put("startedAt", Meta.timestamp(s.startedAt()));
-        case WAITING -> state.putObject("waiting").put("reason", s.reason());
+        case WAITING -> {
+          ObjectNode waiting = state.putObject("waiting").put("reason", s.reason());
+          if (!s.message().isEmpty()) {
+            waiting.put("message", s.message());
+          }
+        }
         case TERMINATED -> terminated(state.putObject("terminated"), s.exitCode(), s.reason(), s.startedAt(), s.finishedAt(), s.containerId());
       }
       if (s.lastTermination() != null) {

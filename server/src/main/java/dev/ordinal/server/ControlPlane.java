@@ -49,6 +49,16 @@ public final class ControlPlane implements AutoCloseable {
 
   /** As {@link #start(DataDir, String, int)}, with a node agent on this machine when a runtime is given. */
   public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime) throws Exception {
+    return start(dir, listen, port, runtime, NodeOptions.DEFAULT);
+  }
+
+  /** How the runc node is set up: its pod network, and whether privileged containers may run. */
+  public record NodeOptions(String podCidr, boolean allowPrivileged) {
+    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false);
+  }
+
+  /** As {@link #start(DataDir, String, int, Runtime)}, with the node's options. */
+  public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime, NodeOptions node) throws Exception {
     Storage storage = SqliteStorage.open(dir.database());
     ApiServer api = null;
     try {
@@ -71,7 +81,8 @@ public final class ControlPlane implements AutoCloseable {
         if (runtime == Runtime.SIMULATED) {
           containers = new SimulatedRuntime();
         } else {
-          RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()), new ClientPodResources(client));
+          RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged()),
+              new ClientPodResources(client));
           api.nodes().attach(runc, runc);
           containers = runc;
         }

@@ -28,6 +28,13 @@ final class UpCommand implements Callable<Integer> {
           + "or none (control plane only; the default otherwise).")
   String runtime;
 
+  @Option(names = "--pod-cidr", defaultValue = "10.88.0.0/16",
+      description = "Pod addresses on the ord0 bridge; the first is the bridge's own (default: ${DEFAULT-VALUE}).")
+  String podCidr;
+
+  @Option(names = "--allow-privileged", description = "Let pods run privileged containers (refused by default).")
+  boolean allowPrivileged;
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -56,7 +63,11 @@ final class UpCommand implements Callable<Integer> {
       }
     }
     DataDir dir = DataDir.open(dataDir);
-    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen);
+    if (!podCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
+      System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
+      return 2;
+    }
+    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");

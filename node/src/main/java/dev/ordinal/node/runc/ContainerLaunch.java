@@ -24,9 +24,10 @@ final class ContainerLaunch {
   record Launch(ObjectNode oci, List<Path> layers) {}
 
   static Launch spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
-      List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageStore images) throws ConfigError {
-    if (container.path("securityContext").path("privileged").asBoolean(false)) {
-      throw new ConfigError("privileged containers are not allowed on this node");
+      List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageStore images, boolean allowPrivileged)
+      throws ConfigError {
+    if (container.path("securityContext").path("privileged").asBoolean(false) && !allowPrivileged) {
+      throw new ConfigError("privileged containers are not allowed on this node (start Ordinal with --allow-privileged)");
     }
     String image = container.path("image").asText("");
     Optional<StoredImage> stored = images.lookup(image);

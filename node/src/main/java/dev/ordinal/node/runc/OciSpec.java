@@ -25,6 +25,15 @@ final class OciSpec {
       "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
       "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
 
+  /** Every capability of the kernels this runs on, for privileged containers. */
+  static final List<String> ALL_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+      "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+      "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO",
+      "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+      "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+      "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+      "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+
   /** A bind mount into the container. */
   record Mount(Path source, String destination, boolean readOnly) {}
 
@@ -47,8 +56,9 @@ final class OciSpec {
     ArrayNode env = process.putArray("env");
     in.env().forEach((k, v) -> env.add(k + "=" + v));
     process.put("cwd", in.workingDir().isEmpty() ? "/" : in.workingDir());
+    boolean privileged = security.path("privileged").asBoolean(false);
     ObjectNode caps = process.putObject("capabilities");
-    Set<String> granted = capabilities(security.path("capabilities"));
+    Set<String> granted = privileged ? new LinkedHashSet<>(ALL_CAPABILITIES) : capabilities(security.path("capabilities"));
     for (String set : List.of("bounding", "effective", "permitted")) {
       ArrayNode a = caps.putArray(set);
       granted.forEach(a::add);
@@ -66,7 +76,7 @@ final class OciSpec {
     mount(mounts, "/dev/pts", "devpts", "devpts", List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"));
     mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
-    mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+    mount(mounts, "/sys", "sysfs", "sysfs", privileged ? List.of("nosuid", "noexec", "nodev") : List.of("nosuid", "noexec", "nodev", "ro"));
     for (String path : in.hidden()) {
       String mode = path.equals("/tmp") ? "mode=1777" : "mode=755";
       mount(mounts, path, "tmpfs", "tmpfs", List.of("nosuid", "nodev", mode));
@@ -83,7 +93,7 @@ final class OciSpec {
     namespaces.addObject().put("type", "network").put("path", in.netns().toString());
     linux.put("cgroupsPath", in.cgroupsPath());
     ObjectNode resources = linux.putObject("resources");
-    resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
+    resources.putArray("devices").addObject().put("allow", privileged).put("access", "rwm");
     JsonNode limits = container.path("resources").path("limits");
     if (limits.has("memory")) {
       long bytes = Quantity.getAmountInBytes(new Quantity(limits.path("memory").asText())).longValue();
@@ -92,6 +102,9 @@ final class OciSpec {
     if (limits.has("cpu")) {
       double cpus = Quantity.getAmountInBytes(new Quantity(limits.path("cpu").asText())).doubleValue();
       resources.putObject("cpu").put("period", 100_000).put("quota", Math.max(1_000, Math.round(cpus * 100_000)));
+    }
+    if (privileged) {
+      return spec; // as Docker's --privileged: nothing masked or read-only
     }
     ArrayNode masked = linux.putArray("maskedPaths");
     for (String p : List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",

@@ -55,6 +55,8 @@ final class PodVolumes {
         out.put(name, p);
       } else if (v.has("emptyDir")) {
         Files.createDirectories(own);
+        // world-writable, as kubelet makes them: containers of one pod may run as different users
+        Files.setPosixFilePermissions(own, permissions(0777));
         if (v.path("emptyDir").path("medium").asText("").equals("Memory") && !RuncContainer.mounted(own)) {
           String size = v.path("emptyDir").path("sizeLimit").asText("");
           HostCommand.check(List.of("mount", "-t", "tmpfs", "-o", size.isEmpty() ? "mode=777" : "mode=777,size=" + bytes(size),

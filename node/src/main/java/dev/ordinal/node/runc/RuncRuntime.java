@@ -41,10 +41,15 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
 
   /** Where and how the runtime works. */
   public record Config(Path dataDir, String podCidr, Path cniPlugins, Path runc, Path conmon, Duration backOffBase,
-      Duration backOffMax) {
+      Duration backOffMax, boolean allowPrivileged) {
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, "10.88.0.0/16", Path.of("/usr/lib/cni"), Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
-          Duration.ofSeconds(10), Duration.ofMinutes(5));
+          Duration.ofSeconds(10), Duration.ofMinutes(5), false);
+    }
+
+    /** The same, with another pod network and whether privileged containers may run. */
+    public Config with(String cidr, boolean privileged) {
+      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged);
     }
   }
 
@@ -207,7 +212,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     try {
       RuncContainer c = container(p, slot);
       ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
-          PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images);
+          PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images, config.allowPrivileged());
       slot.current = c;
       slot.exitSeen = false;
       c.start(launch.oci(), launch.layers());
@@ -291,7 +296,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
           null);
     }
     return new ContainerState(slot.name, State.WAITING, slot.waitingReason.isEmpty() ? "ContainerCreating" : slot.waitingReason, 0,
-        null, null, slot.restarts, "", slot.last);
+        null, null, slot.restarts, "", slot.last, slot.message);
   }
 
   @Override

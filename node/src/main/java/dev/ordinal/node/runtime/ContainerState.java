@@ -9,10 +9,16 @@ import java.time.Instant;
  * @param reason for waiting (ContainerCreating, CrashLoopBackOff, PodInitializing) or terminated
  *     (Completed, Error, OOMKilled)
  * @param lastTermination the previous run's end, or null
+ * @param message what went wrong, for a waiting container (a missing ConfigMap, a refused start)
  */
 public record ContainerState(
     String name, State state, String reason, int exitCode, Instant startedAt, Instant finishedAt, int restartCount,
-    String containerId, Termination lastTermination) {
+    String containerId, Termination lastTermination, String message) {
+
+  public ContainerState(String name, State state, String reason, int exitCode, Instant startedAt, Instant finishedAt,
+      int restartCount, String containerId, Termination lastTermination) {
+    this(name, state, reason, exitCode, startedAt, finishedAt, restartCount, containerId, lastTermination, "");
+  }
 
   public enum State {
     WAITING,
