@@ -257,7 +257,12 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       }
       slot.restarts = latest;
       RuncContainer c = container(p, slot);
-      return c.exists() || c.exitCode().isPresent() ? c : null;
+      if (c.exitCode().isPresent() || (c.exists() && c.startedAt() != null)) {
+        return c;
+      }
+      // a crash between creating and starting it: remove what there is, and start afresh
+      deleteQuietly(c);
+      return null;
     } catch (IOException e) {
       return null;
     }
