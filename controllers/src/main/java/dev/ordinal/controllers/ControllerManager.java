@@ -2,6 +2,7 @@ package dev.ordinal.controllers;
 
 import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.endpoints.EndpointsController;
 import dev.ordinal.controllers.gc.GarbageCollector;
 import dev.ordinal.controllers.namespace.NamespaceController;
 import dev.ordinal.controllers.statefulset.StatefulSetController;
@@ -13,7 +14,7 @@ public final class ControllerManager implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<Runnable> starters = new ArrayList<>();
 
-  /** The standard set: garbage collector, namespace lifecycle, StatefulSets. */
+  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, Endpoints and EndpointSlices. */
   public static ControllerManager standard(Client client) {
     ControllerManager m = new ControllerManager();
     GarbageCollector gc = new GarbageCollector(client, ResourceCatalog.standard());
@@ -22,6 +23,8 @@ public final class ControllerManager implements AutoCloseable {
     m.add(ns, ns::start);
     StatefulSetController sts = new StatefulSetController(client);
     m.add(sts, sts::start);
+    EndpointsController endpoints = new EndpointsController(client);
+    m.add(endpoints, endpoints::start);
     return m;
   }
 

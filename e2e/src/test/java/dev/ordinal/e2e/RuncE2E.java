@@ -182,6 +182,15 @@ class RuncE2E {
     // the pods reach each other on the bridge
     assertThat(k("exec", "web-0", "-c", "nginx", "--", "busybox", "wget", "-qO-", "http://" + ip1 + "/")).isEqualTo("served by web-1\n");
 
+    // cluster DNS: stable names resolve to the pods, through the search path as the seeds write them
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "getent", "hosts", "web-0.nginx")).startsWith(ip0 + " ");
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "getent", "hosts", "web-1.nginx.e2e.svc.cluster.local")).startsWith(ip1 + " ");
+    String ip2 = k("get", "pod", "web-2", "-o", "jsonpath={.status.podIP}");
+    assertThat(k("exec", "web-0", "-c", "nginx", "--", "sh", "-c", "getent ahostsv4 nginx.e2e.svc.cluster.local | awk '{print $1}' | sort -u"))
+        .isEqualTo(java.util.stream.Stream.of(ip0, ip1, ip2).sorted().map(ip -> ip + "\n").reduce("", String::concat));
+    Kubectl.Result outside = kubectl.run("-n", "e2e", "exec", "web-0", "-c", "nginx", "--", "getent", "hosts", "example.invalid");
+    assertThat(outside.exitCode()).as("a name outside the cluster fails, and does not hang").isNotZero();
+
     // a replica deleted comes back under its name with its own data
     String uid = k("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}");
     k("delete", "pod", "web-0");
@@ -189,6 +198,8 @@ class RuncE2E {
     assertThat(k("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}")).isNotEqualTo(uid);
     String again = k("get", "pod", "web-0", "-o", "jsonpath={.status.podIP}");
     assertThat(get("http://" + again + "/")).isEqualTo("served by web-0\n");
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "getent", "hosts", "web-0.nginx")).as("the name follows the new IP")
+        .startsWith(again + " ");
     assertThat(HostLeftovers.of(work.resolve("data"), uid)).as("the deleted pod's netns, containers, mounts").isEmpty();
 
     // Ordinal crashes and comes back: the containers ran on under conmon and are picked up again

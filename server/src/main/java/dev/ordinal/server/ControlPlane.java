@@ -7,6 +7,7 @@ import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
+import dev.ordinal.dns.ClusterDns;
 import dev.ordinal.node.NodeAgent;
 import dev.ordinal.node.runc.ClientPodResources;
 import dev.ordinal.node.runc.RuncRuntime;
@@ -16,7 +17,10 @@ import dev.ordinal.scheduler.Scheduler;
 import dev.ordinal.storage.SqliteStorage;
 import dev.ordinal.storage.Storage;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Storage, API server and controllers wired together: what {@code ordinal up} runs, and what
@@ -53,8 +57,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** How the runc node is set up: its pod network, and whether privileged containers may run. */
-  public record NodeOptions(String podCidr, boolean allowPrivileged) {
-    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false);
+  public record NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen) {
+    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053");
   }
 
   /** As {@link #start(DataDir, String, int, Runtime)}, with the node's options. */
@@ -76,6 +80,11 @@ public final class ControlPlane implements AutoCloseable {
       controllers.add(binder, binder::start);
       Scheduler scheduler = new Scheduler(client);
       controllers.add(scheduler, scheduler::start);
+      List<InetSocketAddress> dnsAddresses = new ArrayList<>();
+      if (!node.dnsListen().isEmpty()) {
+        int colon = node.dnsListen().lastIndexOf(':');
+        dnsAddresses.add(new InetSocketAddress(node.dnsListen().substring(0, colon), Integer.parseInt(node.dnsListen().substring(colon + 1))));
+      }
       if (runtime != Runtime.NONE) {
         ContainerRuntime containers;
         if (runtime == Runtime.SIMULATED) {
@@ -85,9 +94,14 @@ public final class ControlPlane implements AutoCloseable {
               new ClientPodResources(client));
           api.nodes().attach(runc, runc);
           containers = runc;
+          dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
         }
         NodeAgent agent = new NodeAgent(client, nodeName, containers);
         controllers.add(agent, agent::start);
+      }
+      if (!dnsAddresses.isEmpty()) {
+        ClusterDns dns = new ClusterDns(client, dnsAddresses);
+        controllers.add(dns, dns::start);
       }
       controllers.start();
       ControlPlane plane = new ControlPlane(dir, storage, api, controllers);

@@ -35,6 +35,11 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--allow-privileged", description = "Let pods run privileged containers (refused by default).")
   boolean allowPrivileged;
 
+  @Option(names = "--dns-listen", defaultValue = "127.0.0.1:10053",
+      description = "Where the cluster DNS answers on the host, ADDR:PORT; empty for nowhere (pods reach it on the bridge "
+          + "gateway, port 53) (default: ${DEFAULT-VALUE}).")
+  String dnsListen;
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -67,7 +72,7 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
       return 2;
     }
-    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged));
+    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
