@@ -76,6 +76,19 @@ final class HostLeftovers {
     }
     if (!bridgeInUse) {
       run("ip", "link", "delete", "ord0");
+      // the service rules, had Ordinal been killed before it could remove them
+      for (String hook : List.of("PREROUTING:ORDINAL-SERVICES", "OUTPUT:ORDINAL-SERVICES", "POSTROUTING:ORDINAL-POSTROUTING")) {
+        String[] h = hook.split(":");
+        run("iptables", "-t", "nat", "-D", h[0], "-j", h[1]);
+      }
+      List<String> chains = run("iptables-save", "-t", "nat").lines().filter(l -> l.startsWith(":ORD")).map(l -> l.substring(1, l.indexOf(' ')))
+          .toList();
+      for (String c : chains) {
+        run("iptables", "-t", "nat", "-F", c);
+      }
+      for (String c : chains) {
+        run("iptables", "-t", "nat", "-X", c);
+      }
       for (Path hierarchy : cgroupHierarchies()) {
         hierarchy.resolve("ordinal").toFile().delete();
       }

@@ -69,6 +69,18 @@ class RuncE2E {
         - port: 80
           name: web
       ---
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web-read
+      spec:
+        selector:
+          app: nginx
+        ports:
+        - port: 8080
+          targetPort: web
+          name: http
+      ---
       apiVersion: apps/v1
       kind: StatefulSet
       metadata:
@@ -190,6 +202,31 @@ class RuncE2E {
         .isEqualTo(java.util.stream.Stream.of(ip0, ip1, ip2).sorted().map(ip -> ip + "\n").reduce("", String::concat));
     Kubectl.Result outside = kubectl.run("-n", "e2e", "exec", "web-0", "-c", "nginx", "--", "getent", "hosts", "example.invalid");
     assertThat(outside.exitCode()).as("a name outside the cluster fails, and does not hang").isNotZero();
+
+    // a ClusterIP Service spreads connections over the ready replicas, from the host and from pods
+    String clusterIp = k("get", "svc", "web-read", "-o", "jsonpath={.spec.clusterIP}");
+    assertThat(clusterIp).startsWith("10.96.");
+    java.util.Map<String, Integer> spread = new java.util.TreeMap<>();
+    for (int i = 0; i < 100; i++) {
+      spread.merge(get("http://" + clusterIp + ":8080/").trim(), 1, Integer::sum);
+    }
+    assertThat(spread.keySet()).as(spread.toString()).containsExactly("served by web-0", "served by web-1", "served by web-2");
+    assertThat(k("exec", "web-0", "-c", "nginx", "--", "curl", "-s", "http://web-read:8080/")).startsWith("served by web-");
+    // web-2 stops being ready (its page gone): it leaves the Service and the headless name
+    k("exec", "web-2", "-c", "nginx", "--", "mv", "/var/www/html/index.html", "/var/www/html/away.html");
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        k("get", "pod", "web-2", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").equals("False"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !k("get", "endpoints", "web-read", "-o", "jsonpath={.subsets[*].addresses[*].ip}")
+        .contains(ip2));
+    spread.clear();
+    for (int i = 0; i < 100; i++) {
+      spread.merge(get("http://" + clusterIp + ":8080/").trim(), 1, Integer::sum);
+    }
+    assertThat(spread.keySet()).as(spread.toString()).containsExactly("served by web-0", "served by web-1");
+    assertThat(k("exec", "web-0", "-c", "nginx", "--", "sh", "-c", "getent ahostsv4 nginx.e2e.svc.cluster.local | awk '{print $1}' | sort -u"))
+        .doesNotContain(ip2);
+    k("exec", "web-2", "-c", "nginx", "--", "mv", "/var/www/html/away.html", "/var/www/html/index.html");
+    k("wait", "--for=condition=Ready", "pod/web-2", "--timeout=30s");
 
     // a replica deleted comes back under its name with its own data
     String uid = k("get", "pod", "web-0", "-o", "jsonpath={.metadata.uid}");

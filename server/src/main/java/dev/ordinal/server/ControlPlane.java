@@ -9,6 +9,7 @@ import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.dns.ClusterDns;
 import dev.ordinal.node.NodeAgent;
+import dev.ordinal.node.proxy.ServiceProxy;
 import dev.ordinal.node.runc.ClientPodResources;
 import dev.ordinal.node.runc.RuncRuntime;
 import dev.ordinal.node.runtime.ContainerRuntime;
@@ -95,6 +96,8 @@ public final class ControlPlane implements AutoCloseable {
           api.nodes().attach(runc, runc);
           containers = runc;
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
+          ServiceProxy proxy = new ServiceProxy(client, node.podCidr());
+          controllers.add(proxy, proxy::start);
         }
         NodeAgent agent = new NodeAgent(client, nodeName, containers);
         controllers.add(agent, agent::start);

@@ -22,6 +22,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final Map<ResourceType, ResourceStore> stores = new LinkedHashMap<>();
   private final ResourceType namespaces;
   private final UnknownFields unknownFields;
+  private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Registry(ResourceCatalog catalog, Storage storage) {
     this.catalog = catalog;
@@ -77,9 +78,16 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     return unknownFields.find(type, obj);
   }
 
-  /** Kubernetes' DefaultStorageClass admission: a claim without a class gets the default one. */
+  /**
+   * Kubernetes' DefaultStorageClass admission (a claim without a class gets the default one), and
+   * ClusterIP allocation for Services.
+   */
   @Override
   public void admitCreate(ResourceType type, ObjectNode obj) {
+    if (type.kind().equals("Service") && type.group().isEmpty()) {
+      allocateClusterIp(type, obj);
+      return;
+    }
     if (!type.kind().equals("PersistentVolumeClaim") || obj.path("spec").has("storageClassName")) {
       return;
     }
@@ -90,6 +98,33 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
         return;
       }
     }
+  }
+
+  private synchronized void allocateClusterIp(ResourceType type, ObjectNode svc) {
+    ObjectNode spec = svc.with("spec");
+    if (spec.path("type").asText("ClusterIP").equals("ExternalName")) {
+      return;
+    }
+    String asked = spec.path("clusterIP").asText("");
+    if (asked.equals("None")) {
+      return;
+    }
+    java.util.Set<String> used = new java.util.HashSet<>(inFlight);
+    for (ObjectNode s : stores.get(type).list(null, ListOptions.ALL).items()) {
+      used.add(s.path("spec").path("clusterIP").asText(""));
+    }
+    String ip;
+    if (asked.isEmpty()) {
+      ip = ClusterIps.allocate(used, Meta.name(svc).equals("kubernetes") && Meta.namespace(svc).equals("default"));
+    } else {
+      ClusterIps.check(type, Meta.name(svc), asked, used);
+      ip = asked;
+    }
+    spec.put("clusterIP", ip);
+    spec.putArray("clusterIPs").add(ip);
+    // remembered a moment, until the creation that carries it is stored and listed
+    inFlight.add(ip);
+    java.util.concurrent.CompletableFuture.delayedExecutor(10, java.util.concurrent.TimeUnit.SECONDS).execute(() -> inFlight.remove(ip));
   }
 
   @Override

@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
  * it stdin and collecting what it prints. Output goes through files, not pipes: conmon leaves a
  * daemon behind that would hold a pipe open for the container's whole life.
  */
-final class HostCommand {
+public final class HostCommand {
   /** What a finished command printed, and how it ended. */
-  record Result(int exitCode, String stdout, String stderr) {
-    boolean ok() {
+  public record Result(int exitCode, String stdout, String stderr) {
+    public boolean ok() {
       return exitCode == 0;
     }
 
     /** The command's own words for a failure, for errors and events. */
-    String why() {
+    public String why() {
       String s = stderr.isBlank() ? stdout : stderr;
       return s.strip();
     }
@@ -30,11 +30,11 @@ final class HostCommand {
 
   private HostCommand() {}
 
-  static Result run(List<String> command, Duration timeout) throws IOException {
+  public static Result run(List<String> command, Duration timeout) throws IOException {
     return run(command, Map.of(), null, timeout);
   }
 
-  static Result run(List<String> command, Map<String, String> env, String stdin, Duration timeout) throws IOException {
+  public static Result run(List<String> command, Map<String, String> env, String stdin, Duration timeout) throws IOException {
     Path out = Files.createTempFile("ordinal-cmd", ".out");
     Path err = Files.createTempFile("ordinal-cmd", ".err");
     try {
@@ -69,7 +69,7 @@ final class HostCommand {
   }
 
   /** Runs the command and fails with its own message unless it exits 0. */
-  static String check(List<String> command, Duration timeout) throws IOException {
+  public static String check(List<String> command, Duration timeout) throws IOException {
     Result r = run(command, timeout);
     if (!r.ok()) {
       throw new IOException(String.join(" ", command.subList(0, Math.min(2, command.size()))) + ": " + r.why());

@@ -18,6 +18,7 @@ import java.util.Map;
 final class PodNetwork {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final Path NETNS_DIR = Path.of("/run/netns");
+  static final String SERVICE_RANGE = "10.96.0.0/12";
 
   private final Path pluginDir;
   private final Path ipamDir;
@@ -104,6 +105,8 @@ final class PodNetwork {
     ObjectNode ipam = c.putObject("ipam");
     ipam.put("type", "host-local").put("dataDir", ipamDir.toString());
     ipam.putArray("ranges").addArray().addObject().put("subnet", subnet).put("gateway", gateway);
+    // no default route (nothing leaves the machine); ClusterIPs are reached through the host
+    ipam.putArray("routes").addObject().put("dst", SERVICE_RANGE);
     return c;
   }
 }
