@@ -26,4 +26,36 @@ final class Bootstrap {
     }
     DefaultStorageClass.ensure(client);
   }
+
+  /**
+   * The {@code kubernetes} Service in {@code default} (10.96.0.1:443, as on every cluster) and its
+   * Endpoints naming where the API server listens, rewritten at each start (the port may change).
+   */
+  static void ensureKubernetesService(Client client, String listen, int port) {
+    ObjectNode svc = Json.object();
+    svc.put("apiVersion", "v1").put("kind", "Service");
+    svc.putObject("metadata").put("name", "kubernetes").put("namespace", "default").putObject("labels")
+        .put("component", "apiserver").put("provider", "kubernetes");
+    svc.putObject("spec").put("type", "ClusterIP").putArray("ports").addObject().put("name", "https").put("port", 443)
+        .put("protocol", "TCP").put("targetPort", port);
+    try {
+      client.create(Types.SERVICES, "default", svc);
+    } catch (ApiException e) {
+      if (e.code() != 409) {
+        throw e;
+      }
+    }
+    ObjectNode ep = client.find(Types.ENDPOINTS, "default", "kubernetes").orElse(null);
+    ObjectNode fresh = ep == null ? Json.object() : ep;
+    fresh.put("apiVersion", "v1").put("kind", "Endpoints");
+    fresh.with("metadata").put("name", "kubernetes").put("namespace", "default");
+    ObjectNode subset = fresh.putArray("subsets").addObject();
+    subset.putArray("addresses").addObject().put("ip", listen.equals("0.0.0.0") ? "127.0.0.1" : listen);
+    subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+    if (ep == null) {
+      client.create(Types.ENDPOINTS, "default", fresh);
+    } else {
+      client.update(Types.ENDPOINTS, fresh);
+    }
+  }
 }

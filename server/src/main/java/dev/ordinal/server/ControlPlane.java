@@ -73,6 +73,7 @@ public final class ControlPlane implements AutoCloseable {
       api.start();
       Client client = new InProcessClient(api.registry());
       Bootstrap.ensureSystemObjects(client);
+      Bootstrap.ensureKubernetesService(client, listen, api.port());
       String nodeName = NodeNames.local();
       ControllerManager controllers = ControllerManager.standard(client);
       LocalPathProvisioner provisioner = new LocalPathProvisioner(client, nodeName, dir.volumes());

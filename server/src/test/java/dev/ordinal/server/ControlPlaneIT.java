@@ -58,6 +58,9 @@ class ControlPlaneIT {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data")))).isEqualTo("rwx------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(plane.dataDir().kubeconfig()))).isEqualTo("rw-------");
     assertThat(Files.readString(plane.dataDir().kubeconfig())).contains("token: " + plane.token(), "current-context: ordinal");
+    assertThat(client.services().inNamespace("default").withName("kubernetes").get().getSpec().getClusterIP()).isEqualTo("10.96.0.1");
+    assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0).getPorts().get(0).getPort())
+        .isEqualTo(plane.port());
   }
 
   @Test
