@@ -81,14 +81,7 @@ public final class EndpointsPlanner {
       }
       ObjectNode address = (publishAll || ready(pod) ? ready : notReady).addObject();
       address.put("ip", pod.path("status").path("podIP").asText());
-      String hostname = hostnameFor(service, pod);
-      if (!hostname.isEmpty()) {
-        address.put("hostname", hostname);
-      }
-      if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
-        address.put("nodeName", pod.path("spec").path("nodeName").asText());
-      }
-      address.set("targetRef", targetRef(pod));
+      identify(address, service, pod);
     }
     ArrayNode subsets = ep.putArray("subsets");
     if (!ready.isEmpty() || !notReady.isEmpty()) {
@@ -136,14 +129,7 @@ public final class EndpointsPlanner {
       e.putArray("addresses").add(pod.path("status").path("podIP").asText());
       boolean isReady = ready(pod);
       e.putObject("conditions").put("ready", publishAll || isReady).put("serving", isReady).put("terminating", false);
-      String hostname = hostnameFor(service, pod);
-      if (!hostname.isEmpty()) {
-        e.put("hostname", hostname);
-      }
-      if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
-        e.put("nodeName", pod.path("spec").path("nodeName").asText());
-      }
-      e.set("targetRef", targetRef(pod));
+      identify(e, service, pod);
     }
     ArrayNode ports = s.putArray("ports");
     for (JsonNode sp : service.path("spec").path("ports")) {
@@ -165,6 +151,18 @@ public final class EndpointsPlanner {
     String sub = pod.path("spec").path("subdomain").asText("");
     String host = pod.path("spec").path("hostname").asText("");
     return !host.isEmpty() && sub.equals(Meta.name(service)) ? host : "";
+  }
+
+  /** hostname (when published), nodeName and targetRef: the same on an Endpoints address and a slice endpoint. */
+  private static void identify(ObjectNode entry, ObjectNode service, ObjectNode pod) {
+    String hostname = hostnameFor(service, pod);
+    if (!hostname.isEmpty()) {
+      entry.put("hostname", hostname);
+    }
+    if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
+      entry.put("nodeName", pod.path("spec").path("nodeName").asText());
+    }
+    entry.set("targetRef", targetRef(pod));
   }
 
   private static ObjectNode targetRef(ObjectNode pod) {

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * owners, modes and special files; OCI whiteouts then become overlayfs's — {@code .wh.NAME} a 0:0
  * character device named NAME, {@code .wh..wh..opq} the directory's {@code trusted.overlay.opaque}.
  */
-final class Unpacker {
+public final class Unpacker {
   private static final String WHITEOUT = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
 
@@ -52,7 +52,8 @@ final class Unpacker {
     }
   }
 
-  static void deleteTree(Path root) throws IOException {
+  /** Deletes a directory tree (not following links), deepest first; nothing when it is absent. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -2,6 +2,8 @@ package dev.ordinal.node.runc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.StoredImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.ordinal.node.images.ImageStore;
-import dev.ordinal.node.images.StoredImage;
 
 /**
  * Everything a container needs to start, worked out from its spec: its image (a host image from

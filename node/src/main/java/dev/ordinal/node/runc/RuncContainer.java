@@ -2,13 +2,13 @@ package dev.ordinal.node.runc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.node.images.Unpacker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -226,8 +226,8 @@ final class RuncContainer {
     if (mounted(rootfs())) {
       HostCommand.run(List.of("umount", "-l", rootfs().toString()), TIMEOUT);
     }
-    deleteTree(dir.resolve("upper"));
-    deleteTree(dir.resolve("work"));
+    Unpacker.deleteTree(dir.resolve("upper"));
+    Unpacker.deleteTree(dir.resolve("work"));
   }
 
   static boolean mounted(Path path) throws IOException {
@@ -237,14 +237,5 @@ final class RuncContainer {
     }
   }
 
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
+
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.Unpacker;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.ContainerState.State;
@@ -415,7 +416,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       PodVolumes.release(dir);
       network.tearDown(podUid);
       Cgroups.remove("/ordinal/" + podUid);
-      RuncContainer.deleteTree(dir);
+      Unpacker.deleteTree(dir);
     } catch (IOException e) {
       log.warn("removing pod {}: {}", podUid, e.getMessage());
     }
