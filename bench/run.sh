@@ -3,6 +3,7 @@
 #   bench/run.sh [api [pods]]            the API server: latency, throughput, lists, watches (default 10,000 pods)
 #   bench/run.sh statefulset [replicas]  StatefulSets on the simulated runtime (default 20)
 #   bench/run.sh pods [n]                real pods on runc (root): start latency against the bare-runc floor
+#   bench/run.sh dns [replicas]          the cluster DNS: queries/s, latency, and how soon a new pod's name resolves
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -13,7 +14,8 @@ case "$which" in
   api) main=dev.ordinal.bench.ApiBench ;;
   statefulset) main=dev.ordinal.bench.StatefulSetBench ;;
   pods) main=dev.ordinal.bench.PodStartBench ;;
-  *) die "unknown benchmark: $which (api, statefulset or pods)" ;;
+  dns) main=dev.ordinal.bench.DnsBench ;;
+  *) die "unknown benchmark: $which (api, statefulset, pods or dns)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"

@@ -200,6 +200,10 @@ class RuncE2E {
     String ip2 = k("get", "pod", "web-2", "-o", "jsonpath={.status.podIP}");
     assertThat(k("exec", "web-0", "-c", "nginx", "--", "sh", "-c", "getent ahostsv4 nginx.e2e.svc.cluster.local | awk '{print $1}' | sort -u"))
         .isEqualTo(java.util.stream.Stream.of(ip0, ip1, ip2).sorted().map(ip -> ip + "\n").reduce("", String::concat));
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "busybox", "nslookup", "web-0.nginx.e2e.svc.cluster.local"))
+        .contains("Address: " + ip0);
+    assertThat(k("exec", "web-1", "-c", "nginx", "--", "busybox", "nslookup", "-type=SRV", "_web._tcp.nginx.e2e.svc.cluster.local"))
+        .contains("web-0.nginx.e2e.svc.cluster.local", "web-1.nginx.e2e.svc.cluster.local", "web-2.nginx.e2e.svc.cluster.local");
     Kubectl.Result outside = kubectl.run("-n", "e2e", "exec", "web-0", "-c", "nginx", "--", "getent", "hosts", "example.invalid");
     assertThat(outside.exitCode()).as("a name outside the cluster fails, and does not hang").isNotZero();
 
