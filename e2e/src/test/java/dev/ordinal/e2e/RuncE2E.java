@@ -216,6 +216,16 @@ class RuncE2E {
     }
     assertThat(spread.keySet()).as(spread.toString()).containsExactly("served by web-0", "served by web-1", "served by web-2");
     assertThat(k("exec", "web-0", "-c", "nginx", "--", "curl", "-s", "http://web-read:8080/")).startsWith("served by web-");
+    // sessionAffinity: ClientIP keeps a client on one replica
+    k("patch", "svc", "web-read", "--type=merge", "-p", "{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}");
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (int i = 0; i < 20; i++) {
+        seen.add(get("http://" + clusterIp + ":8080/").trim());
+      }
+      return seen.size() == 1;
+    });
+    k("patch", "svc", "web-read", "--type=merge", "-p", "{\"spec\":{\"sessionAffinity\":\"None\"}}");
     // web-2 stops being ready (its page gone): it leaves the Service and the headless name
     k("exec", "web-2", "-c", "nginx", "--", "mv", "/var/www/html/index.html", "/var/www/html/away.html");
     await().atMost(Duration.ofSeconds(30)).until(() ->
