@@ -1,0 +1,76 @@
+package dev.ordinal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed's ZooKeeper ensemble (examples/zookeeper.yaml) on real pods: all three members Ready
+ * with a quorum, a write on one read on another, a member deleted and back with its id and data
+ * while the others keep serving.
+ */
+class ZooKeeperE2E {
+  static final String CLI = "/usr/share/zookeeper/bin/zkCli.sh";
+  @TempDir static Path work;
+  static OrdinalProcess ordinal;
+  static Kubectl kubectl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(HostLeftovers.canRunContainers() && Files.exists(Path.of(CLI)),
+        "needs root with runc and Debian's zookeeper (./ordinal test installs them as root)");
+    ordinal = new OrdinalProcess(work, "runc").start();
+    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (ordinal == null) {
+      return;
+    }
+    try {
+      kubectl.run("delete", "-f", example().toString(), "--timeout=90s");
+      kubectl.run("delete", "pvc", "--all", "--timeout=60s");
+    } finally {
+      ordinal.close();
+      HostLeftovers.clean(work.resolve("data"));
+    }
+  }
+
+  static Path example() {
+    return Path.of(System.getProperty("ordinal.root", ".."), "examples", "zookeeper.yaml").toAbsolutePath();
+  }
+
+  String zk(int member, String... command) throws Exception {
+    String[] args = new String[6 + command.length];
+    System.arraycopy(new String[] {"exec", "zk-" + member, "-c", "zookeeper", "--", CLI}, 0, args, 0, 6);
+    System.arraycopy(command, 0, args, 6, command.length);
+    Kubectl.Result r = kubectl.run(args).ok();
+    return r.out() + r.err(); // zkCli prints its results on stderr
+  }
+
+  @Test
+  void anEnsembleThatKeepsItsMembersAndItsData() throws Exception {
+    kubectl.run("apply", "-f", example().toString()).ok();
+    await().atMost(Duration.ofSeconds(180)).until(() ->
+        kubectl.run("wait", "--for=condition=Ready", "pod/zk-0", "pod/zk-1", "pod/zk-2", "--timeout=20s").exitCode() == 0);
+    assertThat(zk(0, "create", "/x", "hello")).contains("Created /x");
+    assertThat(zk(2, "get", "/x")).contains("hello");
+
+    kubectl.run("delete", "pod", "zk-1", "--wait=false").ok();
+    assertThat(zk(2, "get", "/x")).as("two members still serve").contains("hello");
+    kubectl.run("wait", "--for=delete", "pod/zk-1", "--timeout=60s");
+    await().atMost(Duration.ofSeconds(120)).until(() ->
+        kubectl.run("wait", "--for=condition=Ready", "pod/zk-1", "--timeout=20s").exitCode() == 0);
+    assertThat(kubectl.run("exec", "zk-1", "-c", "zookeeper", "--", "cat", "/var/lib/zookeeper/myid").ok().out()).isEqualTo("2\n");
+    assertThat(zk(1, "get", "/x")).contains("hello");
+  }
+}
