@@ -31,7 +31,7 @@ Install one, e.g.: apt-get install openjdk-21-jdk-headless   (or set JAVA_HOME)"
 # What `--runtime runc` runs pods with (DESIGN §3).
 RUNC_PACKAGES="runc conmon containernetworking-plugins iproute2 attr"
 # The host images the end-to-end tests run (see node/src/main/java/dev/ordinal/node/runc/HostImages.java).
-TEST_IMAGE_PACKAGES="nginx-light busybox zookeeper"
+TEST_IMAGE_PACKAGES="nginx-light busybox zookeeper mariadb-server mariadb-backup ncat"
 
 # Installs Debian packages that are missing when root; otherwise prints the command to run.
 need_packages() {

@@ -2,7 +2,6 @@ package dev.ordinal.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,10 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real pods on `ordinal up --runtime runc`, driven with kubectl: an nginx StatefulSet whose init
@@ -23,30 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * with its data, a crashing container restarted, and nothing left on the host once pods are gone.
  * Needs root (the test command installs runc, conmon, the CNI plugins, nginx and busybox).
  */
-class RuncE2E {
-  @TempDir static Path work;
-  static OrdinalProcess ordinal;
-  static Kubectl kubectl;
-
+class RuncE2E extends RealPodsTestBase {
   @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(HostLeftovers.canRunContainers(), "needs root with runc, conmon, the CNI plugins and nginx (./ordinal test installs them as root)");
-    ordinal = new OrdinalProcess(work, "runc").start();
-    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
+  static void createNamespace() throws Exception {
     kubectl.run("create", "namespace", "e2e").ok();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (ordinal == null) {
-      return;
-    }
-    try {
-      kubectl.run("delete", "namespace", "e2e", "--timeout=90s");
-    } finally {
-      ordinal.close();
-      HostLeftovers.clean(work.resolve("data"));
-    }
   }
 
   static final String WEB = """

@@ -7,46 +7,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seed's ZooKeeper ensemble (examples/zookeeper.yaml) on real pods: all three members Ready
  * with a quorum, a write on one read on another, a member deleted and back with its id and data
  * while the others keep serving.
  */
-class ZooKeeperE2E {
+class ZooKeeperE2E extends RealPodsTestBase {
   static final String CLI = "/usr/share/zookeeper/bin/zkCli.sh";
-  @TempDir static Path work;
-  static OrdinalProcess ordinal;
-  static Kubectl kubectl;
 
   @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(HostLeftovers.canRunContainers() && Files.exists(Path.of(CLI)),
-        "needs root with runc and Debian's zookeeper (./ordinal test installs them as root)");
-    ordinal = new OrdinalProcess(work, "runc").start();
-    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (ordinal == null) {
-      return;
-    }
-    try {
-      kubectl.run("delete", "-f", example().toString(), "--timeout=90s");
-      kubectl.run("delete", "pvc", "--all", "--timeout=60s");
-    } finally {
-      ordinal.close();
-      HostLeftovers.clean(work.resolve("data"));
-    }
+  static void needsZooKeeper() {
+    assumeTrue(Files.exists(Path.of(CLI)), "needs Debian's zookeeper (./ordinal test installs it as root)");
   }
 
   static Path example() {
-    return Path.of(System.getProperty("ordinal.root", ".."), "examples", "zookeeper.yaml").toAbsolutePath();
+    return example("zookeeper.yaml");
   }
 
   String zk(int member, String... command) throws Exception {

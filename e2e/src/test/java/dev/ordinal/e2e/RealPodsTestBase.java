@@ -1,0 +1,50 @@
+package dev.ordinal.e2e;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One real `ordinal up --runtime runc` per test class. Whatever the outcome, the workloads are
+ * deleted and the host is left as it was found; a failing test carries a post-mortem of the
+ * cluster in its message, since CI shows little else.
+ */
+@ExtendWith(PostMortem.class)
+abstract class RealPodsTestBase {
+  @TempDir static Path work;
+  static OrdinalProcess ordinal;
+  static Kubectl kubectl;
+
+  @BeforeAll
+  static void startOrdinal() throws Exception {
+    assumeTrue(HostLeftovers.canRunContainers(), "needs root with runc, conmon, the CNI plugins and the test images (./ordinal test installs them as root)");
+    ordinal = new OrdinalProcess(work, "runc").start();
+    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
+  }
+
+  /** Deletes every namespace but the system ones, with their pods and claims. */
+  @AfterAll
+  static void stopOrdinal() throws Exception {
+    if (ordinal == null) {
+      return;
+    }
+    try {
+      kubectl.run("delete", "statefulsets,pods", "--all", "--all-namespaces", "--timeout=90s");
+      kubectl.run("delete", "pvc", "--all", "--all-namespaces", "--timeout=60s");
+    } finally {
+      ordinal.close();
+      ordinal = null;
+      HostLeftovers.clean(work.resolve("data"));
+    }
+  }
+
+  /** The path of one of the project's examples. */
+  static Path example(String name) {
+    return Path.of(System.getProperty("ordinal.root", ".."), "examples", name).toAbsolutePath();
+  }
+}
