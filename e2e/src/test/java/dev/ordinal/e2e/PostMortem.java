@@ -19,14 +19,29 @@ final class PostMortem implements TestExecutionExceptionHandler {
       report.append(RealPodsTestBase.kubectl.run("get", "pods", "-A", "-o", "wide").out());
       List<String> events = RealPodsTestBase.kubectl.run("get", "events", "-A", "--sort-by=.lastTimestamp").out().lines().toList();
       report.append("events:\n").append(String.join("\n", tail(events, 25))).append('\n');
+      report.append(notReadyLogs());
       List<String> warnings = RealPodsTestBase.ordinal.log().lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList();
       report.append("server warnings:\n").append(String.join("\n", tail(warnings, 25)));
     } catch (Exception | AssertionError e) {
       report.append("(post-mortem incomplete: ").append(e).append(')');
     }
-    AssertionError withReport = new AssertionError(report.toString(), failure);
+    // Maven's summary of failures stops at a message's first empty line
+    AssertionError withReport = new AssertionError(report.toString().replaceAll("\n\\s*\n", "\n"), failure);
     withReport.setStackTrace(failure.getStackTrace());
     throw withReport;
+  }
+
+  /** The last lines of every container of (at most three) pods that are not Ready. */
+  private static String notReadyLogs() throws Exception {
+    StringBuilder out = new StringBuilder();
+    String pods = RealPodsTestBase.kubectl.run("get", "pods", "-A", "-o",
+        "jsonpath={range .items[*]}{.metadata.namespace} {.metadata.name} {.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}").out();
+    for (String line : pods.lines().filter(l -> !l.endsWith(" True")).limit(3).toList()) {
+      String[] f = line.split(" ");
+      out.append("logs of ").append(f[0]).append('/').append(f[1]).append(":\n").append(RealPodsTestBase.kubectl.run("-n", f[0], "logs", f[1],
+          "--all-containers", "--prefix", "--tail=8").out());
+    }
+    return out.toString();
   }
 
   private static List<String> tail(List<String> lines, int n) {

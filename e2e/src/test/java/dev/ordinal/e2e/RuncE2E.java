@@ -104,7 +104,7 @@ class RuncE2E extends RealPodsTestBase {
                 periodSeconds: 2
               volumeMounts:
               - name: www
-                mountPath: /var/www/html
+                mountPath: /usr/share/nginx/html
         volumeClaimTemplates:
         - metadata:
             name: www
@@ -204,7 +204,7 @@ class RuncE2E extends RealPodsTestBase {
     });
     k("patch", "svc", "web-read", "--type=merge", "-p", "{\"spec\":{\"sessionAffinity\":\"None\"}}");
     // web-2 stops being ready (its page gone): it leaves the Service and the headless name
-    k("exec", "web-2", "-c", "nginx", "--", "mv", "/var/www/html/index.html", "/var/www/html/away.html");
+    k("exec", "web-2", "-c", "nginx", "--", "mv", "/usr/share/nginx/html/index.html", "/usr/share/nginx/html/away.html");
     await().atMost(Duration.ofSeconds(30)).until(() ->
         k("get", "pod", "web-2", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").equals("False"));
     await().atMost(Duration.ofSeconds(10)).until(() -> !k("get", "endpoints", "web-read", "-o", "jsonpath={.subsets[*].addresses[*].ip}")
@@ -216,7 +216,7 @@ class RuncE2E extends RealPodsTestBase {
     assertThat(spread.keySet()).as(spread.toString()).containsExactly("served by web-0", "served by web-1");
     assertThat(k("exec", "web-0", "-c", "nginx", "--", "sh", "-c", "getent ahostsv4 nginx.e2e.svc.cluster.local | awk '{print $1}' | sort -u"))
         .doesNotContain(ip2);
-    k("exec", "web-2", "-c", "nginx", "--", "mv", "/var/www/html/away.html", "/var/www/html/index.html");
+    k("exec", "web-2", "-c", "nginx", "--", "mv", "/usr/share/nginx/html/away.html", "/usr/share/nginx/html/index.html");
     k("wait", "--for=condition=Ready", "pod/web-2", "--timeout=30s");
 
     // a replica deleted comes back under its name with its own data

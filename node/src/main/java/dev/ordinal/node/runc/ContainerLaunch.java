@@ -2,53 +2,33 @@ package dev.ordinal.node.runc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ordinal.node.images.ImageStore;
-import dev.ordinal.node.images.StoredImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Everything a container needs to start, worked out from its spec: its image (a host image from
- * the catalogue), command line, environment, working directory and mounts (the pod's /etc files,
+ * Everything a container needs to start, worked out from its spec: its image (see
+ * {@link ImageResolver}), command line, environment, working directory and mounts (the pod's /etc files,
  * then its volume mounts with {@code subPath}), as an OCI config.
  */
 final class ContainerLaunch {
   private ContainerLaunch() {}
 
-  /** The OCI config, and the image's layers for the overlay (bottom first; empty: the host's root). */
-  record Launch(ObjectNode oci, List<Path> layers) {}
+  /** The OCI config, the image's layers for the overlay (bottom first), and what to seed its writable layer with (or null). */
+  record Launch(ObjectNode oci, List<Path> layers, Path seed) {}
 
   static Launch spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
-      List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageStore images, boolean allowPrivileged)
+      List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageResolver images, boolean allowPrivileged)
       throws ConfigError {
     if (container.path("securityContext").path("privileged").asBoolean(false) && !allowPrivileged) {
       throw new ConfigError("privileged containers are not allowed on this node (start Ordinal with --allow-privileged)");
     }
-    String image = container.path("image").asText("");
-    Optional<StoredImage> stored = images.lookup(image);
-    ImageConfig imageConfig;
-    List<Path> layers = List.of();
-    JsonNode effective = container;
-    if (stored.isPresent()) {
-      StoredImage s = stored.get();
-      imageConfig = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir());
-      layers = s.layers();
-      effective = withImageUser(container, s.user());
-    } else {
-      HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> new ConfigError(
-          "image \"" + image + "\" is neither in the local image store (ordinal image import) nor a known host image ("
-              + HostImages.known() + ")"));
-      if (!Files.exists(Path.of(entry.binary()))) {
-        throw new ConfigError("image \"" + image + "\" runs the host's " + entry.binary() + ", which is not installed (apt-get install "
-            + String.join(" ", entry.packages()) + ")");
-      }
-      imageConfig = entry.config();
-    }
+    ImageResolver.Resolved image = images.resolve(container.path("image").asText(""));
+    ImageConfig imageConfig = image.config();
+    JsonNode effective = withImageUser(container, image.user());
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOSTNAME", PodFiles.hostname(pod));
     env.putAll(ContainerEnv.of(pod, container, imageConfig, resources, podIp));
@@ -58,9 +38,9 @@ final class ContainerLaunch {
     }
     String workingDir = container.path("workingDir").asText(imageConfig.workingDir());
     // an image's own root holds nothing of the host's to hide
-    List<String> hide = stored.isPresent() ? List.of() : hidden;
+    List<String> hide = image.ownRoot() ? List.of() : hidden;
     return new Launch(OciSpec.build(effective, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), null, netns,
-        cgroupsPath, hide, mounts(container, podDir, podVolumes))), layers);
+        cgroupsPath, hide, mounts(container, podDir, podVolumes))), image.layers(), image.seed());
   }
 
   /** The image's numeric USER ("uid" or "uid:gid") where the securityContext does not say. */

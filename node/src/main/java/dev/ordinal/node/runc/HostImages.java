@@ -12,12 +12,45 @@ import java.util.Optional;
  * also names the Debian packages that provide it, so a missing one can be reported plainly.
  */
 final class HostImages {
-  /** A catalogue entry: how to run it, and what must be installed on the host. */
-  record Entry(ImageConfig config, List<String> packages, String binary) {}
+  /**
+   * A catalogue entry: how to run it, what must be installed on the host, and what the official
+   * image has that the host's package lacks — files laid over the host's root and host files hidden
+   * (an image layer of Ordinal's own, see {@link HostImageLayer}).
+   */
+  record Entry(ImageConfig config, List<String> packages, String binary, Map<String, String> files, List<String> removed) {
+    Entry(ImageConfig config, List<String> packages, String binary) {
+      this(config, packages, binary, Map.of(), List.of());
+    }
+
+    boolean hasLayer() {
+      return !files.isEmpty() || !removed.isEmpty();
+    }
+  }
+
+  // The official nginx image serves /usr/share/nginx/html (where the seeds mount their volumes) and
+  // logs to the console; Debian's serves /var/www/html through sites-enabled/default.
+  private static final String NGINX_DEFAULT_SITE = """
+      # Ordinal's nginx host image: the official image's default site.
+      server {
+          listen 80;
+          server_name localhost;
+          access_log /dev/stdout;
+          error_log /dev/stderr;
+          location / {
+              root /usr/share/nginx/html;
+              index index.html index.htm;
+          }
+          error_page 500 502 503 504 /50x.html;
+          location = /50x.html {
+              root /usr/share/nginx/html;
+          }
+      }
+      """;
 
   private static final Map<String, Entry> CATALOGUE = Map.of(
       "nginx", new Entry(new ImageConfig(List.of(), List.of("nginx", "-g", "daemon off;"),
-          Map.of("PATH", ImageConfig.PATH), "/"), List.of("nginx"), "/usr/sbin/nginx"),
+          Map.of("PATH", ImageConfig.PATH), "/"), List.of("nginx"), "/usr/sbin/nginx",
+          Map.of("/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_SITE), List.of("/etc/nginx/sites-enabled/default")),
       "busybox", new Entry(new ImageConfig(List.of(), List.of("sh"),
           Map.of("PATH", "/bin:/usr/bin:/sbin:/usr/sbin"), "/"), List.of("busybox"), "/bin/busybox"),
       "mariadb", new Entry(new ImageConfig(List.of(), List.of("mariadbd"),
@@ -26,7 +59,7 @@ final class HostImages {
           Map.of("PATH", ImageConfig.PATH), "/"), List.of("mariadb-server", "mariadb-backup"), "/usr/sbin/mariadbd"),
       "zookeeper", new Entry(new ImageConfig(List.of(), List.of("/usr/share/zookeeper/bin/zkServer.sh", "start-foreground"),
           Map.of("PATH", ImageConfig.PATH + ":/usr/share/zookeeper/bin", "ZOO_CONF_DIR", "/etc/zookeeper/conf"), "/"),
-          List.of("zookeeperd"), "/usr/share/zookeeper/bin/zkServer.sh"),
+          List.of("zookeeper"), "/usr/share/zookeeper/bin/zkServer.sh"),
       "debian", new Entry(new ImageConfig(List.of(), List.of("bash"),
           Map.of("PATH", ImageConfig.PATH), "/"), List.of(), "/bin/bash"));
 

@@ -50,13 +50,16 @@ final class RuncContainer {
   }
 
   /** Mounts a fresh root (over the image's layers, or the host's), writes the config (its root made this run's), has conmon create the container, and starts it. */
-  void start(ObjectNode config, List<Path> layers) throws IOException {
+  void start(ObjectNode config, List<Path> layers, Path seed) throws IOException {
     Files.createDirectories(exitDir);
     Files.deleteIfExists(exitDir.resolve(id));
     for (String d : List.of("upper", "work", "merged")) {
       Files.createDirectories(dir.resolve(d));
     }
     if (!mounted(rootfs())) {
+      if (seed != null) {
+        HostCommand.check(List.of("cp", "-a", seed + "/.", dir.resolve("upper").toString()), TIMEOUT);
+      }
       // an image's layers, top first, or the host's own root (a host image)
       String lower = layers.isEmpty() ? "/"
           : String.join(":", layers.reversed().stream().map(Path::toString).toList());

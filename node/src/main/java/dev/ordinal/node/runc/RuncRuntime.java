@@ -58,7 +58,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   private final Path podsDir;
   private final PodNetwork network;
   private final PodVolumes volumes;
-  private final ImageStore images;
+  private final ImageResolver images;
   private final RuncContainer.Tools tools;
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
 
@@ -87,7 +87,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources);
-    this.images = new ImageStore(config.dataDir());
+    this.images = new ImageResolver(new ImageStore(config.dataDir()), config.dataDir().resolve("host-images"));
   }
 
   /** The address pods reach the host (and its cluster DNS) at. */
@@ -216,7 +216,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
           PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images, config.allowPrivileged());
       slot.current = c;
       slot.exitSeen = false;
-      c.start(launch.oci(), launch.layers());
+      c.start(launch.oci(), launch.layers(), launch.seed());
       slot.restartAt = null;
       JsonNode postStart = spec.path("lifecycle").path("postStart");
       if (postStart.isObject() && !Hooks.run(postStart, spec, c, p.ip, Duration.ofSeconds(30))) {

@@ -1,0 +1,61 @@
+package dev.ordinal.node.runc;
+
+import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.StoredImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an image reference runs (DESIGN §3): an image imported into the local store, on its own
+ * layers; else a host image from the catalogue, over the host's root, with its own few files.
+ */
+final class ImageResolver {
+  /**
+   * A resolved image.
+   *
+   * @param layers the overlay's lower layers, bottom first; the host's root is {@code /}
+   * @param seed a directory copied into the container's writable layer before it starts, or null:
+   *     a host image's own layer, which cannot be a lower layer since it lies inside the host's root
+   * @param user the image's USER ("" for root or a host image)
+   * @param ownRoot whether the root holds nothing of the host's (nothing to hide from the pod)
+   */
+  record Resolved(ImageConfig config, List<Path> layers, Path seed, String user, boolean ownRoot) {}
+
+  private static final Path HOST_ROOT = Path.of("/");
+
+  private final ImageStore store;
+  private final Path hostLayersDir;
+
+  ImageResolver(ImageStore store, Path hostLayersDir) {
+    this.store = store;
+    this.hostLayersDir = hostLayersDir;
+  }
+
+  Resolved resolve(String image) throws ConfigError {
+    Optional<StoredImage> stored = store.lookup(image);
+    if (stored.isPresent()) {
+      StoredImage s = stored.get();
+      ImageConfig config = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir());
+      return new Resolved(config, s.layers(), null, s.user(), true);
+    }
+    String name = HostImages.repository(image);
+    HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> new ConfigError(
+        "image \"" + image + "\" is neither in the local image store (ordinal image import) nor a known host image ("
+            + HostImages.known() + ")"));
+    if (!Files.exists(Path.of(entry.binary()))) {
+      throw new ConfigError("image \"" + image + "\" runs the host's " + entry.binary() + ", which is not installed (apt-get install "
+          + String.join(" ", entry.packages()) + ")");
+    }
+    if (!entry.hasLayer()) {
+      return new Resolved(entry.config(), List.of(HOST_ROOT), null, "", false);
+    }
+    try {
+      return new Resolved(entry.config(), List.of(HOST_ROOT), HostImageLayer.of(hostLayersDir, name, entry), "", false);
+    } catch (IOException e) {
+      throw new ConfigError("cannot prepare the host image " + name + ": " + e.getMessage());
+    }
+  }
+}
