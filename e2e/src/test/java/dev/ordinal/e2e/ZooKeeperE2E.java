@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed's ZooKeeper ensemble (examples/zookeeper.yaml) on real pods: all three members Ready
- * with a quorum, a write on one read on another, a member deleted and back with its id and data
+ * The seed's ZooKeeper ensemble (examples/zookeeper.yaml) on real pods, with the seed's own storage
+ * (examples/zookeeper-local-pvs.yaml: a PV per member pinned by node affinity): all three members Ready
+ * with a quorum, each on its own PV, a write on one read on another, a member deleted and back with its id and data
  * while the others keep serving.
  */
 class ZooKeeperE2E extends RealPodsTestBase {
@@ -37,9 +38,16 @@ class ZooKeeperE2E extends RealPodsTestBase {
 
   @Test
   void anEnsembleThatKeepsItsMembersAndItsData() throws Exception {
+    // seed 000's storage: a hand-made PV per member, pinned to the node by its labels
+    Path pvs = work.resolve("zookeeper-local-pvs.yaml");
+    Files.writeString(pvs, Files.readString(example("zookeeper-local-pvs.yaml")).replace("/var/lib/ordinal-examples", work.resolve("zk").toString()));
+    kubectl.run("label", "node", "--all", "zk0=yes", "zk1=yes", "zk2=yes").ok();
+    kubectl.run("apply", "-f", pvs.toString()).ok();
     kubectl.run("apply", "-f", example().toString()).ok();
     await().atMost(Duration.ofSeconds(180)).until(() ->
         kubectl.run("wait", "--for=condition=Ready", "pod/zk-0", "pod/zk-1", "pod/zk-2", "--timeout=20s").exitCode() == 0);
+    assertThat(kubectl.run("get", "pvc", "data-zk-1", "-o", "jsonpath={.spec.volumeName}").ok().out()).isEqualTo("pv-zk-1");
+    assertThat(Files.readString(work.resolve("zk/zk-1/myid"))).as("zk-1's id, on its PV's directory").isEqualTo("2\n");
     assertThat(zk(0, "create", "/x", "hello")).contains("Created /x");
     assertThat(zk(2, "get", "/x")).contains("hello");
 

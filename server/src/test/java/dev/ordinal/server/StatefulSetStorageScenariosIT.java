@@ -128,4 +128,26 @@ class StatefulSetStorageScenariosIT extends SimulatedClusterTests {
     assertThat(List.of(cluster.claim(ns, "www-web-0").getSpec().getVolumeName(), cluster.claim(ns, "www-web-1").getSpec().getVolumeName()))
         .containsExactlyInAnyOrder("manual-a-" + ns, "manual-b-" + ns);
   }
+
+  @Test
+  void volumesMadeByHandForASetsClaimsAreUsedRatherThanNewOnes() throws Exception {
+    // seed 000: a PV per member, reserved for its claim, of the default class (which provisions)
+    for (int i = 0; i < 2; i++) {
+      String name = "reserved-" + i + "-" + ns;
+      Files.createDirectories(dir.resolve(name));
+      cluster.client.persistentVolumes().resource(new PersistentVolumeBuilder()
+          .withNewMetadata().withName(name).withLabels(Map.of("scenario", "retain")).endMetadata()
+          .withNewSpec().withStorageClassName("local-path").withAccessModes("ReadWriteOnce")
+          .withCapacity(Map.of("storage", new Quantity("1Gi"))).withPersistentVolumeReclaimPolicy("Retain")
+          .withNewClaimRef().withNamespace(ns).withName("www-web-" + i).endClaimRef()
+          .withNewHostPath().withPath(dir.resolve(name).toString()).endHostPath().endSpec().build()).create();
+    }
+    cluster.create(ns, web(2, "", ""));
+    cluster.awaitStatus(ns, s -> s.getReadyReplicas() != null && s.getReadyReplicas() == 2);
+    assertThat(cluster.claim(ns, "www-web-0").getSpec().getVolumeName()).isEqualTo("reserved-0-" + ns);
+    assertThat(cluster.claim(ns, "www-web-1").getSpec().getVolumeName()).isEqualTo("reserved-1-" + ns);
+    assertThat(cluster.client.persistentVolumes().list().getItems()).as("nothing provisioned for them")
+        .noneMatch(pv -> pv.getSpec().getClaimRef() != null && ns.equals(pv.getSpec().getClaimRef().getNamespace())
+            && pv.getMetadata().getName().startsWith("pvc-"));
+  }
 }

@@ -18,12 +18,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Provisions claims of classes whose provisioner is {@code ordinal.dev/local-path}: a directory
  * per claim under the data directory and a PersistentVolume pinned to the node, pre-bound to the
- * claim. With {@code WaitForFirstConsumer} it waits until the scheduler names the node.
+ * claim. With {@code WaitForFirstConsumer} it waits until the scheduler names the node. A claim
+ * that a volume already exists for (one pre-bound to it by hand, or an Available one that fits)
+ * is left to the binder, as upstream prefers static volumes to new ones.
  */
 public final class LocalPathProvisioner implements AutoCloseable {
   static final String PROVISIONED_BY = "pv.kubernetes.io/provisioned-by";
@@ -34,6 +37,8 @@ public final class LocalPathProvisioner implements AutoCloseable {
   private final Path root;
   private final EventRecorder events;
   private final Informer claims;
+  private final Informer volumes;
+  private final VolumeIndex index = new VolumeIndex();
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
 
@@ -47,17 +52,19 @@ public final class LocalPathProvisioner implements AutoCloseable {
         queue.add(Informer.key(c));
       }
     });
+    this.volumes = new Informer(client, Types.PERSISTENT_VOLUMES).onChange((o, v, deleted) -> index.observe(o, v, deleted));
     // claims are provisioned concurrently: a volume is named for its claim's uid, so a claim is
     // never provisioned twice
     this.worker = new Worker("local-path-provisioner", queue, this::provision, 4);
   }
 
   public void start() {
+    volumes.start();
     claims.start();
     worker.start();
   }
 
-  Optional<Duration> provision(String key) throws IOException {
+  Optional<Duration> provision(String key) throws IOException, InterruptedException {
     String ns = key.substring(0, key.indexOf('/'));
     ObjectNode claim = client.find(Types.PERSISTENT_VOLUME_CLAIMS, ns, key.substring(key.indexOf('/') + 1)).orElse(null);
     if (claim == null || Meta.isDeleting(claim) || !claim.path("spec").path("volumeName").asText("").isEmpty()) {
@@ -74,6 +81,14 @@ public final class LocalPathProvisioner implements AutoCloseable {
       if (node.isEmpty()) {
         return Optional.empty();
       }
+    }
+    if (!volumes.awaitSynced(10, TimeUnit.SECONDS)) {
+      return Optional.of(Duration.ofSeconds(1));
+    }
+    if (VolumeMatching.volumeFor(claim, index.candidatesFor(claim, pv -> volumes.get(null, pv))).isPresent()) {
+      // the binder binds it (this includes the volume an earlier pass made); looked at again in case
+      // another claim takes it first
+      return Optional.of(Duration.ofSeconds(2));
     }
     String pvName = "pvc-" + Meta.uid(claim);
     if (client.find(Types.PERSISTENT_VOLUMES, null, pvName).isPresent()) {
@@ -143,6 +158,7 @@ public final class LocalPathProvisioner implements AutoCloseable {
   public void close() {
     worker.close();
     claims.close();
+    volumes.close();
   }
 
 }
