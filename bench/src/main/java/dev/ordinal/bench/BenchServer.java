@@ -86,6 +86,16 @@ final class BenchServer implements AutoCloseable {
     return r;
   }
 
+  /** The bridge outlives pods: removes it once no pod of any instance is left on it. */
+  static void removeBridgeIfUnused() throws java.io.IOException, InterruptedException {
+    Path netnsDir = Path.of("/run/netns");
+    try (var netns = Files.isDirectory(netnsDir) ? Files.list(netnsDir) : java.util.stream.Stream.<Path>empty()) {
+      if (netns.noneMatch(n -> n.getFileName().toString().startsWith("ordinal-"))) {
+        new ProcessBuilder("ip", "link", "delete", "ord0").start().waitFor();
+      }
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (process != null) {

@@ -53,11 +53,7 @@ public final class ExamplesBench {
       row("mariadb: scale 3 → 4, until mysql-3 (cloned from mysql-2) is Ready", scaleUp);
     } finally {
       server.close();
-      try (var netns = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")) : java.util.stream.Stream.<Path>empty()) {
-        if (netns.noneMatch(n -> n.getFileName().toString().startsWith("ordinal-"))) {
-          new ProcessBuilder("ip", "link", "delete", "ord0").start().waitFor();
-        }
-      }
+      BenchServer.removeBridgeIfUnused();
     }
   }
 

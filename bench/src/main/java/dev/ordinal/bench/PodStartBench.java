@@ -61,12 +61,7 @@ public final class PodStartBench {
       server.send("DELETE", "/api/v1/namespaces/default/pods", null, null);
       waitUntilNoPods(work.resolve("data").resolve("pods"));
       server.close();
-      // the bridge outlives pods; remove it when no pod of any instance is left on it
-      try (var netns = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")) : java.util.stream.Stream.<Path>empty()) {
-        if (netns.noneMatch(n -> n.getFileName().toString().startsWith("ordinal-"))) {
-          new ProcessBuilder("ip", "link", "delete", "ord0").start().waitFor();
-        }
-      }
+      BenchServer.removeBridgeIfUnused();
     }
   }
 
