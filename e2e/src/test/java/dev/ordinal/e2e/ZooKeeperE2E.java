@@ -51,9 +51,14 @@ class ZooKeeperE2E extends RealPodsTestBase {
     assertThat(zk(0, "create", "/x", "hello")).contains("Created /x");
     assertThat(zk(2, "get", "/x")).contains("hello");
 
+    String uid = kubectl.run("get", "pod", "zk-1", "-o", "jsonpath={.metadata.uid}").ok().out();
     kubectl.run("delete", "pod", "zk-1", "--wait=false").ok();
     assertThat(zk(2, "get", "/x")).as("two members still serve").contains("hello");
-    kubectl.run("wait", "--for=delete", "pod/zk-1", "--timeout=60s");
+    // the same name comes back at once, so wait for a new pod rather than for the name to go
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      Kubectl.Result now = kubectl.run("get", "pod", "zk-1", "-o", "jsonpath={.metadata.uid}");
+      return now.exitCode() == 0 && !now.out().isEmpty() && !now.out().equals(uid);
+    });
     await().atMost(Duration.ofSeconds(120)).until(() ->
         kubectl.run("wait", "--for=condition=Ready", "pod/zk-1", "--timeout=20s").exitCode() == 0);
     assertThat(kubectl.run("exec", "zk-1", "-c", "zookeeper", "--", "cat", "/var/lib/zookeeper/myid").ok().out()).isEqualTo("2\n");
