@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,9 +52,11 @@ class WebE2E extends RealPodsTestBase {
     Process watch = kubectl.start("get", "pods", "-l", "app=nginx", "-w", "--output-watch-events",
         "-o", "jsonpath={.type} {.object.metadata.name} {.object.metadata.deletionTimestamp}{\"\\n\"}");
     List<String> deletions = new ArrayList<>();
+    CountDownLatch listed = new CountDownLatch(3);
     Thread reader = Thread.ofVirtual().start(() -> {
       try (var lines = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = lines.readLine()) != null; ) {
+          listed.countDown();
           String[] f = line.trim().split(" ");
           if (f.length == 3 && !deletions.contains(f[1])) {
             synchronized (deletions) {
@@ -65,6 +69,8 @@ class WebE2E extends RealPodsTestBase {
       }
     });
     try {
+      // the watch has listed the three pods: it cannot miss the first deletion
+      assertThat(listed.await(30, TimeUnit.SECONDS)).isTrue();
       kubectl.run("set", "image", "statefulset/web", "nginx=nginx:1.28").ok();
       String status = rolloutStatus();
       assertThat(status).contains("Waiting for partitioned roll out to finish", "roll out complete: 3 new pods have been updated");
