@@ -412,8 +412,9 @@ class RuncE2E extends RealPodsTestBase {
     await().atMost(Duration.ofSeconds(60)).until(() ->
         k("get", "pod", "identity", "-o", "jsonpath={.status.containerStatuses[?(@.name==\"main\")].state.running}").contains("startedAt"));
     String ip = k("get", "pod", "identity", "-o", "jsonpath={.status.podIP}");
-    assertThat(k("exec", "identity", "-c", "main", "--", "sh", "-c", "id -u; id -g; echo $MY_IP $MY_NODE"))
-        .isEqualTo("1000\n1000\n" + ip + " " + k("get", "pod", "identity", "-o", "jsonpath={.spec.nodeName}") + "\n");
+    assertThat(k("exec", "identity", "-c", "main", "--", "sh", "-c", "id -u; id -g; echo $MY_IP $MY_NODE; echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"))
+        .as("the API server's Service variables are there, as in every pod")
+        .isEqualTo("1000\n1000\n" + ip + " " + k("get", "pod", "identity", "-o", "jsonpath={.spec.nodeName}") + "\n10.96.0.1:443\n");
     assertThat(k("exec", "identity", "-c", "main", "--", "cat", "/info/labels", "/info/name", "/all/role", "/all/namespace"))
         .isEqualTo("tier=\"db\"\nidentityreplicae2e");
     assertThat(k("exec", "identity", "-c", "main", "--", "cat", "/hooks/post")).isEqualTo("started\n");

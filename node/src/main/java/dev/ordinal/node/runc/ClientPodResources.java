@@ -1,11 +1,13 @@
 package dev.ordinal.node.runc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.apiserver.registry.ListOptions;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
+import java.util.List;
 import java.util.Optional;
 
-/** A pod's ConfigMaps, Secrets, claims and volumes, read through the API as a kubelet reads them. */
+/** A pod's ConfigMaps, Secrets, claims, volumes and Services, read through the API as a kubelet reads them. */
 public final class ClientPodResources implements PodResources {
   private final Client client;
 
@@ -31,5 +33,10 @@ public final class ClientPodResources implements PodResources {
   @Override
   public Optional<ObjectNode> volume(String name) {
     return client.find(Types.PERSISTENT_VOLUMES, null, name);
+  }
+
+  @Override
+  public List<ObjectNode> services(String namespace) {
+    return client.list(Types.SERVICES, namespace, ListOptions.ALL).items();
   }
 }

@@ -6,13 +6,15 @@ import dev.ordinal.apiserver.registry.Meta;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A container's environment as kubelet builds it: the image's, then {@code envFrom} sources in
+ * A container's environment as kubelet builds it: the image's, then the Services' (see
+ * {@link ServiceEnv}), then {@code envFrom} sources in
  * order, then {@code env} entries in order (each may refer to the ones before it with
  * {@code $(VAR)}), with {@code valueFrom} field, ConfigMap and Secret references resolved.
  */
@@ -25,6 +27,9 @@ final class ContainerEnv {
       throws ConfigError {
     Map<String, String> env = new LinkedHashMap<>(image.env());
     String ns = Meta.namespace(pod);
+    // below everything the pod sets itself, and there for $(VAR) references
+    List<ObjectNode> services = resources.services(ns);
+    env.putAll(ServiceEnv.of(pod, services, ns.equals("default") ? services : resources.services("default")));
     for (JsonNode from : container.path("envFrom")) {
       String prefix = from.path("prefix").asText("");
       if (from.has("configMapRef")) {

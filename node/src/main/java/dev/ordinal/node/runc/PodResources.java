@@ -1,9 +1,10 @@
 package dev.ordinal.node.runc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Optional;
 
-/** The API objects a pod's containers draw on: ConfigMaps, Secrets and bound volumes. */
+/** The API objects a pod's containers draw on: ConfigMaps, Secrets, bound volumes and Services. */
 public interface PodResources {
   Optional<ObjectNode> configMap(String namespace, String name);
 
@@ -12,4 +13,7 @@ public interface PodResources {
   Optional<ObjectNode> claim(String namespace, String name);
 
   Optional<ObjectNode> volume(String name);
+
+  /** The Services of a namespace, for the containers' service variables. */
+  List<ObjectNode> services(String namespace);
 }

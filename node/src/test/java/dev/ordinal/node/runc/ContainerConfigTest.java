@@ -41,6 +41,14 @@ class ContainerConfigTest {
     public Optional<ObjectNode> volume(String name) {
       return Optional.empty();
     }
+
+    @Override
+    public List<ObjectNode> services(String namespace) {
+      return namespace.equals("default")
+          ? List.of(obj("{'metadata':{'name':'kubernetes','namespace':'default'},'spec':{'clusterIP':'10.96.0.1','ports':[{'name':'https','port':443}]}}"))
+          : List.of(obj("{'metadata':{'name':'mysql-read','namespace':'d'},'spec':{'clusterIP':'10.96.0.20','ports':[{'name':'mysql','port':3306}]}}"),
+              obj("{'metadata':{'name':'mysql','namespace':'d'},'spec':{'clusterIP':'None','ports':[{'port':3306}]}}"));
+    }
   };
 
   @Test
@@ -100,5 +108,27 @@ class ContainerConfigTest {
         options ndots:5
         """);
     assertThat(PodFiles.hostname(obj("{'metadata':{'name':'plain'},'spec':{}}"))).isEqualTo("plain");
+  }
+
+  @Test
+  void containersGetTheVariablesOfTheServicesTheyCanReach() throws Exception {
+    ObjectNode pod = obj("{'metadata':{'name':'p','namespace':'d'},'spec':{'containers':[{'name':'c','env':[{'name':'URL','value':'http://$(MYSQL_READ_SERVICE_HOST):$(MYSQL_READ_SERVICE_PORT)'},{'name':'MYSQL_READ_SERVICE_PORT','value':'1'}]}]}}");
+    Map<String, String> env = ContainerEnv.of(pod, pod.path("spec").path("containers").get(0), IMAGE, RESOURCES, "10.88.0.5");
+    assertThat(env).containsEntry("MYSQL_READ_SERVICE_HOST", "10.96.0.20")
+        .containsEntry("MYSQL_READ_SERVICE_PORT_MYSQL", "3306")
+        .containsEntry("MYSQL_READ_PORT", "tcp://10.96.0.20:3306")
+        .containsEntry("MYSQL_READ_PORT_3306_TCP_ADDR", "10.96.0.20")
+        .containsEntry("MYSQL_READ_PORT_3306_TCP_PROTO", "tcp")
+        .containsEntry("KUBERNETES_SERVICE_HOST", "10.96.0.1")
+        .containsEntry("KUBERNETES_SERVICE_PORT", "443")
+        .containsEntry("KUBERNETES_SERVICE_PORT_HTTPS", "443")
+        .as("a headless Service has none").doesNotContainKey("MYSQL_SERVICE_HOST")
+        .as("$(VAR) sees them, and the pod's own env wins").containsEntry("URL", "http://10.96.0.20:3306")
+        .containsEntry("MYSQL_READ_SERVICE_PORT", "1");
+
+    pod.with("spec").put("enableServiceLinks", false);
+    Map<String, String> without = ContainerEnv.of(pod, pod.path("spec").path("containers").get(0), IMAGE, RESOURCES, "10.88.0.5");
+    assertThat(without).doesNotContainKey("MYSQL_READ_SERVICE_HOST").as("the API server's are always there")
+        .containsEntry("KUBERNETES_SERVICE_HOST", "10.96.0.1");
   }
 }
