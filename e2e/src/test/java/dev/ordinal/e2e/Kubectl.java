@@ -64,6 +64,15 @@ final class Kubectl {
    * {@code kubectl exec -it} does; returns what the terminal showed, and the exit code.
    */
   Result onTerminal(int columns, int rows, String... args) throws IOException, InterruptedException {
+    return onTerminal(columns, rows, null, 0, 0, args);
+  }
+
+  /**
+   * Runs kubectl on a terminal, as above, and once it has printed {@code resizeAfter} resizes that
+   * terminal to {@code newColumns} × {@code newRows}, as a user dragging the window does.
+   */
+  Result onTerminal(int columns, int rows, String resizeAfter, int newColumns, int newRows, String... args)
+      throws IOException, InterruptedException {
     StringBuilder line = new StringBuilder("stty cols " + columns + " rows " + rows + "; exec");
     List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
     cmd.addAll(List.of(args));
@@ -73,12 +82,25 @@ final class Kubectl {
     Process p = new ProcessBuilder("script", "--quiet", "--return", "--command", line.toString(), "/dev/null")
         .redirectErrorStream(true).start();
     p.getOutputStream().close();
-    String out = read(p.getInputStream());
+    StringBuilder out = new StringBuilder();
+    byte[] buf = new byte[4096];
+    boolean resized = resizeAfter == null;
+    for (int n; (n = p.getInputStream().read(buf)) >= 0; ) {
+      out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+      if (!resized && out.toString().replace("\r\n", "\n").contains(resizeAfter)) {
+        resized = true;
+        // script's child, the shell that became kubectl, has the terminal as its stdin
+        String child = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "task", String.valueOf(p.pid()), "children")).trim().split(" ")[0];
+        Path tty = Files.readSymbolicLink(Path.of("/proc", child, "fd", "0"));
+        new ProcessBuilder("stty", "-F", tty.toString(), "cols", String.valueOf(newColumns), "rows", String.valueOf(newRows))
+            .start().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("kubectl on a terminal did not finish in 60 s");
     }
-    return new Result(p.exitValue(), out.replace("\r\n", "\n"), "");
+    return new Result(p.exitValue(), out.toString().replace("\r\n", "\n"), "");
   }
 
   /** Starts kubectl without waiting (for -w); the caller reads and destroys it. */

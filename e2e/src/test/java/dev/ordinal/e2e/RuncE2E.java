@@ -155,6 +155,9 @@ class RuncE2E extends RealPodsTestBase {
         "tty; stty size; echo $TERM; exit 4");
     assertThat(tty.out()).contains("/dev/pts/", "30 100\n", "xterm\n");
     assertThat(tty.exitCode()).isEqualTo(4);
+    Kubectl.Result resized = kubectl.onTerminal(100, 30, "30 100\n", 120, 40, "-n", "e2e", "exec", "-it", "web-0", "-c", "nginx", "--",
+        "sh", "-c", "stty size; sleep 3; stty size");
+    assertThat(resized.out()).as("the window resized during the session").contains("30 100\n40 120\n");
     // port-forward: SPDY inside WebSocket, to the pod's port
     int local;
     try (var probe = new java.net.ServerSocket(0)) {

@@ -28,7 +28,7 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
   private final StdinPipe stdin = new StdinPipe();
   private final CountDownLatch clientReady = new CountDownLatch(1);
   private final CountDownLatch sized = new CountDownLatch(1);
-  private volatile PodExec.TerminalSize size = new PodExec.TerminalSize(80, 24);
+  private final ExecTerminal terminal = new ExecTerminal(new PodExec.TerminalSize(80, 24));
   private Session session;
 
   ExecSocket(PodExec exec, Target target) {
@@ -52,7 +52,7 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
         sized.await(300, TimeUnit.MILLISECONDS); // kubectl sends the terminal's size first
       }
       code = exec.exec(target.podUid(), target.container(), target.command(), target.stdin() ? stdin : null,
-          channel(ExecChannels.STDOUT), channel(ExecChannels.STDERR), target.tty() ? size : null);
+          channel(ExecChannels.STDOUT), channel(ExecChannels.STDERR), target.tty() ? terminal : null);
     } catch (IOException e) {
       failure = e.getMessage();
     } catch (InterruptedException e) {
@@ -116,7 +116,7 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
     }
   }
 
-  /** The terminal's size; only the first one counts (a running session is not resized). */
+  /** The terminal's size: first before the command starts, then whenever the user resizes the window. */
   private void resized(ByteBuffer payload) {
     byte[] json = new byte[payload.remaining()];
     payload.get(json);
@@ -125,7 +125,7 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
       int width = s.path("Width").asInt(0);
       int height = s.path("Height").asInt(0);
       if (width > 0 && height > 0) {
-        size = new PodExec.TerminalSize(width, height);
+        terminal.resize(new PodExec.TerminalSize(width, height));
       }
     } catch (IOException e) {
       // keep the default size

@@ -13,10 +13,10 @@ public interface PodExec {
   /**
    * Runs the command to completion, copying stdin into it (if given) and its output out.
    *
-   * @param terminal the size of the terminal to run it on, or null for no terminal (with one,
-   *     everything it prints comes on stdout, as on a terminal)
+   * @param terminal the terminal to run it on, sized as the client's and resized with it, or null
+   *     for no terminal (with one, everything it prints comes on stdout, as on a terminal)
    * @return the command's exit code
    */
   int exec(String podUid, String container, List<String> command, InputStream stdin, OutputStream stdout, OutputStream stderr,
-      TerminalSize terminal) throws IOException;
+      ExecTerminal terminal) throws IOException;
 }

@@ -2,6 +2,8 @@ package dev.ordinal.node.runc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.nodes.ExecTerminal;
+import dev.ordinal.apiserver.nodes.PodExec;
 import dev.ordinal.node.images.Unpacker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of one container, kept on disk so that a restarted agent finds it again: its bundle
@@ -20,6 +24,8 @@ import java.util.stream.Stream;
  * ends. Each run has a fresh writable layer, as a restarted container has on Kubernetes.
  */
 final class RuncContainer {
+  private static final Logger log = LoggerFactory.getLogger(RuncContainer.class);
+
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Tools tools;
@@ -172,17 +178,21 @@ final class RuncContainer {
    * stdout and stderr copied out as they come. Returns the command's exit code.
    */
   int attach(List<String> command, java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr,
-      dev.ordinal.apiserver.nodes.PodExec.TerminalSize terminal) throws IOException {
+      ExecTerminal terminal) throws IOException {
     List<String> exec = Stream.concat(Stream.of(tools.runc().toString(), "exec"), Stream.concat(
         terminal == null ? Stream.of(id) : Stream.of("--tty", "--env", "TERM=xterm", id), command.stream())).toList();
     ProcessBuilder pb = new ProcessBuilder(exec);
     if (terminal != null) {
       // runc exec --tty needs a terminal to copy from: script(1) gives it one, sized as the client's
-      String inner = "stty cols " + terminal.columns() + " rows " + terminal.rows() + "; exec "
+      PodExec.TerminalSize size = terminal.size();
+      String inner = "stty cols " + size.columns() + " rows " + size.rows() + "; exec "
           + exec.stream().map(RuncContainer::shellQuote).collect(java.util.stream.Collectors.joining(" "));
       pb = new ProcessBuilder("script", "--quiet", "--return", "--command", inner, "/dev/null");
     }
     Process p = pb.start();
+    if (terminal != null) {
+      terminal.onResize(s -> resizeTerminal(p, s));
+    }
     Thread in = Thread.ofVirtual().start(() -> {
       try (var to = p.getOutputStream()) {
         if (stdin != null) {
@@ -203,6 +213,27 @@ final class RuncContainer {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
+    }
+  }
+
+  /**
+   * Resizes the terminal script(1) made for {@code runc exec --tty}: the kernel signals the resize
+   * to runc (SIGWINCH), which passes the new size on to the command's own terminal in the container.
+   */
+  private static void resizeTerminal(Process script, PodExec.TerminalSize size) {
+    try {
+      // script's child holds the terminal: the shell that became runc exec
+      String children = Files.readString(Path.of("/proc", String.valueOf(script.pid()), "task", String.valueOf(script.pid()), "children")).trim();
+      if (children.isEmpty()) {
+        return;
+      }
+      Path tty = Files.readSymbolicLink(Path.of("/proc", children.split(" ")[0], "fd", "0"));
+      if (tty.toString().startsWith("/dev/pts/")) {
+        HostCommand.run(List.of("stty", "-F", tty.toString(), "cols", String.valueOf(size.columns()), "rows", String.valueOf(size.rows())),
+            TIMEOUT);
+      }
+    } catch (IOException e) {
+      log.debug("resizing an exec terminal failed: {}", e.getMessage());
     }
   }
 

@@ -10,7 +10,7 @@ import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.ContainerState.State;
 import dev.ordinal.node.runtime.PodObservation;
 import dev.ordinal.apiserver.nodes.PodExec;
-import dev.ordinal.apiserver.nodes.PodExec.TerminalSize;
+import dev.ordinal.apiserver.nodes.ExecTerminal;
 import dev.ordinal.apiserver.nodes.PodLogs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -471,7 +471,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
 
   @Override
   public int exec(String podUid, String container, List<String> command, InputStream stdin, OutputStream stdout,
-      OutputStream stderr, TerminalSize terminal) throws IOException {
+      OutputStream stderr, ExecTerminal terminal) throws IOException {
     RuncContainer c = current(podUid, container);
     if (c == null || c.exitCode().isPresent()) {
       throw new IOException("container " + container + " is not running");
