@@ -1,5 +1,6 @@
 package dev.ordinal.scheduler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.errors.ApiException;
@@ -12,7 +13,9 @@ import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Binds pending pods of the default scheduler to nodes. A pod that fits nowhere gets
@@ -30,6 +33,8 @@ public final class Scheduler implements AutoCloseable {
   private final Informer nodes;
   private final Informer claims;
   private final Informer volumes;
+  // which volume each claim has reserved for it (a claimRef made by hand or by the provisioner)
+  private final Map<String, String> reservations = new ConcurrentHashMap<>();
   private final Informer classes;
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final PodLedger ledger = new PodLedger();
@@ -52,6 +57,12 @@ public final class Scheduler implements AutoCloseable {
     this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS)
         .onChange((o, n, d) -> ledger.usersOf(Informer.key(n)).forEach(queue::add));
     this.volumes = new Informer(client, Types.PERSISTENT_VOLUMES).onChange((o, n, d) -> {
+      if (o != null) {
+        reservations.remove(claimOf(o), Meta.name(o));
+      }
+      if (!d && !claimOf(n).isEmpty()) {
+        reservations.put(claimOf(n), Meta.name(n));
+      }
       if (o == null && !d) {
         requeueUnscheduled(); // a new volume may fit a pod waiting for one
       }
@@ -113,7 +124,14 @@ public final class Scheduler implements AutoCloseable {
   private SchedulingPlanner.Cluster cluster() {
     return new SchedulingPlanner.Cluster(List.copyOf(nodes.all()), ledger::usage,
         key -> claims.get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)).orElse(null),
-        name -> volumes.get(null, name).orElse(null), name -> classes.get(null, name).orElse(null));
+        name -> volumes.get(null, name).orElse(null), name -> classes.get(null, name).orElse(null),
+        claim -> Optional.ofNullable(reservations.get(claim)).flatMap(pv -> volumes.get(null, pv)).orElse(null));
+  }
+
+  /** "namespace/name" of the claim a volume's claimRef names, or "". */
+  private static String claimOf(ObjectNode pv) {
+    JsonNode ref = pv.path("spec").path("claimRef");
+    return ref.isMissingNode() ? "" : ref.path("namespace").asText() + "/" + ref.path("name").asText();
   }
 
   private void bind(ObjectNode pod, String node) {

@@ -24,10 +24,11 @@ final class SchedulingPlanner {
 
   /**
    * The cluster state a decision needs, as look-ups so that the scheduler can answer from its
-   * informers without copying them: claims by "namespace/name", volumes and classes by name.
+   * informers without copying them: claims by "namespace/name", volumes and classes by name, and
+   * the volume reserved for a claim (its claimRef names the claim) by the claim's "namespace/name".
    */
   record Cluster(List<ObjectNode> nodes, Function<String, NodeUsage> usage, Function<String, ObjectNode> claims,
-      Function<String, ObjectNode> volumes, Function<String, ObjectNode> classes) {}
+      Function<String, ObjectNode> volumes, Function<String, ObjectNode> classes, Function<String, ObjectNode> reserved) {}
 
   static SchedulingDecision decide(ObjectNode pod, Cluster c) {
     String ns = Meta.namespace(pod);
@@ -96,12 +97,13 @@ final class SchedulingPlanner {
   private static String volumes(ObjectNode node, List<ObjectNode> claims, Cluster c) {
     for (ObjectNode claim : claims) {
       String volumeName = claim.path("spec").path("volumeName").asText("");
-      if (!volumeName.isEmpty()) {
-        ObjectNode pv = c.volumes().apply(volumeName);
-        JsonNode terms = pv == null ? null : pv.path("spec").path("nodeAffinity").path("required").path("nodeSelectorTerms");
-        if (terms != null && terms.isArray() && !terms.isEmpty() && !NodeSelectorTerms.matches(terms, node)) {
-          return "node(s) had volume node affinity conflict";
-        }
+      // a bound claim's volume, or the one reserved for it that the binder is about to bind
+      ObjectNode pv = volumeName.isEmpty() ? reservedFor(claim, c) : c.volumes().apply(volumeName);
+      JsonNode terms = pv == null ? null : pv.path("spec").path("nodeAffinity").path("required").path("nodeSelectorTerms");
+      if (terms != null && terms.isArray() && !terms.isEmpty() && !NodeSelectorTerms.matches(terms, node)) {
+        return "node(s) had volume node affinity conflict";
+      }
+      if (!volumeName.isEmpty() || pv != null) {
         continue;
       }
       String selected = Meta.annotations(claim).getOrDefault(SELECTED_NODE, "");
@@ -115,6 +117,13 @@ final class SchedulingPlanner {
       }
     }
     return null;
+  }
+
+  /** The volume whose claimRef names this claim (by uid too, once it has one), or null. */
+  private static ObjectNode reservedFor(ObjectNode claim, Cluster c) {
+    ObjectNode pv = c.reserved().apply(Meta.namespace(claim) + "/" + Meta.name(claim));
+    String uid = pv == null ? "" : pv.path("spec").path("claimRef").path("uid").asText("");
+    return pv == null || (!uid.isEmpty() && !uid.equals(Meta.uid(claim))) ? null : pv;
   }
 
   private static double freeFraction(ObjectNode node, NodeUsage usage) {

@@ -30,9 +30,12 @@ class SchedulingPlannerTest {
 
   static SchedulingDecision decide(ObjectNode pod, List<ObjectNode> nodes, List<ObjectNode> pods, Map<String, ObjectNode> claims,
       Map<String, ObjectNode> volumes, Map<String, ObjectNode> classes) {
+    Map<String, ObjectNode> reserved = new HashMap<>();
+    volumes.values().stream().filter(pv -> pv.path("spec").has("claimRef")).forEach(pv -> reserved.put(
+        pv.path("spec").path("claimRef").path("namespace").asText() + "/" + pv.path("spec").path("claimRef").path("name").asText(), pv));
     return SchedulingPlanner.decide(pod, new SchedulingPlanner.Cluster(nodes,
         node -> NodeUsage.onNode(node, pods),
-        claims::get, volumes::get, classes::get));
+        claims::get, volumes::get, classes::get, reserved::get));
   }
 
   @Test
@@ -100,5 +103,24 @@ class SchedulingPlannerTest {
     ((ObjectNode) busy.with("spec").withArray("containers").get(0)).with("resources").with("requests").put("cpu", "1");
     assertThat(decide(pod(""), List.of(node("a", "", "", "2"), node("b", "", "", "2")), List.of(busy), Map.of(), Map.of(), Map.of()))
         .isEqualTo(new SchedulingDecision.Bind("b"));
+  }
+
+  @Test
+  void aVolumeReservedForAnUnboundClaimTakesThePodToItsNode() {
+    // seed 000: PVs made by hand, each reserved for one member's claim and pinned to a node
+    ObjectNode p = pod(",'volumes':[{'name':'data','persistentVolumeClaim':{'claimName':'data-zk-1'}}]");
+    Map<String, ObjectNode> claims = Map.of("d/data-zk-1", obj("{'metadata':{'name':'data-zk-1','namespace':'d','uid':'u1'},"
+        + "'spec':{'storageClassName':'local-path'}}"));
+    Map<String, ObjectNode> classes = Map.of("local-path", obj("{'metadata':{'name':'local-path'},'volumeBindingMode':'WaitForFirstConsumer'}"));
+    Map<String, ObjectNode> volumes = new HashMap<>(Map.of("pv-zk-1", obj("{'metadata':{'name':'pv-zk-1'},'spec':{"
+        + "'claimRef':{'namespace':'d','name':'data-zk-1'},'nodeAffinity':{'required':{'nodeSelectorTerms':"
+        + "[{'matchExpressions':[{'key':'zk1','operator':'Exists'}]}]}}}}")));
+    List<ObjectNode> nodes = List.of(node("a", "'zk0':'yes'", "", "2"), node("b", "'zk1':'yes'", "", "2"));
+    assertThat(decide(p, nodes, List.of(), claims, volumes, classes)).isEqualTo(new SchedulingDecision.ProvisionFirst("b", List.of("data-zk-1")));
+    assertThat(decide(p, nodes.subList(0, 1), List.of(), claims, volumes, classes))
+        .isEqualTo(new SchedulingDecision.Unschedulable("0/1 nodes are available: 1 node(s) had volume node affinity conflict."));
+    // reserved for an earlier claim of that name (another uid): not this claim's
+    ((ObjectNode) volumes.get("pv-zk-1").with("spec").with("claimRef")).put("uid", "u0");
+    assertThat(decide(p, nodes.subList(0, 1), List.of(), claims, volumes, classes)).isEqualTo(new SchedulingDecision.ProvisionFirst("a", List.of("data-zk-1")));
   }
 }
