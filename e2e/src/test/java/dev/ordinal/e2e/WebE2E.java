@@ -1,6 +1,7 @@
 package dev.ordinal.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,6 +31,11 @@ class WebE2E extends RealPodsTestBase {
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
+  List<String> uids() throws Exception {
+    return List.of(kubectl.run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].metadata.uid}").ok().out().split(" "))
+        .stream().filter(u -> !u.isBlank()).toList();
+  }
+
   String rolloutStatus() throws Exception {
     return kubectl.run("rollout", "status", "sts/web", "--timeout=100s").ok().out();
   }
@@ -43,7 +49,13 @@ class WebE2E extends RealPodsTestBase {
     }
     kubectl.run("exec", "web-1", "--", "sh", "-c", "echo edited by hand > /usr/share/nginx/html/index.html").ok();
 
+    List<String> before = uids();
     kubectl.run("delete", "pod", "-l", "app=nginx").ok();
+    // three new pods, before asking the set's status (which may not have seen the deletions yet)
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      List<String> now = uids();
+      return now.size() == 3 && now.stream().noneMatch(before::contains);
+    });
     assertThat(rolloutStatus()).contains("roll out complete");
     assertThat(page(0)).isEqualTo("hello from web-0\n");
     assertThat(page(1)).isEqualTo("edited by hand\n");
