@@ -17,6 +17,10 @@ final class PostMortem implements TestExecutionExceptionHandler {
     StringBuilder report = new StringBuilder(String.valueOf(failure.getMessage())).append("\n--- post-mortem ---\n");
     try {
       report.append(RealPodsTestBase.kubectl.run("get", "pods", "-A", "-o", "wide").out());
+      // what `rollout status` reads, to tell a set that did not progress from a status not written
+      report.append(RealPodsTestBase.kubectl.run("get", "statefulsets", "-A", "-o", "custom-columns=NAMESPACE:.metadata.namespace,"
+          + "NAME:.metadata.name,GENERATION:.metadata.generation,OBSERVED:.status.observedGeneration,REPLICAS:.status.replicas,"
+          + "READY:.status.readyReplicas,UPDATED:.status.updatedReplicas,CURRENT:.status.currentRevision,UPDATE:.status.updateRevision").out());
       List<String> events = RealPodsTestBase.kubectl.run("get", "events", "-A", "--sort-by=.lastTimestamp").out().lines().toList();
       report.append("events:\n").append(String.join("\n", tail(events, 25))).append('\n');
       report.append(notReadyLogs());
