@@ -1,5 +1,6 @@
 package dev.ordinal.storage;
 
+import dev.ordinal.threads.Blocking;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -118,6 +119,10 @@ public final class SqliteStorage implements Storage {
   public KeyValue create(String key, byte[] value) {
     requireKey(key);
     requireValue(value);
+    return Blocking.call(() -> createLocked(key, value));
+  }
+
+  private KeyValue createLocked(String key, byte[] value) {
     writeLock.lock();
     try {
       ensureOpen();
@@ -141,6 +146,10 @@ public final class SqliteStorage implements Storage {
   public KeyValue update(String key, byte[] value, long expectedModRevision) {
     requireKey(key);
     requireValue(value);
+    return Blocking.call(() -> updateLocked(key, value, expectedModRevision));
+  }
+
+  private KeyValue updateLocked(String key, byte[] value, long expectedModRevision) {
     writeLock.lock();
     try {
       ensureOpen();
@@ -163,6 +172,10 @@ public final class SqliteStorage implements Storage {
   @Override
   public KeyValue delete(String key, long expectedModRevision) {
     requireKey(key);
+    return Blocking.call(() -> deleteLocked(key, expectedModRevision));
+  }
+
+  private KeyValue deleteLocked(String key, long expectedModRevision) {
     writeLock.lock();
     try {
       ensureOpen();
@@ -250,6 +263,10 @@ public final class SqliteStorage implements Storage {
    */
   @Override
   public void compact(long revision) {
+    Blocking.run(() -> compactLocked(revision));
+  }
+
+  private void compactLocked(long revision) {
     compactionLock.lock();
     try {
       long target;
@@ -361,6 +378,10 @@ public final class SqliteStorage implements Storage {
   }
 
   private <T> T withWriter(WriterAction<T> action) {
+    return Blocking.call(() -> withWriterHere(action));
+  }
+
+  private <T> T withWriterHere(WriterAction<T> action) {
     writeLock.lock();
     try {
       ensureOpen();
@@ -375,7 +396,7 @@ public final class SqliteStorage implements Storage {
   private <T> T read(ReaderPool.Read<T> read) {
     ensureOpen();
     try {
-      return readers.read(read);
+      return Blocking.call(() -> readers.read(read));
     } catch (SQLException e) {
       throw new StorageException("read from " + file + " failed", e);
     }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
   private final CountDownLatch clientReady = new CountDownLatch(1);
   private final CountDownLatch sized = new CountDownLatch(1);
   private final ExecTerminal terminal = new ExecTerminal(new PodExec.TerminalSize(80, 24));
+  private final ReentrantLock sending = new ReentrantLock();
   private Session session;
 
   ExecSocket(PodExec exec, Target target) {
@@ -83,15 +85,19 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
     };
   }
 
-  private synchronized void send(byte channel, byte[] data) throws IOException {
+  private void send(byte channel, byte[] data) throws IOException {
     ByteBuffer frame = ByteBuffer.allocate(data.length + 1);
     frame.put(channel).put(data).flip();
-    Callback.Completable sent = new Callback.Completable();
-    session.sendBinary(frame, sent);
+    // one frame at a time, in order; a lock, not synchronized, since the sender waits for the client
+    sending.lock();
     try {
+      Callback.Completable sent = new Callback.Completable();
+      session.sendBinary(frame, sent);
       sent.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IOException("sending to the exec client failed: " + e.getMessage());
+    } finally {
+      sending.unlock();
     }
   }
 

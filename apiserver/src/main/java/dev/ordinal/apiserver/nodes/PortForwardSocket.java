@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -43,6 +44,9 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   private final Set<Integer> ports;
   // Netty's codec, driven by hand: bytes in, frames out, and back
   private final EmbeddedChannel codec = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+  // guards the codec and keeps frames in order; a lock, not synchronized: sending waits for the
+  // client, and the waiting thread may be virtual
+  private final ReentrantLock codecLock = new ReentrantLock();
   private final Map<Integer, Socket> connections = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> errorStreams = new ConcurrentHashMap<>();
   private Session session;
@@ -61,11 +65,14 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     try {
       Object[] frames;
-      synchronized (codec) {
+      codecLock.lock();
+      try {
         // copied: Jetty reuses the buffer once the callback completes, and the codec keeps partial frames
         codec.writeInbound(Unpooled.copiedBuffer(payload));
         frames = codec.inboundMessages().toArray();
         codec.inboundMessages().clear();
+      } finally {
+        codecLock.unlock();
       }
       for (Object frame : frames) {
         handle(frame);
@@ -178,7 +185,8 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   /** Encodes a frame and sends its bytes as one WebSocket message, in order. */
   private void send(Object frame) {
     byte[] bytes;
-    synchronized (codec) {
+    codecLock.lock();
+    try {
       codec.writeOutbound(frame);
       ByteBuf out = Unpooled.buffer();
       Object chunk;
@@ -197,6 +205,8 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
       } catch (Exception e) {
         log.debug("port-forward: client gone: {}", e.toString());
       }
+    } finally {
+      codecLock.unlock();
     }
   }
 
@@ -220,8 +230,11 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   public void onWebSocketClose(int statusCode, String reason) {
     connections.values().forEach(PortForwardSocket::closeQuietly);
     connections.clear();
-    synchronized (codec) {
+    codecLock.lock();
+    try {
       codec.finishAndReleaseAll();
+    } finally {
+      codecLock.unlock();
     }
   }
 

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A de-duplicating work queue of keys, as client-go's: a key waiting is queued once however often
@@ -29,6 +31,10 @@ public final class WorkQueue<K> {
   private final Set<K> cooling = new HashSet<>();
   private final DelayQueue<Later<K>> later = new DelayQueue<>();
   private boolean shutdown;
+  // A lock and condition rather than synchronized/wait: workers are virtual threads, and a
+  // virtual thread in Object.wait holds its carrier on JDK 21.
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
 
   private record Later<K>(K key, long dueNanos) implements Delayed {
     @Override
@@ -42,46 +48,66 @@ public final class WorkQueue<K> {
     }
   }
 
-  public synchronized void add(K key) {
-    if (shutdown) {
-      return;
-    }
-    if (processing.contains(key)) {
-      dirty.add(key);
-      return;
-    }
-    if (cooling.contains(key)) {
-      return; // already due once its cool-down ends
-    }
-    if (ready.add(key)) {
-      notifyAll();
+  public void add(K key) {
+    lock.lock();
+    try {
+      if (shutdown) {
+        return;
+      }
+      if (processing.contains(key)) {
+        dirty.add(key);
+        return;
+      }
+      if (cooling.contains(key)) {
+        return; // already due once its cool-down ends
+      }
+      if (ready.add(key)) {
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Adds the key after a delay (a periodic re-check, e.g. waiting for minReadySeconds). */
   public void addAfter(K key, Duration delay) {
     later.add(new Later<>(key, System.nanoTime() + delay.toNanos()));
-    synchronized (this) {
-      notifyAll();
-    }
+    signal();
   }
 
   /** Adds the key after its back-off; each call doubles the next back-off. */
   public void addRateLimited(K key) {
     int n;
-    synchronized (this) {
+    lock.lock();
+    try {
       n = failures.merge(key, 1, Integer::sum);
+    } finally {
+      lock.unlock();
     }
     long ms = Math.min(MAX_MS, BASE_MS << Math.min(n - 1, 20));
     addAfter(key, Duration.ofMillis(ms));
   }
 
-  public synchronized void forget(K key) {
-    failures.remove(key);
+  public void forget(K key) {
+    lock.lock();
+    try {
+      failures.remove(key);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The next key to process, or null when the queue is shut down. Blocks until one is ready. */
-  public synchronized K take() throws InterruptedException {
+  public K take() throws InterruptedException {
+    lock.lock();
+    try {
+      return takeLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private K takeLocked() throws InterruptedException {
     while (true) {
       Later<K> due;
       while ((due = later.poll()) != null) {
@@ -103,7 +129,7 @@ public final class WorkQueue<K> {
       }
       Later<K> next = later.peek();
       long waitMs = next == null ? 1000 : Math.max(1, next.getDelay(TimeUnit.MILLISECONDS));
-      wait(Math.min(waitMs, 1000));
+      changed.await(Math.min(waitMs, 1000), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -117,7 +143,8 @@ public final class WorkQueue<K> {
    * cool-down, and adds until then are folded into that one.
    */
   public void done(K key, Duration coolDown) {
-    synchronized (this) {
+    lock.lock();
+    try {
       processing.remove(key);
       if (!dirty.remove(key)) {
         return;
@@ -125,20 +152,41 @@ public final class WorkQueue<K> {
       // below a millisecond the queue's own wake-up would cost more than the pass it saves
       if (coolDown.toMillis() < 1 || cooling.contains(key)) {
         ready.add(key);
-        notifyAll();
+        changed.signalAll();
         return;
       }
       cooling.add(key);
+    } finally {
+      lock.unlock();
     }
     addAfter(key, coolDown);
   }
 
-  public synchronized int length() {
-    return ready.size();
+  public int length() {
+    lock.lock();
+    try {
+      return ready.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  public synchronized void shutdown() {
-    shutdown = true;
-    notifyAll();
+  public void shutdown() {
+    lock.lock();
+    try {
+      shutdown = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ordinal.node.images;
 
+import dev.ordinal.threads.Blocking;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,10 @@ public final class Unpacker {
   }
 
   static void run(List<String> command) throws IOException {
+    Blocking.run(() -> runHere(command)); // a process and its pipe: never on a virtual thread's carrier
+  }
+
+  private static void runHere(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     try {

@@ -1,5 +1,6 @@
 package dev.ordinal.node.runc;
 
+import dev.ordinal.threads.Blocking;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,16 @@ public final class HostCommand {
   }
 
   public static Result run(List<String> command, Map<String, String> env, String stdin, Duration timeout) throws IOException {
+    // fork/exec and the wait are native blocking calls: never on a virtual thread's carrier
+    try {
+      return Blocking.callInterruptibly(() -> runHere(command, env, stdin, timeout));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(command.get(0) + " interrupted");
+    }
+  }
+
+  private static Result runHere(List<String> command, Map<String, String> env, String stdin, Duration timeout) throws IOException {
     Path out = Files.createTempFile("ordinal-cmd", ".out");
     Path err = Files.createTempFile("ordinal-cmd", ".err");
     try {

@@ -5,6 +5,7 @@ import dev.ordinal.api.Json;
 import dev.ordinal.apiserver.nodes.ExecTerminal;
 import dev.ordinal.apiserver.nodes.PodExec;
 import dev.ordinal.node.images.Unpacker;
+import dev.ordinal.threads.Blocking;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,30 +192,51 @@ final class RuncContainer {
           + exec.stream().map(RuncContainer::shellQuote).collect(java.util.stream.Collectors.joining(" "));
       pb = new ProcessBuilder("script", "--quiet", "--return", "--command", inner, "/dev/null");
     }
-    Process p = pb.start();
+    ProcessBuilder builder = pb;
+    Process p = Blocking.call(builder::start);
     if (terminal != null) {
       terminal.onResize(s -> resizeTerminal(p, s));
     }
-    Thread in = Thread.ofVirtual().start(() -> {
-      try (var to = p.getOutputStream()) {
-        if (stdin != null) {
-          stdin.transferTo(to);
-        }
-      } catch (IOException e) {
-        // the command stopped reading
-      }
-    });
-    Thread err = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), stderr));
-    copy(p.getInputStream(), stdout);
+    // Each pipe blocks in native reads and writes: each is copied on a platform thread of its own,
+    // so an open session holds no virtual-thread carrier however long it waits for input or output.
+    Thread in = Blocking.start("exec-stdin-" + id, () -> feed(stdin, p.getOutputStream()));
+    CompletableFuture<Void> err = Blocking.async("exec-stderr-" + id, () -> copy(p.getErrorStream(), stderr));
+    CompletableFuture<Void> out = Blocking.async("exec-stdout-" + id, () -> copy(p.getInputStream(), stdout));
     try {
-      int code = p.waitFor();
-      err.join();
-      in.interrupt();
+      out.get();
+      int code = p.onExit().get().exitValue();
+      err.get();
       return code;
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
+    } catch (ExecutionException e) {
+      p.destroyForcibly();
+      throw new IOException("exec failed: " + e.getCause());
+    } finally {
+      in.interrupt(); // it may still wait for input the command no longer reads
+    }
+  }
+
+  /**
+   * Copies what the client types to the command as it arrives: each chunk is flushed at once
+   * (the process's stdin is buffered, and an interactive shell must see a line when it is typed,
+   * not after 8 KiB), and the command's stdin is closed at the end of the input.
+   */
+  private static void feed(java.io.InputStream from, java.io.OutputStream to) {
+    try (to) {
+      if (from == null) {
+        return;
+      }
+      byte[] buf = new byte[8192];
+      int n;
+      while ((n = from.read(buf)) >= 0) {
+        to.write(buf, 0, n);
+        to.flush();
+      }
+    } catch (IOException e) {
+      // the command stopped reading
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
 
   private static final class RuncPod {
+    final ReentrantLock lock = new ReentrantLock();
     final String uid;
     final Path dir;
     String ip = "";
@@ -98,7 +100,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   @Override
   public PodObservation sync(ObjectNode pod, Instant now) {
     RuncPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new RuncPod(uid, podsDir.resolve(uid)));
-    synchronized (p) {
+    p.lock.lock(); // a lock, not synchronized: the pod worker is a virtual thread that waits inside
+    try {
       Instant next = null;
       if (p.ip.isEmpty() && p.stopRequested == null) {
         try {
@@ -143,6 +146,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
         appStates.add(state(slot));
       }
       return new PodObservation(p.ip, initStates, appStates, initialized, next);
+    } finally {
+      p.lock.unlock();
     }
   }
 
@@ -339,7 +344,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   @Override
   public boolean stop(ObjectNode pod, long gracePeriodSeconds, Instant now) {
     RuncPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new RuncPod(uid, podsDir.resolve(uid)));
-    synchronized (p) {
+    p.lock.lock(); // a lock, not synchronized: the pod worker is a virtual thread that waits inside
+    try {
       List<RuncContainer> running = new ArrayList<>();
       for (ContainerSlot s : p.init.values()) {
         addRunning(running, s);
@@ -376,6 +382,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
         }
       }
       return running.isEmpty();
+    } finally {
+      p.lock.unlock();
     }
   }
 
