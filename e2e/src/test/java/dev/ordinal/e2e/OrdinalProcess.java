@@ -19,6 +19,7 @@ final class OrdinalProcess implements AutoCloseable {
   private Process process;
 
   private final String runtime;
+  private final List<String> jvmOptions;
 
   OrdinalProcess(Path workDir) {
     this(workDir, "none");
@@ -26,18 +27,26 @@ final class OrdinalProcess implements AutoCloseable {
 
   /** @param runtime the --runtime of `ordinal up` */
   OrdinalProcess(Path workDir, String runtime) {
+    this(workDir, runtime, List.of());
+  }
+
+  /** @param jvmOptions added to the launcher's JVM options (scripts/jvm.options) */
+  OrdinalProcess(Path workDir, String runtime, List<String> jvmOptions) {
     this.dataDir = workDir.resolve("data");
     this.log = workDir.resolve("ordinal.log");
     this.runtime = runtime;
+    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   /** Starts (or restarts) the server and waits until it answers /readyz. */
   OrdinalProcess start() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String options = "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath();
-    ProcessBuilder pb = new ProcessBuilder(java, options,
-        "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
-        "up", "--port", "0", "--data-dir", dataDir.toString(), "--runtime", runtime);
+    List<String> command = new ArrayList<>(List.of(java, options));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
+        "up", "--port", "0", "--data-dir", dataDir.toString(), "--runtime", runtime));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Files.deleteIfExists(kubeconfig());

@@ -2,10 +2,16 @@ package dev.ordinal.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,10 +26,18 @@ abstract class RealPodsTestBase {
   static OrdinalProcess ordinal;
   static Kubectl kubectl;
 
+  /** JVM options for the server of the test class so annotated, on top of the launcher's. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @interface ServerJvmOptions {
+    String[] value();
+  }
+
   @BeforeAll
-  static void startOrdinal() throws Exception {
+  static void startOrdinal(TestInfo test) throws Exception {
     assumeTrue(HostLeftovers.canRunContainers(), "needs root with runc, conmon, the CNI plugins and the test images (./ordinal test installs them as root)");
-    ordinal = new OrdinalProcess(work, "runc").start();
+    ServerJvmOptions options = test.getTestClass().map(c -> c.getAnnotation(ServerJvmOptions.class)).orElse(null);
+    ordinal = new OrdinalProcess(work, "runc", options == null ? List.of() : List.of(options.value())).start();
     kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
   }
 
