@@ -2,11 +2,9 @@ package dev.ordinal.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ordinal.apiserver.registry.Meta;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Whether a pod fits a node, as kube-scheduler's filter plugins decide; each check returns the
@@ -26,57 +24,6 @@ final class NodeFit {
 
   static String schedulable(ObjectNode node) {
     return node.path("spec").path("unschedulable").asBoolean(false) ? "node(s) were unschedulable" : null;
-  }
-
-  static String selector(ObjectNode pod, ObjectNode node) {
-    Map<String, String> labels = Meta.labels(node);
-    JsonNode sel = pod.path("spec").path("nodeSelector");
-    for (var it = sel.fields(); it.hasNext(); ) {
-      var e = it.next();
-      if (!e.getValue().asText().equals(labels.get(e.getKey()))) {
-        return "node(s) didn't match Pod's node affinity/selector";
-      }
-    }
-    JsonNode terms = pod.path("spec").path("affinity").path("nodeAffinity")
-        .path("requiredDuringSchedulingIgnoredDuringExecution").path("nodeSelectorTerms");
-    if (terms.isArray() && !terms.isEmpty() && !NodeSelectorTerms.matches(terms, node)) {
-      return "node(s) didn't match Pod's node affinity/selector";
-    }
-    return null;
-  }
-
-  static String taints(ObjectNode pod, ObjectNode node) {
-    for (JsonNode taint : node.path("spec").path("taints")) {
-      String effect = taint.path("effect").asText();
-      if (!effect.equals("NoSchedule") && !effect.equals("NoExecute")) {
-        continue;
-      }
-      if (!tolerated(pod.path("spec").path("tolerations"), taint)) {
-        return "node(s) had untolerated taint {" + taint.path("key").asText() + ": " + taint.path("value").asText() + "}";
-      }
-    }
-    return null;
-  }
-
-  private static boolean tolerated(JsonNode tolerations, JsonNode taint) {
-    for (JsonNode t : tolerations) {
-      String op = t.path("operator").asText("Equal");
-      String key = t.path("key").asText("");
-      String effect = t.path("effect").asText("");
-      if (!effect.isEmpty() && !effect.equals(taint.path("effect").asText())) {
-        continue;
-      }
-      if (key.isEmpty() && op.equals("Exists")) {
-        return true;
-      }
-      if (!key.equals(taint.path("key").asText())) {
-        continue;
-      }
-      if (op.equals("Exists") || t.path("value").asText("").equals(taint.path("value").asText(""))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Requests of the pod against what the node has left after the pods already on it. */
@@ -110,6 +57,35 @@ final class NodeFit {
       }
     }
     return sum;
+  }
+
+  /**
+   * The request scoring counts: as {@link #request}, with 100m cpu and 200Mi memory for a container
+   * that requests none (kube-scheduler's non-zero defaults).
+   */
+  static BigDecimal nonZeroRequest(ObjectNode pod, String resource) {
+    BigDecimal sum = BigDecimal.ZERO;
+    for (JsonNode c : pod.path("spec").path("containers")) {
+      sum = sum.add(nonZero(c, resource));
+    }
+    for (JsonNode c : pod.path("spec").path("initContainers")) {
+      BigDecimal r = nonZero(c, resource);
+      if (r.compareTo(sum) > 0) {
+        sum = r;
+      }
+    }
+    return sum;
+  }
+
+  private static final BigDecimal DEFAULT_CPU = new BigDecimal("0.1");
+  private static final BigDecimal DEFAULT_MEMORY = BigDecimal.valueOf(200L * 1024 * 1024);
+
+  private static BigDecimal nonZero(JsonNode c, String resource) {
+    JsonNode resources = c.path("resources");
+    if (resources.path("requests").has(resource) || resources.path("limits").has(resource)) {
+      return containerRequest(c, resource);
+    }
+    return resource.equals("cpu") ? DEFAULT_CPU : DEFAULT_MEMORY;
   }
 
   private static BigDecimal containerRequest(JsonNode c, String resource) {

@@ -13,20 +13,25 @@ final class NodeSelectorTerms {
   private NodeSelectorTerms() {}
 
   static boolean matches(JsonNode terms, ObjectNode node) {
-    Map<String, String> labels = Meta.labels(node);
     for (JsonNode term : terms) {
-      boolean all = true;
-      for (JsonNode req : term.path("matchExpressions")) {
-        all &= requirement(req, labels.get(req.path("key").asText()));
-      }
-      for (JsonNode req : term.path("matchFields")) {
-        all &= req.path("key").asText().equals("metadata.name") && requirement(req, Meta.name(node));
-      }
-      if (all && (term.path("matchExpressions").size() + term.path("matchFields").size()) > 0) {
+      if (termMatches(term, node)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether every requirement of one term holds; a term without requirements matches nothing. */
+  static boolean termMatches(JsonNode term, ObjectNode node) {
+    Map<String, String> labels = Meta.labels(node);
+    boolean all = true;
+    for (JsonNode req : term.path("matchExpressions")) {
+      all &= requirement(req, labels.get(req.path("key").asText()));
+    }
+    for (JsonNode req : term.path("matchFields")) {
+      all &= req.path("key").asText().equals("metadata.name") && requirement(req, Meta.name(node));
+    }
+    return all && (term.path("matchExpressions").size() + term.path("matchFields").size()) > 0;
   }
 
   private static boolean requirement(JsonNode req, String value) {

@@ -13,15 +13,20 @@ import java.util.Set;
 
 /**
  * The scheduler's running account of pods, kept from pod events so that a decision never walks
- * every pod: what each node's pods request, which pods still wait for a node, and which of those
- * use which claim. A pod the scheduler has just bound is counted on its node at once ({@link
- * #assume}), before its event arrives, so back-to-back decisions do not overcommit a node.
+ * every pod: what each node's pods request, which pods are on each node, which of those have
+ * inter-pod affinity terms, which pods still wait for a node, and which of those use which claim.
+ * A pod the scheduler has just bound is counted on its node at once ({@link #assume}), before its
+ * event arrives, so back-to-back decisions do not overcommit a node nor miss each other's
+ * anti-affinity.
  */
 final class PodLedger {
   private record Entry(String node, NodeUsage usage) {}
 
   private final Map<String, Entry> assigned = new HashMap<>();
   private final Map<String, NodeUsage> byNode = new HashMap<>();
+  // node → "namespace/name" → the pod as last seen (spec.nodeName set)
+  private final Map<String, Map<String, ObjectNode>> podsByNode = new HashMap<>();
+  private final Map<String, ObjectNode> withAffinity = new HashMap<>();
   private final Set<String> pending = new HashSet<>();
   private final Map<String, Set<String>> claimUsers = new HashMap<>();
 
@@ -34,7 +39,7 @@ final class PodLedger {
       return;
     }
     if (NodeUsage.occupiesNode(pod)) {
-      assign(key, pod.path("spec").path("nodeName").asText(), NodeUsage.of(pod));
+      assign(key, pod);
     } else if (Scheduler.isPending(pod)) {
       pending.add(key);
       for (String claim : claimsOf(pod)) {
@@ -48,11 +53,24 @@ final class PodLedger {
     String key = Informer.key(pod);
     forgetPending(key, pod);
     unassign(key);
-    assign(key, node, NodeUsage.of(pod));
+    ObjectNode placed = pod.deepCopy();
+    placed.with("spec").put("nodeName", node);
+    assign(key, placed);
   }
 
   synchronized NodeUsage usage(String node) {
     return byNode.getOrDefault(node, NodeUsage.NONE);
+  }
+
+  /** The pods on the node (a copy). */
+  synchronized List<ObjectNode> podsOn(String node) {
+    Map<String, ObjectNode> pods = podsByNode.get(node);
+    return pods == null ? List.of() : List.copyOf(pods.values());
+  }
+
+  /** The placed pods with inter-pod affinity or anti-affinity terms (a copy). */
+  synchronized List<ObjectNode> podsWithAffinity() {
+    return List.copyOf(withAffinity.values());
   }
 
   synchronized List<String> pending() {
@@ -64,15 +82,26 @@ final class PodLedger {
     return List.copyOf(claimUsers.getOrDefault(claimKey, Set.of()));
   }
 
-  private void assign(String key, String node, NodeUsage usage) {
+  private void assign(String key, ObjectNode pod) {
+    String node = pod.path("spec").path("nodeName").asText();
+    NodeUsage usage = NodeUsage.of(pod);
     assigned.put(key, new Entry(node, usage));
     byNode.merge(node, usage, NodeUsage::plus);
+    podsByNode.computeIfAbsent(node, n -> new HashMap<>()).put(key, pod);
+    if (AffinityTerm.hasPodAffinity(pod)) {
+      withAffinity.put(key, pod);
+    }
   }
 
   private void unassign(String key) {
     Entry e = assigned.remove(key);
     if (e != null) {
       byNode.computeIfPresent(e.node(), (n, u) -> u.minus(e.usage()));
+      Map<String, ObjectNode> pods = podsByNode.get(e.node());
+      if (pods != null && pods.remove(key) != null && pods.isEmpty()) {
+        podsByNode.remove(e.node());
+      }
+      withAffinity.remove(key);
     }
   }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,6 +37,9 @@ public final class Scheduler implements AutoCloseable {
   // which volume each claim has reserved for it (a claimRef made by hand or by the provisioner)
   private final Map<String, String> reservations = new ConcurrentHashMap<>();
   private final Informer classes;
+  private final Informer namespaces;
+  // pods last found to fit nowhere: looked at again when a placed pod changes
+  private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final PodLedger ledger = new PodLedger();
   private final Object deciding = new Object();
@@ -47,9 +51,18 @@ public final class Scheduler implements AutoCloseable {
     this.pods = new Informer(client, Types.PODS).onChange((old, pod, deleted) -> {
       ledger.observe(pod, deleted);
       if (deleted) {
+        unschedulable.remove(Informer.key(pod));
         requeueUnscheduled(); // its room on a node is free again
       } else if (isPending(pod)) {
         queue.add(Informer.key(pod));
+      } else if (placementChanged(old, pod)) {
+        // a pod placed, finished or relabelled may let a waiting pod's (anti-)affinity or spread be met
+        unschedulable.forEach(queue::add);
+      }
+    });
+    this.namespaces = new Informer(client, Types.NAMESPACES).onChange((o, n, d) -> {
+      if (o != null && !Meta.labels(o).equals(Meta.labels(n))) {
+        unschedulable.forEach(queue::add); // namespaceSelectors of affinity terms may now select it
       }
     });
     this.nodes = new Informer(client, Types.NODES).onChange((o, n, d) -> requeueUnscheduled());
@@ -72,7 +85,7 @@ public final class Scheduler implements AutoCloseable {
   }
 
   public void start() {
-    for (Informer i : List.of(pods, nodes, claims, volumes, classes)) {
+    for (Informer i : List.of(pods, nodes, claims, volumes, classes, namespaces)) {
       i.start();
     }
     worker.start();
@@ -82,6 +95,11 @@ public final class Scheduler implements AutoCloseable {
     String scheduler = pod.path("spec").path("schedulerName").asText("default-scheduler");
     return pod.path("spec").path("nodeName").asText("").isEmpty() && !Meta.isDeleting(pod)
         && (scheduler.isEmpty() || scheduler.equals("default-scheduler"));
+  }
+
+  private static boolean placementChanged(ObjectNode old, ObjectNode pod) {
+    return old == null || NodeUsage.occupiesNode(old) != NodeUsage.occupiesNode(pod) || !Meta.labels(old).equals(Meta.labels(pod))
+        || Meta.isDeleting(old) != Meta.isDeleting(pod);
   }
 
   private void requeueUnscheduled() {
@@ -94,6 +112,7 @@ public final class Scheduler implements AutoCloseable {
     // next event brings the pod back
     ObjectNode pod = pods.get(ns, key.substring(key.indexOf('/') + 1)).orElse(null);
     if (pod == null || !isPending(pod)) {
+      unschedulable.remove(key);
       return Optional.empty();
     }
     SchedulingDecision decision;
@@ -106,7 +125,10 @@ public final class Scheduler implements AutoCloseable {
       }
     }
     switch (decision) {
-      case SchedulingDecision.Bind b -> bind(pod, b.node());
+      case SchedulingDecision.Bind b -> {
+        unschedulable.remove(key);
+        bind(pod, b.node());
+      }
       case SchedulingDecision.ProvisionFirst p -> {
         for (String claimName : p.claims()) {
           selectNode(ns, claimName, p.node());
@@ -114,6 +136,7 @@ public final class Scheduler implements AutoCloseable {
         return Optional.of(WAIT_FOR_VOLUMES);
       }
       case SchedulingDecision.Unschedulable u -> {
+        unschedulable.add(key);
         markUnschedulable(pod, u.message());
         return Optional.of(RETRY);
       }
@@ -121,11 +144,14 @@ public final class Scheduler implements AutoCloseable {
     return Optional.empty();
   }
 
-  private SchedulingPlanner.Cluster cluster() {
-    return new SchedulingPlanner.Cluster(List.copyOf(nodes.all()), ledger::usage,
+  private Cluster cluster() {
+    Cluster.Pods placed = new Cluster.Pods(ledger::usage, ledger::podsOn, ledger::podsWithAffinity,
+        ns -> namespaces.get(null, ns).map(Meta::labels).orElse(Map.of()));
+    Cluster.Volumes storage = new Cluster.Volumes(
         key -> claims.get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)).orElse(null),
         name -> volumes.get(null, name).orElse(null), name -> classes.get(null, name).orElse(null),
         claim -> Optional.ofNullable(reservations.get(claim)).flatMap(pv -> volumes.get(null, pv)).orElse(null));
+    return new Cluster(List.copyOf(nodes.all()), placed, storage);
   }
 
   /** "namespace/name" of the claim a volume's claimRef names, or "". */
@@ -181,7 +207,7 @@ public final class Scheduler implements AutoCloseable {
   @Override
   public void close() {
     worker.close();
-    for (Informer i : List.of(pods, nodes, claims, volumes, classes)) {
+    for (Informer i : List.of(pods, nodes, claims, volumes, classes, namespaces)) {
       i.close();
     }
   }

@@ -3,32 +3,27 @@ package dev.ordinal.scheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
- * Chooses a node for a pod from the cluster as the informers see it: filters (readiness,
- * unschedulable, selector and affinity, taints, resources, volume topology), then the least
- * allocated node (ties by name). Pure: the scheduler applies the decision.
+ * Chooses a node for a pod from the cluster as the informers see it, as kube-scheduler's default
+ * profile does: each node goes through the filters in upstream's order (readiness, unschedulable,
+ * taints, node affinity, resources, volumes, topology spread, inter-pod affinity), the first
+ * failure being the node's reason; the feasible nodes are scored by the plugins with upstream's
+ * weights (TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2,
+ * LeastAllocated 1, BalancedAllocation 1) and the highest wins (ties by name, where upstream picks
+ * at random). Pure: the scheduler applies the decision.
  */
 final class SchedulingPlanner {
   static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
+  static final String NO_NODES = "no nodes available to schedule pods";
 
   private SchedulingPlanner() {}
-
-  /**
-   * The cluster state a decision needs, as look-ups so that the scheduler can answer from its
-   * informers without copying them: claims by "namespace/name", volumes and classes by name, and
-   * the volume reserved for a claim (its claimRef names the claim) by the claim's "namespace/name".
-   */
-  record Cluster(List<ObjectNode> nodes, Function<String, NodeUsage> usage, Function<String, ObjectNode> claims,
-      Function<String, ObjectNode> volumes, Function<String, ObjectNode> classes, Function<String, ObjectNode> reserved) {}
 
   static SchedulingDecision decide(ObjectNode pod, Cluster c) {
     String ns = Meta.namespace(pod);
@@ -38,7 +33,7 @@ final class SchedulingPlanner {
       if (claimName.isEmpty()) {
         continue;
       }
-      ObjectNode claim = c.claims().apply(ns + "/" + claimName);
+      ObjectNode claim = c.volumes().claims().apply(ns + "/" + claimName);
       if (claim == null) {
         return new SchedulingDecision.Unschedulable("persistentvolumeclaim \"" + claimName + "\" not found");
       }
@@ -47,10 +42,15 @@ final class SchedulingPlanner {
       }
       claims.add(claim);
     }
-    Map<String, Integer> reasons = new TreeMap<>();
+    if (c.nodes().isEmpty()) {
+      return new SchedulingDecision.Unschedulable(NO_NODES);
+    }
+    PodTopologySpread spread = new PodTopologySpread(pod, c);
+    InterPodAffinity interPod = new InterPodAffinity(pod, c);
+    Map<String, Integer> reasons = new HashMap<>();
     List<ObjectNode> fits = new ArrayList<>();
     for (ObjectNode node : c.nodes()) {
-      String reason = firstFailure(pod, node, claims, c);
+      String reason = firstFailure(pod, node, claims, c, spread, interPod);
       if (reason == null) {
         fits.add(node);
       } else {
@@ -58,13 +58,9 @@ final class SchedulingPlanner {
       }
     }
     if (fits.isEmpty()) {
-      List<String> parts = new ArrayList<>();
-      reasons.forEach((r, n) -> parts.add(n + " " + r));
-      return new SchedulingDecision.Unschedulable(
-          "0/" + c.nodes().size() + " nodes are available: " + String.join(", ", parts) + ".");
+      return new SchedulingDecision.Unschedulable(fitError(c.nodes().size(), reasons));
     }
-    fits.sort(Comparator.comparing((ObjectNode n) -> -freeFraction(n, c.usage().apply(Meta.name(n)))).thenComparing(Meta::name));
-    String chosen = Meta.name(fits.get(0));
+    String chosen = fits.size() == 1 ? Meta.name(fits.get(0)) : best(pod, fits, c, spread, interPod);
     List<String> waiting = new ArrayList<>();
     for (ObjectNode claim : claims) {
       if (claim.path("spec").path("volumeName").asText("").isEmpty()) {
@@ -74,27 +70,62 @@ final class SchedulingPlanner {
     return waiting.isEmpty() ? new SchedulingDecision.Bind(chosen) : new SchedulingDecision.ProvisionFirst(chosen, waiting);
   }
 
-  private static String firstFailure(ObjectNode pod, ObjectNode node, List<ObjectNode> claims, Cluster c) {
+  /**
+   * kube-scheduler's FitError message: "0/N nodes are available: " and the "count reason" entries
+   * sorted as strings, joined by ", ", ending in ".". (Upstream adds what preemption found;
+   * Ordinal does not preempt.)
+   */
+  static String fitError(int nodes, Map<String, Integer> reasons) {
+    List<String> parts = new ArrayList<>();
+    reasons.forEach((r, n) -> parts.add(n + " " + r));
+    Collections.sort(parts);
+    return "0/" + nodes + " nodes are available: " + String.join(", ", parts) + ".";
+  }
+
+  private static String firstFailure(ObjectNode pod, ObjectNode node, List<ObjectNode> claims, Cluster c,
+      PodTopologySpread spread, InterPodAffinity interPod) {
     String r = NodeFit.ready(node);
     if (r == null) {
       r = NodeFit.schedulable(node);
     }
     if (r == null) {
-      r = NodeFit.selector(pod, node);
+      r = TaintToleration.filter(pod, node);
     }
     if (r == null) {
-      r = NodeFit.taints(pod, node);
+      r = NodeAffinity.filter(pod, node);
     }
     if (r == null) {
-      r = NodeFit.resources(pod, node, c.usage().apply(Meta.name(node)));
+      r = NodeFit.resources(pod, node, c.pods().usage().apply(Meta.name(node)));
     }
     if (r == null) {
-      r = volumes(node, claims, c);
+      r = volumes(node, claims, c.volumes());
+    }
+    if (r == null) {
+      r = spread.filter(node);
+    }
+    if (r == null) {
+      r = interPod.filter(node);
     }
     return r;
   }
 
-  private static String volumes(ObjectNode node, List<ObjectNode> claims, Cluster c) {
+  private static String best(ObjectNode pod, List<ObjectNode> fits, Cluster c, PodTopologySpread spread, InterPodAffinity interPod) {
+    Map<String, Long> total = new HashMap<>();
+    addWeighted(total, TaintToleration.score(pod, fits), 3);
+    addWeighted(total, NodeAffinity.score(pod, fits), 2);
+    addWeighted(total, spread.score(fits), 2);
+    addWeighted(total, interPod.score(fits), 2);
+    addWeighted(total, ResourceScores.leastAllocated(pod, fits, c.pods().usage()), 1);
+    addWeighted(total, ResourceScores.balanced(pod, fits, c.pods().usage()), 1);
+    return fits.stream().map(Meta::name)
+        .min(Comparator.comparing((String n) -> -total.getOrDefault(n, 0L)).thenComparing(n -> n)).orElseThrow();
+  }
+
+  private static void addWeighted(Map<String, Long> total, Map<String, Long> scores, int weight) {
+    scores.forEach((n, s) -> total.merge(n, s * weight, Long::sum));
+  }
+
+  private static String volumes(ObjectNode node, List<ObjectNode> claims, Cluster.Volumes c) {
     for (ObjectNode claim : claims) {
       String volumeName = claim.path("spec").path("volumeName").asText("");
       // a bound claim's volume, or the one reserved for it that the binder is about to bind
@@ -120,22 +151,9 @@ final class SchedulingPlanner {
   }
 
   /** The volume whose claimRef names this claim (by uid too, once it has one), or null. */
-  private static ObjectNode reservedFor(ObjectNode claim, Cluster c) {
+  private static ObjectNode reservedFor(ObjectNode claim, Cluster.Volumes c) {
     ObjectNode pv = c.reserved().apply(Meta.namespace(claim) + "/" + Meta.name(claim));
     String uid = pv == null ? "" : pv.path("spec").path("claimRef").path("uid").asText("");
     return pv == null || (!uid.isEmpty() && !uid.equals(Meta.uid(claim))) ? null : pv;
-  }
-
-  private static double freeFraction(ObjectNode node, NodeUsage usage) {
-    JsonNode allocatable = node.path("status").path("allocatable");
-    double score = 0;
-    for (String r : List.of("cpu", "memory")) {
-      BigDecimal total = NodeFit.amount(allocatable.path(r).asText("0"));
-      if (total.signum() <= 0) {
-        continue;
-      }
-      score += total.subtract(usage.of(r)).divide(total, MathContext.DECIMAL64).doubleValue();
-    }
-    return score;
   }
 }

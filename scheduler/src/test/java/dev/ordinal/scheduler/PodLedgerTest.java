@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
-import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 class PodLedgerTest {
@@ -22,7 +21,12 @@ class PodLedgerTest {
     ledger.observe(pod("a", "n1", "Pending"), false);
     ledger.observe(pod("a", "n1", "Running"), false);
     ledger.observe(pod("b", "n1", "Running"), false);
-    assertThat(ledger.usage("n1")).isEqualTo(new NodeUsage(2, new BigDecimal("0.500"), BigDecimal.ZERO));
+    assertThat(ledger.usage("n1").pods()).isEqualTo(2);
+    assertThat(ledger.usage("n1").cpu()).isEqualByComparingTo("0.5");
+    assertThat(ledger.usage("n1").memory()).isEqualByComparingTo("0");
+    assertThat(ledger.usage("n1").nonZeroMemory()).as("scoring counts 200Mi for a container requesting none")
+        .isEqualByComparingTo(String.valueOf(2L * 200 * 1024 * 1024));
+    assertThat(ledger.podsOn("n1")).extracting(p -> p.path("metadata").path("name").asText()).containsExactlyInAnyOrder("a", "b");
     ledger.observe(pod("b", "n1", "Succeeded"), false);
     ledger.observe(pod("a", "n1", "Running"), true);
     assertThat(ledger.usage("n1").pods()).isZero();
@@ -40,6 +44,7 @@ class PodLedgerTest {
     assertThat(ledger.pending()).isEmpty();
     assertThat(ledger.usersOf("d/data-w")).isEmpty();
     assertThat(ledger.usage("n2").pods()).isEqualTo(1);
+    assertThat(ledger.podsOn("n2").get(0).path("spec").path("nodeName").asText()).as("an assumed pod is seen on its node").isEqualTo("n2");
     ledger.observe(pod("w", "n2", "Running"), false);
     assertThat(ledger.usage("n2").pods()).as("the bind's own event does not count it twice").isEqualTo(1);
   }

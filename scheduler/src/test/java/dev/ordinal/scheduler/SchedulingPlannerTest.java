@@ -33,9 +33,8 @@ class SchedulingPlannerTest {
     Map<String, ObjectNode> reserved = new HashMap<>();
     volumes.values().stream().filter(pv -> pv.path("spec").has("claimRef")).forEach(pv -> reserved.put(
         pv.path("spec").path("claimRef").path("namespace").asText() + "/" + pv.path("spec").path("claimRef").path("name").asText(), pv));
-    return SchedulingPlanner.decide(pod, new SchedulingPlanner.Cluster(nodes,
-        node -> NodeUsage.onNode(node, pods),
-        claims::get, volumes::get, classes::get, reserved::get));
+    return SchedulingPlanner.decide(pod, new Cluster(nodes, Cluster.Pods.of(pods, Map.of()),
+        new Cluster.Volumes(claims::get, volumes::get, classes::get, reserved::get)));
   }
 
   @Test

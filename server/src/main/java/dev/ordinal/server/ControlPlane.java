@@ -15,6 +15,7 @@ import dev.ordinal.node.runc.RuncRuntime;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.sim.SimulatedRuntime;
 import dev.ordinal.scheduler.Scheduler;
+import dev.ordinal.scheduler.taints.TaintEvictionController;
 import dev.ordinal.storage.SqliteStorage;
 import dev.ordinal.storage.Storage;
 import java.io.IOException;
@@ -82,6 +83,8 @@ public final class ControlPlane implements AutoCloseable {
       controllers.add(binder, binder::start);
       Scheduler scheduler = new Scheduler(client);
       controllers.add(scheduler, scheduler::start);
+      TaintEvictionController taintEviction = new TaintEvictionController(client);
+      controllers.add(taintEviction, taintEviction::start);
       List<InetSocketAddress> dnsAddresses = new ArrayList<>();
       if (!node.dnsListen().isEmpty()) {
         int colon = node.dnsListen().lastIndexOf(':');
