@@ -57,6 +57,17 @@ final class TestApiServer implements AutoCloseable {
     }
   }
 
+  /** A raw request with a binary body (protobuf, garbage). */
+  HttpResponse<String> sendBytes(String method, String path, String contentType, byte[] body) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException closedUnderfoot) {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
   HttpResponse<String> get(String path, String accept) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", "Bearer " + TOKEN);
     if (accept != null) {
