@@ -47,7 +47,9 @@ class UnservedSubresourcesIT extends ApiServerTestBase {
         "/api/v1/nodes/n1/proxy",
         "/api/v1/namespaces/default/serviceaccounts/default/token");
     byte[] protobufGarbage = "k8s\0\u0001\u0002garbage".getBytes(StandardCharsets.ISO_8859_1);
-    byte[] huge = new byte[4 * 1024 * 1024]; // beyond the 3 MiB limit: read, it would be a 413
+    // beyond the 3 MiB limit: read, it would be a 413 (sent with Expect: 100-continue, it is not
+    // even sent unless the server starts reading)
+    byte[] huge = new byte[4 * 1024 * 1024];
     huge[0] = '{';
     int checked = 0;
     for (String path : paths) {
