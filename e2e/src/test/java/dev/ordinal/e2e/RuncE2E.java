@@ -171,6 +171,15 @@ class RuncE2E extends RealPodsTestBase {
     } finally {
       forward.destroy();
     }
+    // the same with the fabric8 client: kubelet's channel protocol over WebSocket (v4.channel.k8s.io)
+    try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(ordinal.kubeconfig())))
+            .build();
+        var fabric8Forward = client.pods().inNamespace("e2e").withName("web-0").portForward(80)) {
+      assertThat(get("http://127.0.0.1:" + fabric8Forward.getLocalPort() + "/")).isEqualTo("served by web-0\n");
+      assertThat(get("http://127.0.0.1:" + fabric8Forward.getLocalPort() + "/")).as("a second connection").isEqualTo("served by web-0\n");
+      assertThat(fabric8Forward.getServerThrowables()).isEmpty();
+    }
     // the pods reach each other on the bridge
     assertThat(k("exec", "web-0", "-c", "nginx", "--", "busybox", "wget", "-qO-", "http://" + ip1 + "/")).isEqualTo("served by web-1\n");
 

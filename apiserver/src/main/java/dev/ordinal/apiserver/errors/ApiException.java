@@ -64,8 +64,12 @@ public class ApiException extends RuntimeException {
         type.qualifiedName() + " \"" + name + "\" not found", details(name, type));
   }
 
+  /**
+   * A path nothing serves (an unknown resource or subresource): Kubernetes answers these with its
+   * generic server response, whose details are present and empty.
+   */
   public static ApiException notFound(String message) {
-    return new ApiException(404, "NotFound", message, null);
+    return new ApiException(404, "NotFound", message, Json.object());
   }
 
   public static ApiException alreadyExists(ResourceType type, String name) {

@@ -124,9 +124,21 @@ public final class Exchange {
 
   /** The body as any JSON value (patches may be arrays). */
   public JsonNode bodyTree() {
+    JsonNode n = optionalBodyTree();
+    if (n == null) {
+      throw ApiException.badRequest("the request body is empty");
+    }
+    return n;
+  }
+
+  /**
+   * The body as a JSON value, decoded by its content type (JSON, YAML or Kubernetes protobuf);
+   * null when there is none (DeleteOptions are optional).
+   */
+  public JsonNode optionalBodyTree() {
     byte[] b = body();
     if (b.length == 0) {
-      throw ApiException.badRequest("the request body is empty");
+      return null;
     }
     String ct = contentType();
     if (ct.equals("application/vnd.kubernetes.protobuf")) {
@@ -138,10 +150,7 @@ public final class Exchange {
     }
     try {
       JsonNode n = ct.endsWith("yaml") ? Json.YAML.readTree(b) : Json.MAPPER.readTree(b);
-      if (n == null || n.isMissingNode()) {
-        throw ApiException.badRequest("the request body is empty");
-      }
-      return n;
+      return n == null || n.isMissingNode() ? null : n;
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("the request body is not valid " + (ct.endsWith("yaml") ? "YAML" : "JSON") + ": "
           + e.getOriginalMessage());

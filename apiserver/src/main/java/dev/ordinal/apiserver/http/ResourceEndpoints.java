@@ -184,30 +184,23 @@ public final class ResourceEndpoints {
     String uid = null;
     String rv = null;
     boolean dryRun = ex.param("dryRun").equals("All");
-    byte[] body = ex.body();
-    if (body.length > 0) {
-      JsonNode b;
-      try {
-        b = Json.MAPPER.readTree(body);
-      } catch (java.io.IOException e) {
-        throw ApiException.badRequest("the request body is not valid JSON: " + e.getMessage());
+    // kubectl's typed clients (drain) send DeleteOptions as protobuf, others as JSON
+    JsonNode b = ex.optionalBodyTree();
+    if (b != null && b.isObject()) {
+      if (b.hasNonNull("gracePeriodSeconds")) {
+        grace = b.get("gracePeriodSeconds").asLong();
       }
-      if (b != null && b.isObject()) {
-        if (b.hasNonNull("gracePeriodSeconds")) {
-          grace = b.get("gracePeriodSeconds").asLong();
-        }
-        if (b.hasNonNull("propagationPolicy")) {
-          policy = b.get("propagationPolicy").asText();
-        }
-        if (b.has("orphanDependents") && b.get("orphanDependents").isBoolean()) {
-          policy = b.get("orphanDependents").asBoolean() ? "Orphan" : policy;
-        }
-        JsonNode pre = b.path("preconditions");
-        uid = pre.hasNonNull("uid") ? pre.get("uid").asText() : null;
-        rv = pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null;
-        if (b.path("dryRun").isArray() && !b.path("dryRun").isEmpty()) {
-          dryRun = true;
-        }
+      if (b.hasNonNull("propagationPolicy")) {
+        policy = b.get("propagationPolicy").asText();
+      }
+      if (b.has("orphanDependents") && b.get("orphanDependents").isBoolean()) {
+        policy = b.get("orphanDependents").asBoolean() ? "Orphan" : policy;
+      }
+      JsonNode pre = b.path("preconditions");
+      uid = pre.hasNonNull("uid") ? pre.get("uid").asText() : null;
+      rv = pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null;
+      if (b.path("dryRun").isArray() && !b.path("dryRun").isEmpty()) {
+        dryRun = true;
       }
     }
     if (policy != null && !java.util.Set.of("Orphan", "Background", "Foreground").contains(policy)) {

@@ -21,7 +21,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * {@code pods/{name}/exec} and {@code pods/{name}/portforward} over WebSocket, in front of the API
- * handler: kubectl's first choice for both (port-forward tunnels SPDY frames in the messages).
+ * handler: kubectl's first choice for both (port-forward tunnels SPDY frames in the messages);
+ * port-forward also speaks kubelet's channel protocol, which the fabric8 client uses.
  * Anything else (and an exec request that does not ask to upgrade) goes on to the API handler;
  * kubectl falls back to SPDY when the upgrade is refused, which this server does not speak.
  */
@@ -72,29 +73,63 @@ public final class ExecEndpoint {
       org.eclipse.jetty.util.Callback callback, Registry registry, byte[] token) {
     try {
       ObjectNode pod = pod(request, registry, token);
-      if (!request.hasSubProtocol(SPDY_PORT_FORWARD)) {
-        throw ApiException.badRequest("port-forward needs the " + SPDY_PORT_FORWARD + " WebSocket protocol");
+      boolean spdy = request.hasSubProtocol(SPDY_PORT_FORWARD);
+      // kubelet serves the channel protocol also to a client that names no protocol
+      boolean channels = request.hasSubProtocol(PortForwardChannelSocket.V4) || request.getSubProtocols().isEmpty();
+      if (!spdy && !channels) {
+        throw ApiException.badRequest("port-forward needs the " + SPDY_PORT_FORWARD + " or the "
+            + PortForwardChannelSocket.V4 + " WebSocket protocol");
       }
       String ip = pod.path("status").path("podIP").asText("");
       if (ip.isEmpty()) {
         throw ApiException.badRequest("pod " + Meta.name(pod) + " has no IP yet");
       }
-      java.util.Set<Integer> ports = new java.util.HashSet<>();
-      List<String> asked = org.eclipse.jetty.server.Request.extractQueryParameters(request).getValues("ports");
-      if (asked != null) {
-        for (String p : asked) {
-          for (String one : p.split(",")) {
-            ports.add(Integer.parseInt(one.trim()));
-          }
-        }
+      List<Integer> ports = ports(org.eclipse.jetty.server.Request.extractQueryParameters(request).getValues("ports"), !spdy);
+      if (spdy) {
+        response.setAcceptedSubProtocol(SPDY_PORT_FORWARD);
+        return new PortForwardSocket(ip, new java.util.HashSet<>(ports));
       }
-      response.setAcceptedSubProtocol(SPDY_PORT_FORWARD);
-      return new PortForwardSocket(ip, ports);
+      if (!request.getSubProtocols().isEmpty()) {
+        response.setAcceptedSubProtocol(PortForwardChannelSocket.V4);
+      }
+      return new PortForwardChannelSocket(new PortForwardChannelSocket.Target(ip,
+          Meta.name(pod) + "_" + Meta.namespace(pod), Meta.uid(pod), ports));
     } catch (ApiException e) {
       return refuse(response, callback, e);
-    } catch (NumberFormatException e) {
-      return refuse(response, callback, ApiException.badRequest("ports: " + e.getMessage()));
     }
+  }
+
+  /**
+   * The {@code ports} query parameters as kubelet reads them: repeated, each a comma-separated
+   * list; required for the channel protocol (SPDY names its ports per stream).
+   */
+  static List<Integer> ports(List<String> values, boolean required) {
+    List<Integer> ports = new ArrayList<>();
+    if (values == null || values.isEmpty()) {
+      if (required) {
+        throw ApiException.badRequest("query parameter \"ports\" is required");
+      }
+      return ports;
+    }
+    for (String value : values) {
+      if (value.isEmpty()) {
+        throw ApiException.badRequest("query parameter \"ports\" cannot be empty");
+      }
+      for (String one : value.split(",")) {
+        int port;
+        try {
+          port = Integer.parseInt(one.trim());
+        } catch (NumberFormatException e) {
+          throw ApiException.badRequest("unable to parse \"" + value + "\" as a port: " + e.getMessage());
+        }
+        if (port < 1 || port > 65535) {
+          throw ApiException.badRequest(port < 1 ? "port \"" + value + "\" must be > 0"
+              : "unable to parse \"" + value + "\" as a port: value out of range");
+        }
+        ports.add(port);
+      }
+    }
+    return ports;
   }
 
   private static ObjectNode pod(ServerUpgradeRequest request, Registry registry, byte[] token) {

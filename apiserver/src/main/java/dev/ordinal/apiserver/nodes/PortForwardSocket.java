@@ -15,10 +15,6 @@ import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -35,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * One {@code kubectl port-forward} connection: SPDY/3.1 carried in WebSocket binary messages
  * ({@code SPDY/3.1+portforward.k8s.io}). For each local connection kubectl opens an error stream
  * and a data stream with the same {@code requestid} and {@code port}; the data stream is joined to
- * a TCP connection to the pod's IP and port, both ways, half-closes included.
+ * a {@link PodConnection} to the pod's IP and port, both ways, half-closes included.
  */
 public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(PortForwardSocket.class);
@@ -47,7 +43,7 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   // guards the codec and keeps frames in order; a lock, not synchronized: sending waits for the
   // client, and the waiting thread may be virtual
   private final ReentrantLock codecLock = new ReentrantLock();
-  private final Map<Integer, Socket> connections = new ConcurrentHashMap<>();
+  private final Map<Integer, PodConnection> connections = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> errorStreams = new ConcurrentHashMap<>();
   private Session session;
 
@@ -95,7 +91,12 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
         }
       }
       case SpdyPingFrame ping -> send(new DefaultSpdyPingFrame(ping.id()));
-      case SpdyRstStreamFrame rst -> closeQuietly(connections.remove(rst.streamId()));
+      case SpdyRstStreamFrame rst -> {
+        PodConnection pod = connections.remove(rst.streamId());
+        if (pod != null) {
+          pod.close();
+        }
+      }
       default -> { } // SETTINGS, WINDOW_UPDATE, GOAWAY: nothing to do
     }
   }
@@ -124,16 +125,28 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
       fail(syn, stream, "port " + port + " was not requested");
       return;
     }
-    Socket socket = new Socket();
+    PodConnection pod;
     try {
-      socket.connect(new InetSocketAddress(podIp, port), 5000);
+      pod = PodConnection.open(podIp, port);
     } catch (IOException e) {
-      closeQuietly(socket);
       fail(syn, stream, "error forwarding port " + port + " to pod at " + podIp + ": " + e.getMessage());
       return;
     }
-    connections.put(stream, socket);
-    Thread.ofVirtual().name("port-forward-" + port).start(() -> fromPod(stream, socket));
+    connections.put(stream, pod);
+    pod.copyTo("port-forward-" + port, new PodConnection.Sink() {
+      @Override
+      public void data(byte[] buf, int len) {
+        send(new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(buf, 0, len)));
+      }
+
+      @Override
+      public void end(boolean eof) {
+        if (eof) {
+          send(new DefaultSpdyDataFrame(stream, Unpooled.EMPTY_BUFFER).setLast(true));
+        }
+        connections.remove(stream);
+      }
+    });
   }
 
   private void fail(SpdySynStreamFrame syn, int dataStream, String message) {
@@ -146,39 +159,22 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   }
 
   private void toPod(SpdyDataFrame data) {
-    Socket socket = connections.get(data.streamId());
-    if (socket == null) {
+    PodConnection pod = connections.get(data.streamId());
+    if (pod == null) {
       return;
     }
     try {
       ByteBuf content = data.content();
       byte[] bytes = new byte[content.readableBytes()];
       content.readBytes(bytes);
-      OutputStream out = socket.getOutputStream();
-      out.write(bytes);
-      out.flush();
+      pod.write(bytes, 0, bytes.length);
       if (data.isLast()) {
-        socket.shutdownOutput();
+        pod.shutdownOutput();
       }
     } catch (IOException e) {
-      closeQuietly(connections.remove(data.streamId()));
+      pod.close();
+      connections.remove(data.streamId());
       send(new DefaultSpdyRstStreamFrame(data.streamId(), SpdyStreamStatus.CANCEL));
-    }
-  }
-
-  private void fromPod(int stream, Socket socket) {
-    byte[] buf = new byte[32 * 1024];
-    try (InputStream in = socket.getInputStream()) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        send(new DefaultSpdyDataFrame(stream, Unpooled.copiedBuffer(buf, 0, n)));
-      }
-      send(new DefaultSpdyDataFrame(stream, Unpooled.EMPTY_BUFFER).setLast(true));
-    } catch (IOException e) {
-      // closed from the client's side
-    } finally {
-      connections.remove(stream);
-      closeQuietly(socket);
     }
   }
 
@@ -228,23 +224,13 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
-    connections.values().forEach(PortForwardSocket::closeQuietly);
+    connections.values().forEach(PodConnection::close);
     connections.clear();
     codecLock.lock();
     try {
       codec.finishAndReleaseAll();
     } finally {
       codecLock.unlock();
-    }
-  }
-
-  private static void closeQuietly(Socket s) {
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // closed already
-      }
     }
   }
 }

@@ -5,6 +5,8 @@ import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.INT;
 import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.INT_OR_STRING;
 import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.MAP_BYTES;
 import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.MAP_STRING;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.OPTIONAL_BOOL;
+import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.OPTIONAL_INT;
 import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.REPEATED_STRING;
 import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.STRING;
 import static dev.ordinal.apiserver.protobuf.ProtoMessage.Kind.TIME;
@@ -71,7 +73,18 @@ final class KubernetesProtoMessages {
 
   static final ProtoMessage SERVICE = new ProtoMessage().message(1, "metadata", OBJECT_META).message(2, "spec", SERVICE_SPEC);
 
+  /**
+   * meta/v1 DeleteOptions: gracePeriodSeconds and orphanDependents are pointers in Go, so a zero
+   * on the wire means "now" and is kept; propagationPolicy is a string despite its varint tag.
+   */
+  static final ProtoMessage DELETE_OPTIONS = new ProtoMessage()
+      .field(1, "gracePeriodSeconds", OPTIONAL_INT)
+      .message(2, "preconditions", new ProtoMessage().field(1, "uid", STRING).field(2, "resourceVersion", STRING))
+      .field(3, "orphanDependents", OPTIONAL_BOOL).field(4, "propagationPolicy", STRING).field(5, "dryRun", REPEATED_STRING);
+
   private static final Map<String, ProtoMessage> BY_KIND = Map.of(
+      "v1/DeleteOptions", DELETE_OPTIONS,
+      "meta.k8s.io/v1/DeleteOptions", DELETE_OPTIONS,
       "v1/ConfigMap", CONFIG_MAP,
       "v1/Secret", SECRET,
       "v1/Namespace", NAMESPACE,

@@ -12,7 +12,11 @@ final class ProtoMessage {
     STRING,
     BYTES,
     INT,
+    /** An optional (pointer) integer: zero on the wire is a value, kept. */
+    OPTIONAL_INT,
     BOOL,
+    /** An optional (pointer) bool: false on the wire is a value, kept. */
+    OPTIONAL_BOOL,
     MESSAGE,
     MAP_STRING,
     MAP_BYTES,

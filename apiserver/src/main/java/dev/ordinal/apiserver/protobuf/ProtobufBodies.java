@@ -10,7 +10,7 @@ import java.util.Base64;
 /**
  * Reads request bodies kubectl sends as {@code application/vnd.kubernetes.protobuf}: the typed
  * clients behind {@code kubectl create configmap|secret|namespace|service|serviceaccount} encode
- * objects that way and do not fall back to JSON. The envelope is the magic {@code k8s\0}
+ * objects that way, and {@code kubectl drain} its DeleteOptions, and do not fall back to JSON. The envelope is the magic {@code k8s\0}
  * followed by a {@code runtime.Unknown} (typeMeta = 1, raw = 2), whose raw bytes are the object.
  * Only the kinds in {@link KubernetesProtoMessages} are understood; values that are zero on the
  * wire are left out, as Kubernetes' JSON leaves them out.
@@ -90,11 +90,13 @@ public final class ProtobufBodies {
             putNumber(out, f.name(), v);
           }
         }
+        case OPTIONAL_INT -> putNumber(out, f.name(), r.varint());
         case BOOL -> {
           if (r.varint() != 0) {
             out.put(f.name(), true);
           }
         }
+        case OPTIONAL_BOOL -> out.put(f.name(), r.varint() != 0);
         case MESSAGE -> {
           ObjectNode m = read(r.nested(), f.message());
           if (!m.isEmpty()) {

@@ -22,7 +22,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final Map<ResourceType, ResourceStore> stores = new LinkedHashMap<>();
   private final ResourceType namespaces;
   private final UnknownFields unknownFields;
-  private final java.util.Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ServiceIps serviceIps;
 
   public Registry(ResourceCatalog catalog, Storage storage) {
     this.catalog = catalog;
@@ -32,6 +32,8 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
       stores.put(t, new ResourceStore(t, storage, caches.cache(t), Strategies.forType(t), this));
     }
     this.namespaces = catalog.byPlural("", "v1", "namespaces").orElseThrow();
+    this.serviceIps = new ServiceIps(() -> catalog.byPlural("", "v1", "services").map(stores::get)
+        .map(s -> (Iterable<ObjectNode>) s.list(null, ListOptions.ALL).items()).orElse(List.of()));
   }
 
   /** Loads the caches; call once before serving. */
@@ -84,8 +86,8 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
    */
   @Override
   public void admitCreate(ResourceType type, ObjectNode obj) {
-    if (type.kind().equals("Service") && type.group().isEmpty()) {
-      allocateClusterIp(type, obj);
+    if (isService(type)) {
+      serviceIps.admitCreate(type, obj);
       return;
     }
     if (!type.kind().equals("PersistentVolumeClaim") || obj.path("spec").has("storageClassName")) {
@@ -100,31 +102,16 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     }
   }
 
-  private synchronized void allocateClusterIp(ResourceType type, ObjectNode svc) {
-    ObjectNode spec = svc.with("spec");
-    if (spec.path("type").asText("ClusterIP").equals("ExternalName")) {
-      return;
+  /** Cluster IPs follow a Service's type changes. */
+  @Override
+  public void admitUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
+    if (isService(type)) {
+      serviceIps.admitUpdate(type, obj, old);
     }
-    String asked = spec.path("clusterIP").asText("");
-    if (asked.equals("None")) {
-      return;
-    }
-    java.util.Set<String> used = new java.util.HashSet<>(inFlight);
-    for (ObjectNode s : stores.get(type).list(null, ListOptions.ALL).items()) {
-      used.add(s.path("spec").path("clusterIP").asText(""));
-    }
-    String ip;
-    if (asked.isEmpty()) {
-      ip = ClusterIps.allocate(used, Meta.name(svc).equals("kubernetes") && Meta.namespace(svc).equals("default"));
-    } else {
-      ClusterIps.check(type, Meta.name(svc), asked, used);
-      ip = asked;
-    }
-    spec.put("clusterIP", ip);
-    spec.putArray("clusterIPs").add(ip);
-    // remembered a moment, until the creation that carries it is stored and listed
-    inFlight.add(ip);
-    java.util.concurrent.CompletableFuture.delayedExecutor(10, java.util.concurrent.TimeUnit.SECONDS).execute(() -> inFlight.remove(ip));
+  }
+
+  private static boolean isService(ResourceType type) {
+    return type.kind().equals("Service") && type.group().isEmpty();
   }
 
   @Override

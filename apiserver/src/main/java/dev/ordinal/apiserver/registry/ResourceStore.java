@@ -63,6 +63,12 @@ public final class ResourceStore {
 
     /** Changes a new object as admission plugins do (e.g. the default StorageClass of a claim). */
     void admitCreate(ResourceType type, ObjectNode obj);
+
+    /**
+     * Changes an updated object (not a status write) after the strategy prepared it, before
+     * defaults and validation: e.g. a Service leaving ExternalName gets a cluster IP.
+     */
+    void admitUpdate(ResourceType type, ObjectNode obj, ObjectNode old);
   }
 
   // ---- reads
@@ -300,6 +306,7 @@ public final class ResourceStore {
     }
     if (sub != Subresource.STATUS) {
       strategy.prepareForUpdate(obj, old);
+      admission.admitUpdate(type, obj, old);
       strategy.applyDefaults(obj);
     }
     if (tracksGeneration() && specChanged(obj, old)) {

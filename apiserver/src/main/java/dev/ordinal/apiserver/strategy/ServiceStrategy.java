@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Services: defaults and port rules. ClusterIP allocation belongs to the service-networking
- * work; until then only headless ({@code None}) and explicitly set addresses exist.
+ * Services: defaults, port rules, and the address fields' rules on create and update
+ * ({@link ServiceClusterIps}). The addresses themselves are allocated and released by the registry
+ * once the strategy has prepared the object.
  */
 final class ServiceStrategy implements ResourceStrategy {
   private static final List<String> TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
@@ -19,6 +20,12 @@ final class ServiceStrategy implements ResourceStrategy {
   public void prepareForCreate(ObjectNode svc) {
     svc.remove("status");
     svc.putObject("status").putObject("loadBalancer");
+    ServiceClusterIps.normalizeForCreate(Defaults.object(svc, "spec"));
+  }
+
+  @Override
+  public void prepareForUpdate(ObjectNode svc, ObjectNode old) {
+    ServiceClusterIps.prepareForUpdate(Defaults.object(svc, "spec"), old.path("spec"));
   }
 
   @Override
@@ -26,7 +33,10 @@ final class ServiceStrategy implements ResourceStrategy {
     ObjectNode spec = Defaults.object(svc, "spec");
     Defaults.put(spec, "type", "ClusterIP");
     Defaults.put(spec, "sessionAffinity", "None");
-    if (!spec.path("type").asText().equals("ExternalName")) {
+    if (spec.path("type").asText().equals("ExternalName")) {
+      // upstream stores it from before a type change but never shows it on an ExternalName Service
+      spec.remove("internalTrafficPolicy");
+    } else {
       Defaults.put(spec, "internalTrafficPolicy", "Cluster");
       Defaults.put(spec, "ipFamilyPolicy", "SingleStack");
       if (!spec.has("ipFamilies")) {
@@ -80,6 +90,7 @@ final class ServiceStrategy implements ResourceStrategy {
         errs.notSupported(path + ".protocol", proto, PROTOCOLS);
       }
     }
+    ServiceClusterIps.validate(spec, errs);
     String affinity = spec.path("sessionAffinity").asText("None");
     if (!List.of("None", "ClientIP").contains(affinity)) {
       errs.notSupported("spec.sessionAffinity", affinity, List.of("ClientIP", "None"));
@@ -89,12 +100,9 @@ final class ServiceStrategy implements ResourceStrategy {
 
   @Override
   public List<FieldError> validateUpdate(ObjectNode svc, ObjectNode old) {
-    List<FieldError> errs = new java.util.ArrayList<>(validateCreate(svc));
-    String was = old.path("spec").path("clusterIP").asText("");
-    String now = svc.path("spec").path("clusterIP").asText("");
-    if (!was.isEmpty() && !was.equals(now)) {
-      errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "may not change once set"));
-    }
+    // upstream reports the immutable address first, then the rules of the new object
+    List<FieldError> errs = new java.util.ArrayList<>(ServiceClusterIps.validateUpdate(svc.path("spec"), old.path("spec")));
+    errs.addAll(validateCreate(svc));
     return errs;
   }
 }

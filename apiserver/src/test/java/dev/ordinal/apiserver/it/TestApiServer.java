@@ -57,6 +57,22 @@ final class TestApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A raw request with a binary body (protobuf, garbage), sent with {@code Expect: 100-continue}:
+   * the body leaves only once the server starts reading it, so a request refused unread is
+   * answered without its body ever being sent.
+   */
+  HttpResponse<String> sendBytes(String method, String path, String contentType, byte[] body) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", contentType).expectContinue(true)
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException closedUnderfoot) {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
   HttpResponse<String> get(String path, String accept) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", "Bearer " + TOKEN);
     if (accept != null) {

@@ -38,6 +38,16 @@ class ProtobufBodiesTest {
   }
 
   @Test
+  void keepsAZeroGracePeriodOfDeleteOptions() {
+    // kubectl drain --grace-period=0: raw = {gracePeriodSeconds: 0}, zero on the wire but a value
+    byte[] body = java.util.HexFormat.of().parseHex("6b3873000a130a027631120d44656c6574654f7074696f6e73120208001a002200");
+    ObjectNode opts = ProtobufBodies.decode(body);
+    assertThat(opts.path("kind").asText()).isEqualTo("DeleteOptions");
+    assertThat(opts.has("gracePeriodSeconds")).isTrue();
+    assertThat(opts.path("gracePeriodSeconds").asLong(-1)).isZero();
+  }
+
+  @Test
   void refusesWhatItCannotRead() throws Exception {
     assertThatThrownBy(() -> ProtobufBodies.decode("{}".getBytes())).isInstanceOf(ProtoException.class);
     byte[] body = fixture("service.bin");
