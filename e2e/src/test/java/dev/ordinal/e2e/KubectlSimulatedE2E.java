@@ -6,31 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Everyday kubectl commands that need a node and pods, on `ordinal up --runtime simulated`:
  * draining a node, replacing a Service from its manifest.
  */
-class KubectlSimulatedE2E {
-  @TempDir static Path work;
-  static OrdinalProcess ordinal;
-  static Kubectl kubectl;
-
-  @BeforeAll
-  static void start() throws Exception {
-    ordinal = new OrdinalProcess(work, "simulated").start();
-    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    ordinal.close();
-  }
-
+@OrdinalE2ETestBase.ServerRuntime("simulated")
+class KubectlSimulatedE2E extends OrdinalE2ETestBase {
   @Test
   void drainDeletesTheNodesPodsAndUnservedSubresourcesAreNotFound() throws Exception {
     String node = kubectl.run("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").ok().out().trim();

@@ -3,35 +3,16 @@ package dev.ordinal.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scheduler's rules as a user meets them with kubectl, on `ordinal up --runtime simulated`
  * (one node): a required anti-affinity on kubernetes.io/hostname keeps the second replica of a
  * StatefulSet Pending, with upstream's FailedScheduling message in `kubectl describe`.
  */
-class SchedulingE2E {
-  @TempDir static Path work;
-  static OrdinalProcess ordinal;
-  static Kubectl kubectl;
-
-  @BeforeAll
-  static void start() throws Exception {
-    ordinal = new OrdinalProcess(work, "simulated").start();
-    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    ordinal.close();
-  }
-
+@OrdinalE2ETestBase.ServerRuntime("simulated")
+class SchedulingE2E extends OrdinalE2ETestBase {
   static final String APART = """
       apiVersion: apps/v1
       kind: StatefulSet

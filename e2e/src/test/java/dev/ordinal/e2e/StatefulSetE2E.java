@@ -2,35 +2,16 @@ package dev.ordinal.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * StatefulSets as a user drives them with kubectl, on `ordinal up --runtime simulated`: ordered
  * start, stable names and claims, scaling, rolling update and undo, deletion that keeps claims.
  */
-class StatefulSetE2E {
-  @TempDir static Path work;
-  static OrdinalProcess ordinal;
-  static Kubectl kubectl;
-
-  @BeforeAll
-  static void start() throws Exception {
-    ordinal = new OrdinalProcess(work, "simulated").start();
-    kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    ordinal.close();
-  }
-
+@OrdinalE2ETestBase.ServerRuntime("simulated")
+class StatefulSetE2E extends OrdinalE2ETestBase {
   static final String WEB = """
       apiVersion: v1
       kind: Service
