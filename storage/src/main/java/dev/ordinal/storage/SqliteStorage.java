@@ -9,6 +9,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -39,6 +42,13 @@ public final class SqliteStorage implements Storage {
   private final SqliteWriter writer;
   private final ReaderPool readers;
   private final WatchHub hub = new WatchHub();
+
+  // sqlite-jdbc blocks in native code, so no virtual thread may call it (ARCHITECTURE.md,
+  // "Threads"): writes run on one platform thread of their own (they are serialized anyway, and a
+  // busy thread takes the next write without being woken), reads on as many as there are read
+  // connections. Compaction runs on Blocking's shared pool, so writes go on between its chunks.
+  private final ExecutorService writes = Executors.newSingleThreadExecutor(Blocking.platform("sqlite-writer"));
+  private final ExecutorService reads = Executors.newFixedThreadPool(READERS, Blocking.platform("sqlite-reader"));
 
   /**
    * Serializes writes, revision assignment and publishing to watches. Lock order: {@link
@@ -119,7 +129,7 @@ public final class SqliteStorage implements Storage {
   public KeyValue create(String key, byte[] value) {
     requireKey(key);
     requireValue(value);
-    return Blocking.call(() -> createLocked(key, value));
+    return onWriter(() -> createLocked(key, value));
   }
 
   private KeyValue createLocked(String key, byte[] value) {
@@ -146,7 +156,7 @@ public final class SqliteStorage implements Storage {
   public KeyValue update(String key, byte[] value, long expectedModRevision) {
     requireKey(key);
     requireValue(value);
-    return Blocking.call(() -> updateLocked(key, value, expectedModRevision));
+    return onWriter(() -> updateLocked(key, value, expectedModRevision));
   }
 
   private KeyValue updateLocked(String key, byte[] value, long expectedModRevision) {
@@ -172,7 +182,7 @@ public final class SqliteStorage implements Storage {
   @Override
   public KeyValue delete(String key, long expectedModRevision) {
     requireKey(key);
-    return Blocking.call(() -> deleteLocked(key, expectedModRevision));
+    return onWriter(() -> deleteLocked(key, expectedModRevision));
   }
 
   private KeyValue deleteLocked(String key, long expectedModRevision) {
@@ -364,6 +374,8 @@ public final class SqliteStorage implements Storage {
     }
     // Outside the lock: closing a watch waits for its sink, which may itself be calling us.
     hub.closeAll();
+    writes.shutdown();
+    reads.shutdown();
     readers.close();
     try {
       writer.close();
@@ -378,7 +390,15 @@ public final class SqliteStorage implements Storage {
   }
 
   private <T> T withWriter(WriterAction<T> action) {
-    return Blocking.call(() -> withWriterHere(action));
+    return onWriter(() -> withWriterHere(action));
+  }
+
+  private <T> T onWriter(Blocking.Call<T, RuntimeException> call) {
+    try {
+      return Blocking.callOn(writes, call);
+    } catch (RejectedExecutionException e) {
+      throw new StorageException("storage " + file + " is closed");
+    }
   }
 
   private <T> T withWriterHere(WriterAction<T> action) {
@@ -396,9 +416,11 @@ public final class SqliteStorage implements Storage {
   private <T> T read(ReaderPool.Read<T> read) {
     ensureOpen();
     try {
-      return Blocking.call(() -> readers.read(read));
+      return Blocking.callOn(reads, () -> readers.read(read));
     } catch (SQLException e) {
       throw new StorageException("read from " + file + " failed", e);
+    } catch (RejectedExecutionException e) {
+      throw new StorageException("storage " + file + " is closed");
     }
   }
 

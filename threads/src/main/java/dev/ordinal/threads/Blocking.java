@@ -46,10 +46,18 @@ public final class Blocking {
    * interrupt that arrives meanwhile is kept in the caller's interrupt status.
    */
   public static <T, E extends Exception> T call(Call<T, E> call) throws E {
+    return callOn(pool, call);
+  }
+
+  /**
+   * {@link #call} on an executor of platform threads of the caller's own, e.g. the one thread
+   * that writes a database: a busy thread of its own takes the next call without being woken.
+   */
+  public static <T, E extends Exception> T callOn(ExecutorService platformThreads, Call<T, E> call) throws E {
     if (!Thread.currentThread().isVirtual()) {
       return call.call();
     }
-    Future<T> result = pool.submit(call::call);
+    Future<T> result = platformThreads.submit(call::call);
     boolean interrupted = false;
     try {
       while (true) {
