@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The seed's ZooKeeper ensemble (examples/zookeeper.yaml) on real pods, with the seed's own storage
  * (examples/zookeeper-local-pvs.yaml: a PV per member pinned by node affinity): all three members Ready
  * with a quorum, each on its own PV, a write on one read on another, a member deleted and back with its id and data
- * while the others keep serving.
+ * while the others keep serving, and ZooKeeper's own log on the console ({@code kubectl logs}).
  */
 class ZooKeeperE2E extends RealPodsTestBase {
   static final String CLI = "/usr/share/zookeeper/bin/zkCli.sh";
@@ -46,6 +46,9 @@ class ZooKeeperE2E extends RealPodsTestBase {
     kubectl.run("apply", "-f", example().toString()).ok();
     await().atMost(Duration.ofSeconds(180)).until(() ->
         kubectl.run("wait", "--for=condition=Ready", "pod/zk-0", "pod/zk-1", "pod/zk-2", "--timeout=20s").exitCode() == 0);
+    // ZooKeeper's own log on the console, as the official image has it (not SLF4J's no-op notice alone)
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kubectl.run("logs", "zk-0", "-c", "zookeeper").ok().out())
+        .contains("binding to port").containsPattern("LEADING|FOLLOWING").doesNotContain("no-operation (NOP) logger"));
     assertThat(kubectl.run("get", "pvc", "data-zk-1", "-o", "jsonpath={.spec.volumeName}").ok().out()).isEqualTo("pv-zk-1");
     assertThat(Files.readString(work.resolve("zk/zk-1/myid"))).as("zk-1's id, on its PV's directory").isEqualTo("2\n");
     assertThat(zk(0, "create", "/x", "hello")).contains("Created /x");

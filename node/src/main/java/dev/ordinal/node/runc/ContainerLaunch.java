@@ -2,6 +2,7 @@ package dev.ordinal.node.runc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.node.runtime.ProcessIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * Everything a container needs to start, worked out from its spec: its image (see
- * {@link ImageResolver}), command line, environment, working directory and mounts (the pod's /etc files,
+ * {@link ImageResolver}), user (see {@link ProcessIdentity}), command line, environment, working directory and mounts (the pod's /etc files,
  * then its volume mounts with {@code subPath}), as an OCI config.
  */
 final class ContainerLaunch {
@@ -28,7 +29,12 @@ final class ContainerLaunch {
     }
     ImageResolver.Resolved image = images.resolve(container.path("image").asText(""));
     ImageConfig imageConfig = image.config();
-    JsonNode effective = withImageUser(container, image.user());
+    ProcessIdentity.Identity identity;
+    try {
+      identity = ProcessIdentity.of(pod, container, ProcessIdentity.ImageUser.of(image.user()), image.users());
+    } catch (ProcessIdentity.Refused e) {
+      throw new ConfigError(e.getMessage());
+    }
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOSTNAME", PodFiles.hostname(pod));
     env.putAll(ContainerEnv.of(pod, container, imageConfig, resources, podIp));
@@ -39,26 +45,8 @@ final class ContainerLaunch {
     String workingDir = container.path("workingDir").asText(imageConfig.workingDir());
     // an image's own root holds nothing of the host's to hide
     List<String> hide = image.ownRoot() ? List.of() : hidden;
-    return new Launch(OciSpec.build(effective, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), null, netns,
+    return new Launch(OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), identity, null, netns,
         cgroupsPath, hide, mounts(container, podDir, podVolumes))), image.layers(), image.seed());
-  }
-
-  /** The image's numeric USER ("uid" or "uid:gid") where the securityContext does not say. */
-  private static JsonNode withImageUser(JsonNode container, String user) throws ConfigError {
-    if (user.isEmpty() || container.path("securityContext").has("runAsUser")) {
-      return container;
-    }
-    String[] parts = user.split(":", 2);
-    if (!parts[0].matches("\\d+") || (parts.length == 2 && !parts[1].matches("\\d+"))) {
-      throw new ConfigError("image USER \"" + user + "\" is not numeric: set securityContext.runAsUser");
-    }
-    ObjectNode copy = ((ObjectNode) container).deepCopy();
-    ObjectNode sc = copy.with("securityContext");
-    sc.put("runAsUser", Long.parseLong(parts[0]));
-    if (parts.length == 2 && !sc.has("runAsGroup")) {
-      sc.put("runAsGroup", Long.parseLong(parts[1]));
-    }
-    return copy;
   }
 
   static List<OciSpec.Mount> mounts(JsonNode container, Path podDir, Map<String, Path> podVolumes) throws ConfigError {

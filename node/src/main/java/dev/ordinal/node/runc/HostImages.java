@@ -47,6 +47,18 @@ final class HostImages {
       }
       """;
 
+  /**
+   * The official image logs to the console. Debian's zookeeper has slf4j-api on its class path but
+   * no binding (so SLF4J's no-op logger swallows everything) and leaves the root logger to a
+   * property its zkServer.sh never sets. The java launcher reads JDK_JAVA_OPTIONS whatever the
+   * scripts and their environment file put on the command line: the API, its log4j binding and
+   * log4j itself go on the boot class path together (the binding must see the API it implements),
+   * and the root logger goes to the CONSOLE appender that Debian's log4j.properties, found in the
+   * conf directory on the class path, defines. A {@code -Dzookeeper.root.logger} in JVMFLAGS still wins.
+   */
+  static final String ZOOKEEPER_CONSOLE_LOG = "-Xbootclasspath/a:/usr/share/java/slf4j-api.jar:/usr/share/java/slf4j-log4j12.jar"
+      + ":/usr/share/java/log4j-1.2.jar -Dzookeeper.root.logger=INFO,CONSOLE";
+
   private static final Map<String, Entry> CATALOGUE = Map.of(
       "nginx", new Entry(new ImageConfig(List.of(), List.of("nginx", "-g", "daemon off;"),
           Map.of("PATH", ImageConfig.PATH), "/"), List.of("nginx"), "/usr/sbin/nginx",
@@ -58,7 +70,8 @@ final class HostImages {
       "mysql", new Entry(new ImageConfig(List.of(), List.of("mariadbd"),
           Map.of("PATH", ImageConfig.PATH), "/"), List.of("mariadb-server", "mariadb-backup"), "/usr/sbin/mariadbd"),
       "zookeeper", new Entry(new ImageConfig(List.of(), List.of("/usr/share/zookeeper/bin/zkServer.sh", "start-foreground"),
-          Map.of("PATH", ImageConfig.PATH + ":/usr/share/zookeeper/bin", "ZOO_CONF_DIR", "/etc/zookeeper/conf"), "/"),
+          Map.of("PATH", ImageConfig.PATH + ":/usr/share/zookeeper/bin", "ZOO_CONF_DIR", "/etc/zookeeper/conf",
+              "JDK_JAVA_OPTIONS", ZOOKEEPER_CONSOLE_LOG), "/"),
           List.of("zookeeper"), "/usr/share/zookeeper/bin/zkServer.sh"),
       "debian", new Entry(new ImageConfig(List.of(), List.of("bash"),
           Map.of("PATH", ImageConfig.PATH), "/"), List.of(), "/bin/bash"));

@@ -22,7 +22,28 @@ final class ImageResolver {
    * @param user the image's USER ("" for root or a host image)
    * @param ownRoot whether the root holds nothing of the host's (nothing to hide from the pod)
    */
-  record Resolved(ImageConfig config, List<Path> layers, Path seed, String user, boolean ownRoot) {}
+  record Resolved(ImageConfig config, List<Path> layers, Path seed, String user, boolean ownRoot) {
+    /** A file of the root the container will have (from the topmost layer that holds it), or null. */
+    Path file(String path) {
+      List<Path> roots = new java.util.ArrayList<>();
+      if (seed != null) {
+        roots.add(seed);
+      }
+      roots.addAll(layers.reversed());
+      for (Path root : roots) {
+        Path f = root.resolve(path);
+        if (Files.exists(f)) {
+          return f;
+        }
+      }
+      return null;
+    }
+
+    /** The image's users and groups, for names in USER and a uid's primary group. */
+    EtcUsers users() {
+      return EtcUsers.read(file("etc/passwd"), file("etc/group"));
+    }
+  }
 
   private static final Path HOST_ROOT = Path.of("/");
 

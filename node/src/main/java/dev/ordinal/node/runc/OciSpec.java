@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.node.runtime.ProcessIdentity;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -38,7 +39,8 @@ final class OciSpec {
   record Mount(Path source, String destination, boolean readOnly) {}
 
   /** Everything about one container that is not in its spec. */
-  record Inputs(List<String> args, Map<String, String> env, String workingDir, String hostname, Path rootfs, Path netns,
+  record Inputs(List<String> args, Map<String, String> env, String workingDir, String hostname, ProcessIdentity.Identity user,
+      Path rootfs, Path netns,
       String cgroupsPath, List<String> hidden, List<Mount> mounts) {}
 
   private OciSpec() {}
@@ -50,7 +52,9 @@ final class OciSpec {
     ObjectNode process = spec.putObject("process");
     process.put("terminal", false);
     ObjectNode user = process.putObject("user");
-    user.put("uid", security.path("runAsUser").asLong(0)).put("gid", security.path("runAsGroup").asLong(0));
+    user.put("uid", in.user().uid()).put("gid", in.user().gid());
+    ArrayNode gids = user.putArray("additionalGids");
+    in.user().additionalGids().forEach(gids::add);
     ArrayNode args = process.putArray("args");
     in.args().forEach(args::add);
     ArrayNode env = process.putArray("env");

@@ -26,6 +26,7 @@ import java.util.Set;
  */
 final class PodVolumes {
   private final PodResources resources;
+  private final Set<String> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   PodVolumes(PodResources resources) {
     this.resources = resources;
@@ -35,16 +36,25 @@ final class PodVolumes {
     return resources;
   }
 
-  /** Every volume of the pod by name, made ready on the host. */
+  /** Every volume of the pod by name, made ready on the host (with the pod's fsGroup, see {@link VolumeOwnership}). */
   Map<String, Path> prepare(ObjectNode pod, Path podDir, String podIp) throws IOException, ConfigError {
     Map<String, Path> out = new LinkedHashMap<>();
     String ns = Meta.namespace(pod);
+    JsonNode podSc = pod.path("spec").path("securityContext");
+    Long fsGroup = podSc.path("fsGroup").isIntegralNumber() ? podSc.path("fsGroup").asLong() : null;
+    String policy = podSc.path("fsGroupChangePolicy").asText("Always");
     for (JsonNode v : pod.path("spec").path("volumes")) {
       String name = v.path("name").asText();
       Path own = podDir.resolve("volumes").resolve(name);
       if (v.has("persistentVolumeClaim")) {
-        out.put(name, claimPath(ns, v.path("persistentVolumeClaim").path("claimName").asText()));
+        Claim claim = claim(ns, v.path("persistentVolumeClaim").path("claimName").asText());
+        // as upstream's local volume plugin: ownership is managed unless the volume is mounted read-only
+        if (fsGroup != null && claim.managed() && !v.path("persistentVolumeClaim").path("readOnly").asBoolean(false)) {
+          applyOnce(pod, name, claim.path(), fsGroup, policy, false);
+        }
+        out.put(name, claim.path());
       } else if (v.has("hostPath")) {
+        // upstream's hostPath plugin leaves ownership alone, fsGroup or not
         Path p = Path.of(v.path("hostPath").path("path").asText());
         String type = v.path("hostPath").path("type").asText("");
         if (type.equals("DirectoryOrCreate") && !Files.exists(p)) {
@@ -54,13 +64,18 @@ final class PodVolumes {
         }
         out.put(name, p);
       } else if (v.has("emptyDir")) {
-        Files.createDirectories(own);
-        // world-writable, as kubelet makes them: containers of one pod may run as different users
-        Files.setPosixFilePermissions(own, permissions(0777));
+        if (!Files.isDirectory(own)) {
+          Files.createDirectories(own);
+          // world-writable, as kubelet makes them: containers of one pod may run as different users
+          Files.setPosixFilePermissions(own, permissions(0777));
+        }
         if (v.path("emptyDir").path("medium").asText("").equals("Memory") && !RuncContainer.mounted(own)) {
           String size = v.path("emptyDir").path("sizeLimit").asText("");
           HostCommand.check(List.of("mount", "-t", "tmpfs", "-o", size.isEmpty() ? "mode=777" : "mode=777,size=" + bytes(size),
               "tmpfs", own.toString()), Duration.ofSeconds(10));
+        }
+        if (fsGroup != null) {
+          applyOnce(pod, name, own, fsGroup, "Always", false); // upstream's emptyDir ignores the policy
         }
         out.put(name, own);
       } else {
@@ -68,11 +83,28 @@ final class PodVolumes {
         if (files == null) {
           continue; // a kind of volume this node does not serve
         }
-        writeFiles(own, files);
+        writeFiles(own, files, fsGroup);
+        if (fsGroup != null) {
+          VolumeOwnership.apply(own, fsGroup, null, true); // read-only volumes: group read, never write
+        }
         out.put(name, own);
       }
     }
     return out;
+  }
+
+  /** Ownership is set up once per pod and volume, as kubelet does at mount time, not on every sync. */
+  private void applyOnce(ObjectNode pod, String volume, Path path, long fsGroup, String policy, boolean readOnly) throws IOException {
+    String key = Meta.uid(pod) + "/" + volume;
+    if (!owned.contains(key)) {
+      VolumeOwnership.apply(path, fsGroup, policy, readOnly);
+      owned.add(key);
+    }
+  }
+
+  /** Forgets what was set up for a pod that is gone. */
+  void forget(String podUid) {
+    owned.removeIf(k -> k.startsWith(podUid + "/"));
   }
 
   /** Unmounts memory-backed emptyDirs; the pod's directory itself is removed by the caller. */
@@ -90,7 +122,10 @@ final class PodVolumes {
     }
   }
 
-  private Path claimPath(String ns, String claimName) throws ConfigError {
+  /** A claim's directory, and whether the node manages its ownership (fsGroup). */
+  record Claim(Path path, boolean managed) {}
+
+  private Claim claim(String ns, String claimName) throws ConfigError {
     ObjectNode claim = resources.claim(ns, claimName)
         .orElseThrow(() -> new ConfigError("persistentvolumeclaim \"" + claimName + "\" not found"));
     String volumeName = claim.path("spec").path("volumeName").asText("");
@@ -109,8 +144,24 @@ final class PodVolumes {
     } catch (IOException e) {
       throw new ConfigError("cannot create " + p + ": " + e.getMessage());
     }
-    return p;
+    return new Claim(p, managesOwnership(pv));
   }
+
+  /**
+   * Whether fsGroup applies to a persistent volume: upstream's local plugin applies it, its hostPath
+   * plugin does not; the volumes Ordinal's own provisioner makes are hostPath PVs but its directories
+   * alone, so they get it too (as CSI drivers for local disks do).
+   */
+  static boolean managesOwnership(JsonNode pv) {
+    if (pv.path("spec").path("readOnly").asBoolean(false)) {
+      return false;
+    }
+    return pv.path("spec").has("local")
+        || LOCAL_PATH.equals(pv.path("metadata").path("annotations").path("pv.kubernetes.io/provisioned-by").asText());
+  }
+
+  /** The provisioner of the default StorageClass (controllers' DefaultStorageClass.PROVISIONER). */
+  static final String LOCAL_PATH = "ordinal.dev/local-path";
 
   /** A file to project: its bytes and mode. */
   record FileContent(byte[] bytes, int mode) {}
@@ -188,8 +239,12 @@ final class PodVolumes {
     return out;
   }
 
-  /** Writes the files (only those that changed) and removes the ones no longer projected. */
-  private static void writeFiles(Path dir, Map<String, FileContent> files) throws IOException {
+  /**
+   * Writes the files (only those that changed) and removes the ones no longer projected. With an
+   * fsGroup, each file is made group-readable and the group's before it appears, so a container
+   * never sees it otherwise.
+   */
+  private static void writeFiles(Path dir, Map<String, FileContent> files, Long fsGroup) throws IOException {
     Files.createDirectories(dir);
     Set<Path> keep = new HashSet<>();
     for (var e : files.entrySet()) {
@@ -199,12 +254,15 @@ final class PodVolumes {
       }
       keep.add(f);
       Files.createDirectories(f.getParent());
+      int mode = fsGroup == null ? e.getValue().mode() & 0777 : VolumeOwnership.mode(e.getValue().mode(), false, true);
       if (!Files.exists(f) || !java.util.Arrays.equals(Files.readAllBytes(f), e.getValue().bytes())) {
         Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
         Files.write(tmp, e.getValue().bytes());
+        setOwnership(tmp, mode, fsGroup);
         Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        setOwnership(f, mode, fsGroup);
       }
-      Files.setPosixFilePermissions(f, permissions(e.getValue().mode()));
     }
     List<Path> stale = new ArrayList<>();
     try (var walk = Files.walk(dir)) {
@@ -212,6 +270,17 @@ final class PodVolumes {
     }
     for (Path p : stale) {
       Files.deleteIfExists(p);
+    }
+  }
+
+  /** Sets a file's mode (and group) where they differ, so that an unchanged file is never touched. */
+  private static void setOwnership(Path f, int mode, Long fsGroup) throws IOException {
+    Map<String, Object> now = Files.readAttributes(f, "unix:gid,mode");
+    if (fsGroup != null && ((Number) now.get("gid")).longValue() != fsGroup) {
+      Files.setAttribute(f, "unix:gid", fsGroup.intValue());
+    }
+    if (((Integer) now.get("mode") & 07777) != mode) {
+      Files.setAttribute(f, "unix:mode", mode);
     }
   }
 

@@ -422,6 +422,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
         }
       }
       PodVolumes.release(dir);
+      volumes.forget(podUid);
       network.tearDown(podUid);
       Cgroups.remove("/ordinal/" + podUid);
       Unpacker.deleteTree(dir);

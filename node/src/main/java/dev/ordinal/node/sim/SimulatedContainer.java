@@ -10,6 +10,7 @@ final class SimulatedContainer {
   final String id;
   ContainerState.State state = ContainerState.State.WAITING;
   String reason = "ContainerCreating";
+  String message = "";
   Instant createdAt;
   Instant startedAt;
   Instant finishedAt;
@@ -24,9 +25,17 @@ final class SimulatedContainer {
     this.createdAt = now;
   }
 
+  /** It cannot be created as configured (kubelet's CreateContainerConfigError): it waits, saying why. */
+  void refuse(String why) {
+    state = ContainerState.State.WAITING;
+    reason = "CreateContainerConfigError";
+    message = why;
+  }
+
   void run(Instant now) {
     state = ContainerState.State.RUNNING;
     reason = "";
+    message = "";
     startedAt = now;
     finishedAt = null;
   }
@@ -49,6 +58,6 @@ final class SimulatedContainer {
   }
 
   ContainerState snapshot() {
-    return new ContainerState(name, state, reason, exitCode, startedAt, finishedAt, restarts, "simulated://" + id, last);
+    return new ContainerState(name, state, reason, exitCode, startedAt, finishedAt, restarts, "simulated://" + id, last, message);
   }
 }

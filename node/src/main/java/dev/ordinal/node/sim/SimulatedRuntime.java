@@ -6,6 +6,7 @@ import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.PodObservation;
+import dev.ordinal.node.runtime.ProcessIdentity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,10 @@ public final class SimulatedRuntime implements ContainerRuntime {
     boolean initialized = true;
     for (JsonNode c : pod.path("spec").path("initContainers")) {
       SimulatedContainer sc = p.init.computeIfAbsent(c.path("name").asText(), n -> container(n, now));
+      if (refused(pod, c, sc)) {
+        initialized = false;
+        break;
+      }
       advance(sc, now, p.created.plus(b.startupDelay()), b.initFails() ? Duration.ZERO : Duration.ZERO, b.initFails() ? 1 : 0,
           restartPolicy.equals("Always") ? "OnFailure" : restartPolicy);
       if (!(sc.state == ContainerState.State.TERMINATED && sc.exitCode == 0)) {
@@ -70,6 +75,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
     if (initialized && p.stopRequested == null) {
       for (JsonNode c : pod.path("spec").path("containers")) {
         SimulatedContainer sc = p.app.computeIfAbsent(c.path("name").asText(), n -> container(n, now));
+        if (refused(pod, c, sc)) {
+          continue;
+        }
         advance(sc, now, p.created.plus(b.startupDelay()), b.exitAfter(), b.exitCode(), restartPolicy);
       }
     }
@@ -77,12 +85,30 @@ public final class SimulatedRuntime implements ContainerRuntime {
     for (SimulatedContainer c : p.app.values()) {
       next = earlier(next, c.state == ContainerState.State.RUNNING && b.exitAfter() != null ? c.startedAt.plus(b.exitAfter()) : null);
       next = earlier(next, c.restartAt);
-      next = earlier(next, c.state == ContainerState.State.WAITING && c.startedAt == null ? p.created.plus(b.startupDelay()) : null);
+      next = earlier(next, c.state == ContainerState.State.WAITING && c.startedAt == null && c.message.isEmpty()
+          ? p.created.plus(b.startupDelay()) : null);
     }
     for (SimulatedContainer c : p.init.values()) {
       next = earlier(next, c.restartAt);
     }
     return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized, next);
+  }
+
+  /**
+   * kubelet's runAsNonRoot check, the same decision the runc runtime makes; with no image to ask,
+   * only an explicit {@code runAsUser: 0} is refused.
+   */
+  private static boolean refused(ObjectNode pod, JsonNode spec, SimulatedContainer c) {
+    if (c.state != ContainerState.State.WAITING || c.startedAt != null) {
+      return false;
+    }
+    try {
+      ProcessIdentity.verifyRunAsNonRoot(pod, spec, ProcessIdentity.ImageUser.UNKNOWN);
+      return false;
+    } catch (ProcessIdentity.Refused e) {
+      c.refuse(e.getMessage());
+      return true;
+    }
   }
 
   private static Instant earlier(Instant a, Instant b) {

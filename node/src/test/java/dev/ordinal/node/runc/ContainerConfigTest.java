@@ -62,6 +62,18 @@ class ContainerConfigTest {
   }
 
   @Test
+  void theZooKeeperImageLogsToTheConsoleThroughJarsTheHostHas() {
+    String options = HostImages.lookup("zookeeper:3.8").orElseThrow().config().env().get("JDK_JAVA_OPTIONS");
+    assertThat(options).contains("-Dzookeeper.root.logger=INFO,CONSOLE").contains("slf4j-log4j12.jar");
+    if (java.nio.file.Files.exists(java.nio.file.Path.of("/usr/share/java/zookeeper.jar"))) {
+      String path = options.substring("-Xbootclasspath/a:".length(), options.indexOf(' '));
+      for (String jar : path.split(":")) {
+        assertThat(java.nio.file.Path.of(jar)).as("installed with Debian's zookeeper").exists();
+      }
+    }
+  }
+
+  @Test
   void commandAndArgsFollowDockersRules() {
     Map<String, String> env = Map.of("NAME", "web-0");
     assertThat(ProcessArgs.of(obj("{}"), IMAGE, env)).containsExactly("/entry", "cmd", "arg");

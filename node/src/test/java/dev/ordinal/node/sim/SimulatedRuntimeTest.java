@@ -79,4 +79,18 @@ class SimulatedRuntimeTest {
     assertThat(runtime.probe(pod("'sim.ordinal.dev/never-ready':'true'", ""), "app", "readiness", T0)).isFalse();
     assertThat(runtime.probe(pod("", ""), "app", "readiness", T0)).isTrue();
   }
+
+  @Test
+  void anExplicitRootUnderRunAsNonRootIsRefusedAsKubeletRefusesIt() {
+    ObjectNode p = pod("", ",'securityContext':{'runAsNonRoot':true,'runAsUser':0}");
+    ContainerState c = runtime.sync(p, T0).containers().get(0);
+    assertThat(c.state()).isEqualTo(ContainerState.State.WAITING);
+    assertThat(c.reason()).isEqualTo("CreateContainerConfigError");
+    assertThat(c.message()).isEqualTo("container's runAsUser breaks non-root policy (pod: \"p_d(u1)\", container: app)");
+    assertThat(runtime.sync(p, T0.plusSeconds(5)).containers().get(0).reason()).isEqualTo("CreateContainerConfigError");
+
+    ContainerState allowed = new SimulatedRuntime().sync(pod("", ",'securityContext':{'runAsNonRoot':true,'runAsUser':1000}"), T0)
+        .containers().get(0);
+    assertThat(allowed.state()).isEqualTo(ContainerState.State.RUNNING);
+  }
 }
