@@ -75,21 +75,6 @@ final class PodVolumes {
     return out;
   }
 
-  /** Unmounts memory-backed emptyDirs; the pod's directory itself is removed by the caller. */
-  static void release(Path podDir) throws IOException {
-    Path volumes = podDir.resolve("volumes");
-    if (!Files.isDirectory(volumes)) {
-      return;
-    }
-    try (var list = Files.list(volumes)) {
-      for (Path v : list.toList()) {
-        if (RuncContainer.mounted(v)) {
-          HostCommand.run(List.of("umount", "-l", v.toString()), Duration.ofSeconds(10));
-        }
-      }
-    }
-  }
-
   private Path claimPath(String ns, String claimName) throws ConfigError {
     ObjectNode claim = resources.claim(ns, claimName)
         .orElseThrow(() -> new ConfigError("persistentvolumeclaim \"" + claimName + "\" not found"));
