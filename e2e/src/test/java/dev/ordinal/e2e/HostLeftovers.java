@@ -23,7 +23,10 @@ final class HostLeftovers {
             .allMatch(p -> Files.exists(Path.of(p)));
   }
 
-  /** What is left of one pod: its containers, network namespace and mounts. */
+  /**
+   * What is left of one pod: its containers, network namespace, mounts, address reservation,
+   * cgroup directories (in every hierarchy, v1 or v2) and its directory under the data directory.
+   */
   static List<String> of(Path dataDir, String podUid) throws Exception {
     List<String> out = new ArrayList<>();
     for (String id : run("runc", "list", "-q").lines().toList()) {
@@ -36,6 +39,24 @@ final class HostLeftovers {
     }
     for (String m : mountsUnder(dataDir.resolve("pods").resolve(podUid))) {
       out.add("mount " + m);
+    }
+    Path reservations = dataDir.resolve("cni").resolve("ordinal");
+    if (Files.isDirectory(reservations)) {
+      try (Stream<Path> files = Files.list(reservations)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          if (Files.readString(f).startsWith(podUid)) {
+            out.add("address " + f.getFileName());
+          }
+        }
+      }
+    }
+    for (Path hierarchy : cgroupHierarchies()) {
+      if (Files.isDirectory(hierarchy.resolve("ordinal").resolve(podUid))) {
+        out.add("cgroup " + hierarchy.resolve("ordinal").resolve(podUid));
+      }
+    }
+    if (Files.exists(dataDir.resolve("pods").resolve(podUid))) {
+      out.add("directory pods/" + podUid);
     }
     return out;
   }
@@ -95,9 +116,14 @@ final class HostLeftovers {
     }
   }
 
-  private static List<Path> cgroupHierarchies() throws IOException {
-    try (Stream<Path> list = Files.list(Path.of("/sys/fs/cgroup"))) {
-      return list.toList();
+  /** Every cgroup hierarchy: each v1 controller's (and v2's "unified" in hybrid mode), or the one v2 root. */
+  static List<Path> cgroupHierarchies() throws IOException {
+    Path root = Path.of("/sys/fs/cgroup");
+    if (Files.exists(root.resolve("cgroup.controllers"))) {
+      return List.of(root);
+    }
+    try (Stream<Path> list = Files.list(root)) {
+      return list.filter(Files::isDirectory).toList();
     }
   }
 
@@ -113,7 +139,7 @@ final class HostLeftovers {
     return out;
   }
 
-  private static String run(String... command) throws Exception {
+  static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(30, TimeUnit.SECONDS);

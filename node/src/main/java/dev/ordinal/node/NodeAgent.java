@@ -11,6 +11,7 @@ import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.runtime.Informer;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
+import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.PodObservation;
 import java.time.Duration;
@@ -29,11 +30,20 @@ import org.slf4j.LoggerFactory;
  * it through a {@link ContainerRuntime}, reporting their status. Pods are worked one key at a
  * time from a queue; a pod is looked at again when the runtime or a probe may have moved on.
  * Deleting a pod stops its containers within the grace period, then removes the pod object.
+ * Nothing of a pod outlives it: what could not be removed at once is retried in the background,
+ * leftovers of pods deleted while the agent was down are removed at start, and at stop the
+ * deletions under way are finished (within {@link #SHUTDOWN_GRACE}) before the agent lets go.
  */
 public final class NodeAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration BUSY_RECHECK = Duration.ofMillis(200);
   private static final Duration IDLE_RECHECK = Duration.ofSeconds(10);
+  /**
+   * How long stopping the agent waits for the pods being deleted to stop by themselves before they
+   * are killed: a deletion asked for is carried out even when Ordinal is stopped right after it, but
+   * a shutdown does not wait out 30-second grace periods.
+   */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final Client client;
   private final String nodeName;
@@ -45,6 +55,10 @@ public final class NodeAgent implements AutoCloseable {
   private final Map<String, String> uidByKey = new ConcurrentHashMap<>();
   private final Probing probing = new Probing();
   private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
+  /** Pods whose removal left something behind (a busy cgroup, a failed unmount): tried again on each heartbeat. */
+  private final java.util.Set<String> unfinished = ConcurrentHashMap.newKeySet();
+  /** Pods whose stop has been announced (Killing events), so that each container's is recorded once. */
+  private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final EventRecorder events;
   private ScheduledExecutorService heartbeat;
 
@@ -92,10 +106,20 @@ public final class NodeAgent implements AutoCloseable {
       }
     }
     for (String uid : runtime.podsHeld()) {
-      if (!live.contains(uid)) {
+      if (!live.contains(uid) && !uidByKey.containsValue(uid)) {
         log.info("removing leftovers of pod {}, which no longer runs here", uid);
-        runtime.remove(uid);
+        removePod(uid);
       }
+    }
+    runtime.removeOrphans(live);
+  }
+
+  /** Removes what the runtime holds of a pod; what is left is tried again later. */
+  private void removePod(String uid) {
+    if (runtime.remove(uid)) {
+      unfinished.remove(uid);
+    } else {
+      unfinished.add(uid);
     }
   }
 
@@ -106,6 +130,11 @@ public final class NodeAgent implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("node heartbeat failed: {}", e.getMessage());
     }
+    for (String uid : java.util.List.copyOf(unfinished)) {
+      if (!uidByKey.containsValue(uid)) {
+        removePod(uid);
+      }
+    }
   }
 
   Optional<Duration> syncPod(String key) {
@@ -115,16 +144,13 @@ public final class NodeAgent implements AutoCloseable {
     if (pod == null || !nodeName.equals(pod.path("spec").path("nodeName").asText())) {
       String uid = uidByKey.remove(key);
       if (uid != null) {
-        runtime.remove(uid);
-        probing.forget(uid);
-        reported.removeIf(k -> k.startsWith(uid + "/"));
+        forget(uid);
       }
       return Optional.empty();
     }
     String previous = uidByKey.put(key, Meta.uid(pod));
     if (previous != null && !previous.equals(Meta.uid(pod))) {
-      runtime.remove(previous);
-      probing.forget(previous);
+      forget(previous);
     }
     Instant now = Instant.now();
     if (Meta.isDeleting(pod)) {
@@ -133,29 +159,66 @@ public final class NodeAgent implements AutoCloseable {
     if (pod.path("status").path("phase").asText().equals("Succeeded") || pod.path("status").path("phase").asText().equals("Failed")) {
       return Optional.empty();
     }
+    if (!pod.path("status").has("containerStatuses")) {
+      // first look: say the containers are being created before the runtime takes its time doing it,
+      // as kubelet does (kubectl get pods -w shows ContainerCreating, then Running)
+      Optional<Duration> retry = writeStatus(pod, PodStatusBuilder.build(pod,
+          PodObservation.nothingYet(pod.path("spec").path("initContainers").isEmpty()), Map.of(), HOST_IP, now));
+      if (retry.isPresent()) {
+        return retry;
+      }
+      now = Instant.now();
+    }
     PodObservation obs = runtime.sync(pod, now);
+    record(pod, obs.events());
     reportFailures(pod, obs);
     Probing.Verdict readiness = probing.evaluate(pod, obs, runtime, now);
+    record(pod, readiness.events());
     for (String container : readiness.toKill()) {
-      events.warning(pod, "Unhealthy", "Container " + container + " failed its liveness or startup probe, will be restarted");
       runtime.kill(pod, container);
     }
+    ObjectNode status = PodStatusBuilder.build(pod, obs, readiness.ready(), HOST_IP, now);
+    Optional<Duration> retry = writeStatus(pod, status);
+    return retry.isPresent() ? retry : Optional.of(nextLook(status, readiness, obs.nextChange(), now));
+  }
+
+  private static final String HOST_IP = "127.0.0.1";
+
+  /** Writes the pod's status if it changed; a retry delay when it must be looked at again first. */
+  private Optional<Duration> writeStatus(ObjectNode pod, ObjectNode built) {
     // compared as stored (nulls dropped), so that an unchanged status is never written again
-    ObjectNode status = Json.parseObject(Json.bytes(PodStatusBuilder.build(pod, obs, readiness.ready(), "127.0.0.1", now)));
-    if (!status.equals(pod.path("status"))) {
-      pod.set("status", status);
-      try {
-        client.updateStatus(Types.PODS, pod);
-      } catch (ApiException e) {
-        if (e.code() == 409) {
-          return Optional.of(Duration.ZERO);
-        }
-        if (e.code() != 404) {
-          throw e;
-        }
+    ObjectNode status = Json.parseObject(Json.bytes(built));
+    if (status.equals(pod.path("status"))) {
+      return Optional.empty();
+    }
+    pod.set("status", status);
+    try {
+      ObjectNode written = client.updateStatus(Types.PODS, pod);
+      pod.with("metadata").put("resourceVersion", Meta.resourceVersion(written));
+    } catch (ApiException e) {
+      if (e.code() == 409) {
+        return Optional.of(Duration.ZERO);
+      }
+      if (e.code() != 404) {
+        throw e;
       }
     }
-    return Optional.of(nextLook(status, readiness, obs.nextChange(), now));
+    return Optional.empty();
+  }
+
+  /** kubelet's container events, in the order they happened, each naming its container. */
+  private void record(ObjectNode pod, java.util.List<ContainerEvent> happened) {
+    for (ContainerEvent e : happened) {
+      events.record(pod, e.fieldPath(), e.type(), e.reason(), e.message());
+    }
+  }
+
+  /** Forgets a pod that no longer runs here, and removes what the runtime holds of it. */
+  private void forget(String uid) {
+    removePod(uid);
+    probing.forget(uid);
+    reported.removeIf(k -> k.startsWith(uid + "/"));
+    stopping.remove(uid);
   }
 
   /** kubelet's "Failed" events for containers that cannot start, once per pod and message (repeats are counted). */
@@ -186,10 +249,27 @@ public final class NodeAgent implements AutoCloseable {
 
   private Optional<Duration> terminate(ObjectNode pod, Instant now) {
     long grace = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(30);
-    if (!runtime.stop(pod, grace, now)) {
-      return Optional.of(BUSY_RECHECK);
+    return terminate(pod, grace, now) ? Optional.empty() : Optional.of(BUSY_RECHECK);
+  }
+
+  /** Stops the deleted pod's containers and, once they have stopped, removes it and its object; true when done. */
+  private boolean terminate(ObjectNode pod, long grace, Instant now) {
+    if (stopping.add(Meta.uid(pod))) {
+      for (String list : new String[] {"initContainerStatuses", "containerStatuses"}) {
+        for (var c : pod.path("status").path(list)) {
+          if (c.path("state").has("running")) {
+            ContainerEvent e = ContainerEvent.killing(c.path("name").asText(), list.startsWith("init"));
+            events.record(pod, e.fieldPath(), e.type(), e.reason(), e.message());
+          }
+        }
+      }
     }
-    runtime.remove(Meta.uid(pod));
+    if (!runtime.stop(pod, grace, now)) {
+      return false;
+    }
+    removePod(Meta.uid(pod));
+    stopping.remove(Meta.uid(pod));
+    probing.forget(Meta.uid(pod));
     try {
       client.delete(Types.PODS, Meta.namespace(pod), Meta.name(pod), new DeleteOptions(0L, null, Meta.uid(pod), null, false));
     } catch (ApiException e) {
@@ -197,15 +277,75 @@ public final class NodeAgent implements AutoCloseable {
         throw e;
       }
     }
-    return Optional.empty();
+    return true;
   }
 
+  /**
+   * Stops the agent. Syncs under way finish first (an interrupted one could leave a half-made
+   * sandbox); then deletions under way are carried out — containers get what is left of their grace
+   * period, at most {@link #SHUTDOWN_GRACE}, then are killed — and what is held of pods that are gone
+   * is removed. Running pods keep running (conmon holds them) and are picked up at the next start.
+   */
   @Override
   public void close() {
     if (heartbeat != null) {
       heartbeat.shutdownNow();
     }
-    worker.close();
+    worker.stop(SHUTDOWN_GRACE);
+    try {
+      finishDeletions();
+    } catch (RuntimeException e) {
+      log.warn("finishing pod deletions at shutdown: {}", e.getMessage());
+    }
     pods.close();
+  }
+
+  private void finishDeletions() {
+    boolean synced;
+    try {
+      synced = pods.awaitSynced(0, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!synced) {
+      return; // without the API's view nothing here is known to be gone
+    }
+    java.util.List<ObjectNode> deleting = new java.util.ArrayList<>();
+    java.util.Set<String> live = new java.util.HashSet<>();
+    for (ObjectNode p : pods.all()) {
+      if (!nodeName.equals(p.path("spec").path("nodeName").asText())) {
+        continue;
+      }
+      if (Meta.isDeleting(p)) {
+        deleting.add(p.deepCopy());
+      } else {
+        live.add(Meta.uid(p));
+      }
+    }
+    Instant deadline = Instant.now().plus(SHUTDOWN_GRACE);
+    while (!deleting.isEmpty()) {
+      Instant now = Instant.now();
+      // past the deadline a zero grace period makes the runtime kill what still runs
+      boolean late = !now.isBefore(deadline);
+      deleting.removeIf(p -> terminate(p, late ? 0 : p.path("metadata").path("deletionGracePeriodSeconds").asLong(30), now));
+      if (!deleting.isEmpty()) {
+        if (now.isAfter(deadline.plusSeconds(5))) {
+          log.warn("{} pods did not stop at shutdown; they are removed at the next start", deleting.size());
+          break;
+        }
+        try {
+          Thread.sleep(BUSY_RECHECK.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    for (String uid : runtime.podsHeld()) {
+      if (!live.contains(uid)) {
+        removePod(uid);
+      }
+    }
   }
 }

@@ -40,10 +40,13 @@ final class PodStatusBuilder {
     }
     status.put("startTime", old.path("startTime").asText(Meta.timestamp(now)));
     status.put("qosClass", old.path("qosClass").asText("BestEffort"));
+    // kubelet's default for a container the runtime has not reported yet: ContainerCreating, or
+    // PodInitializing in a pod with init containers (for those too)
+    String notYet = pod.path("spec").path("initContainers").size() > 0 ? "PodInitializing" : "ContainerCreating";
     if (pod.path("spec").path("initContainers").size() > 0) {
-      status.set("initContainerStatuses", statuses(pod, "initContainers", obs.initContainers(), Map.of(), false));
+      status.set("initContainerStatuses", statuses(pod, "initContainers", obs.initContainers(), Map.of(), notYet));
     }
-    status.set("containerStatuses", statuses(pod, "containers", obs.containers(), ready, !obs.initialized()));
+    status.set("containerStatuses", statuses(pod, "containers", obs.containers(), ready, notYet));
     return status;
   }
 
@@ -85,7 +88,7 @@ final class PodStatusBuilder {
   }
 
   private static ArrayNode statuses(ObjectNode pod, String list, List<ContainerState> observed, Map<String, Boolean> ready,
-      boolean initializing) {
+      String notYet) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (JsonNode spec : pod.path("spec").path(list)) {
       String name = spec.path("name").asText();
@@ -98,7 +101,8 @@ final class PodStatusBuilder {
       cs.put("started", s != null && s.state() == ContainerState.State.RUNNING);
       ObjectNode state = cs.putObject("state");
       if (s == null) {
-        state.putObject("waiting").put("reason", initializing ? "PodInitializing" : "ContainerCreating");
+        state.putObject("waiting").put("reason", notYet);
+        cs.putObject("lastState");
         continue;
       }
       cs.put("containerID", s.containerId());

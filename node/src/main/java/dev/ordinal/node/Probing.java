@@ -2,9 +2,11 @@ package dev.ordinal.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.PodObservation;
+import dev.ordinal.node.runtime.ProbeResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * waits a whole period for nothing — then every {@code periodSeconds}, whatever the events.
  */
 final class Probing {
-  /** What the probes decided for a pod at one look. */
-  record Verdict(Map<String, Boolean> ready, Instant nextCheck, List<String> toKill) {}
+  /**
+   * What the probes decided for a pod at one look.
+   *
+   * @param events kubelet's Unhealthy event for each failed probe run, and Killing for each container to kill
+   */
+  record Verdict(Map<String, Boolean> ready, Instant nextCheck, List<String> toKill, List<ContainerEvent> events) {}
 
   private record Key(String podUid, String containerId, String kind) {}
 
@@ -40,6 +46,7 @@ final class Probing {
   Verdict evaluate(ObjectNode pod, PodObservation obs, ContainerRuntime runtime, Instant now) {
     Map<String, Boolean> ready = new HashMap<>();
     List<String> toKill = new ArrayList<>();
+    List<ContainerEvent> events = new ArrayList<>();
     Instant next = null;
     for (ContainerState c : obs.containers()) {
       if (c.state() != ContainerState.State.RUNNING) {
@@ -50,11 +57,12 @@ final class Probing {
       String id = c.containerId().isEmpty() ? c.name() + "#" + c.restartCount() : c.containerId();
       JsonNode startup = spec.path("startupProbe");
       if (startup.isObject()) {
-        State s = run(pod, c, startup, "startup", id, runtime, now);
+        State s = run(pod, c, startup, "startup", id, runtime, now, events);
         next = earlier(next, due(c, startup, s));
         if (!s.passed) {
           if (s.failures >= threshold(startup, "failureThreshold", 3)) {
             toKill.add(c.name());
+            events.add(ContainerEvent.killingForProbe(c.name(), "startup"));
           }
           ready.put(c.name(), false);
           continue;
@@ -62,10 +70,11 @@ final class Probing {
       }
       JsonNode liveness = spec.path("livenessProbe");
       if (liveness.isObject()) {
-        State s = run(pod, c, liveness, "liveness", id, runtime, now);
+        State s = run(pod, c, liveness, "liveness", id, runtime, now, events);
         next = earlier(next, due(c, liveness, s));
-        if (s.failures >= threshold(liveness, "failureThreshold", 3)) {
+        if (s.failures >= threshold(liveness, "failureThreshold", 3) && !toKill.contains(c.name())) {
           toKill.add(c.name());
+          events.add(ContainerEvent.killingForProbe(c.name(), "liveness"));
         }
       }
       JsonNode readiness = spec.path("readinessProbe");
@@ -73,22 +82,24 @@ final class Probing {
         ready.put(c.name(), true);
         continue;
       }
-      State s = run(pod, c, readiness, "readiness", id, runtime, now);
+      State s = run(pod, c, readiness, "readiness", id, runtime, now, events);
       next = earlier(next, due(c, readiness, s));
       ready.put(c.name(), s.passed);
     }
-    return new Verdict(ready, next, toKill);
+    return new Verdict(ready, next, toKill, events);
   }
 
   /** Runs the probe if it is due, and returns its state. */
-  private State run(ObjectNode pod, ContainerState c, JsonNode probe, String kind, String id, ContainerRuntime runtime, Instant now) {
+  private State run(ObjectNode pod, ContainerState c, JsonNode probe, String kind, String id, ContainerRuntime runtime, Instant now,
+      List<ContainerEvent> events) {
     State s = states.computeIfAbsent(new Key(dev.ordinal.apiserver.registry.Meta.uid(pod), id, kind), k -> new State());
     Instant due = due(c, probe, s);
     if (now.isBefore(due) || (kind.equals("startup") && s.passed)) {
       return s;
     }
     s.lastRun = now;
-    if (runtime.probe(pod, c.name(), kind, now)) {
+    ProbeResult result = runtime.probe(pod, c.name(), kind, now);
+    if (result.passed()) {
       s.failures = 0;
       s.successes++;
       if (s.successes >= threshold(probe, "successThreshold", 1)) {
@@ -97,6 +108,8 @@ final class Probing {
     } else {
       s.successes = 0;
       s.failures++;
+      // every failed run, as kubelet's prober records them (repeats are counted on one Event)
+      events.add(ContainerEvent.unhealthy(c.name(), Character.toUpperCase(kind.charAt(0)) + kind.substring(1), result.output()));
       if (!kind.equals("startup") && s.failures >= threshold(probe, "failureThreshold", 3)) {
         s.passed = false;
       }

@@ -57,6 +57,14 @@ class NodeAgentIT {
         .replace('\'', '"').getBytes());
   }
 
+  /** A second agent on its own runtime (the one from start() is closed first: one agent per node). */
+  NodeAgent restartWith(dev.ordinal.node.runtime.ContainerRuntime runtime) {
+    agent.close();
+    agent = new NodeAgent(client, "node-a", runtime);
+    agent.start();
+    return agent;
+  }
+
   JsonNode status(String name) {
     return client.get(Types.PODS, "d", name).path("status");
   }
@@ -107,6 +115,42 @@ class NodeAgentIT {
     assertThat(status("crash").path("containerStatuses").get(0).path("lastState").path("terminated").path("exitCode").asInt()).isEqualTo(1);
   }
 
+  /** The pod's events as kubelet and the scheduler would list them: "reason|message|fieldPath", oldest first. */
+  java.util.List<String> events(String pod) {
+    return client.list(Types.EVENTS, "d", dev.ordinal.apiserver.registry.ListOptions.ALL).items().stream()
+        .filter(e -> e.path("involvedObject").path("name").asText().equals(pod))
+        .sorted(java.util.Comparator.comparing(e -> e.path("metadata").path("name").asText()))
+        .map(e -> e.path("reason").asText() + "|" + e.path("message").asText() + "|" + e.path("involvedObject").path("fieldPath").asText())
+        .toList();
+  }
+
+  @Test
+  void recordsKubeletsContainerEventsInOrder() {
+    client.create(Types.PODS, "d", pod("ev", "'sim.ordinal.dev/stop-delay':'200ms'", "", ",'initContainers':[{'name':'setup','image':'busybox'}]"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> condition(status("ev"), "Ready").equals("True"));
+    client.delete(Types.PODS, "d", "ev", DeleteOptions.DEFAULT);
+    await().atMost(Duration.ofSeconds(10)).until(() -> events("ev").stream().anyMatch(e -> e.startsWith("Killing|")));
+    assertThat(events("ev")).containsExactly(
+        "Pulled|Container image \"busybox\" already present on machine|spec.initContainers{setup}",
+        "Created|Created container: setup|spec.initContainers{setup}",
+        "Started|Started container setup|spec.initContainers{setup}",
+        "Pulled|Container image \"x\" already present on machine|spec.containers{app}",
+        "Created|Created container: app|spec.containers{app}",
+        "Started|Started container app|spec.containers{app}",
+        "Killing|Stopping container app|spec.containers{app}");
+  }
+
+  @Test
+  void aCrashingContainerBacksOffAndAFailingProbeIsUnhealthy() {
+    client.create(Types.PODS, "d", pod("crash", "'sim.ordinal.dev/crash-after':'300ms'", "", ""));
+    String uid = client.get(Types.PODS, "d", "crash").path("metadata").path("uid").asText();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events("crash").contains(
+        "BackOff|Back-off restarting failed container app in pod crash_d(" + uid + ")|spec.containers{app}"));
+    client.create(Types.PODS, "d", pod("unready", "'sim.ordinal.dev/never-ready':'true'", ",'readinessProbe':{'tcpSocket':{'port':80},'periodSeconds':1}", ""));
+    await().atMost(Duration.ofSeconds(10)).until(() -> events("unready").contains(
+        "Unhealthy|Readiness probe failed: simulated failure (sim.ordinal.dev/never-ready)|spec.containers{app}"));
+  }
+
   @Test
   void deletedPodsStopAndAreRemoved() {
     client.create(Types.PODS, "d", pod("gone", "'sim.ordinal.dev/stop-delay':'500ms'", "", ""));
@@ -114,5 +158,41 @@ class NodeAgentIT {
     client.delete(Types.PODS, "d", "gone", DeleteOptions.DEFAULT);
     assertThat(client.find(Types.PODS, "d", "gone")).isPresent();
     await().atMost(Duration.ofSeconds(10)).until(() -> client.find(Types.PODS, "d", "gone").isEmpty());
+  }
+
+  @Test
+  void podsAreContainerCreatingWhileTheirSandboxIsSetUp() {
+    GatedRuntime runtime = new GatedRuntime();
+    restartWith(runtime);
+    client.create(Types.PODS, "d", pod("slow", "", "", ""));
+    // the runtime has not answered yet: kubelet has already said what it is doing
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        status("slow").path("containerStatuses").path(0).path("state").path("waiting").path("reason").asText().equals("ContainerCreating"));
+    assertThat(status("slow").path("phase").asText()).isEqualTo("Pending");
+    runtime.open();
+    await().atMost(Duration.ofSeconds(10)).until(() -> status("slow").path("phase").asText().equals("Running"));
+  }
+
+  @Test
+  void leftoversOfPodsThatAreGoneAreRemovedAtStart() {
+    GatedRuntime runtime = new GatedRuntime().open();
+    runtime.held.add("gone-uid");
+    restartWith(runtime);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runtime.removed.contains("gone-uid"));
+  }
+
+  @Test
+  void aDeletionUnderWayIsFinishedWhenTheAgentStops() {
+    GatedRuntime runtime = new GatedRuntime().open();
+    restartWith(runtime);
+    client.create(Types.PODS, "d", pod("last", "'sim.ordinal.dev/stop-delay':'2s'", "", ""));
+    await().atMost(Duration.ofSeconds(10)).until(() -> status("last").path("phase").asText().equals("Running"));
+    String uid = client.get(Types.PODS, "d", "last").path("metadata").path("uid").asText();
+    client.delete(Types.PODS, "d", "last", DeleteOptions.DEFAULT);
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.get(Types.PODS, "d", "last").path("metadata").has("deletionTimestamp"));
+    agent.close();
+    assertThat(runtime.removed).contains(uid);
+    assertThat(runtime.podsHeld()).isEmpty();
+    assertThat(client.find(Types.PODS, "d", "last")).isEmpty();
   }
 }

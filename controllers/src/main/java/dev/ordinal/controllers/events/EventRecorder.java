@@ -65,12 +65,23 @@ public final class EventRecorder {
   }
 
   private void record(ObjectNode about, String type, String reason, String message) {
+    record(about, "", type, reason, message);
+  }
+
+  /**
+   * An event about a part of the object, named by its {@code involvedObject.fieldPath} — kubelet's
+   * container events name the container so, e.g. {@code spec.containers{nginx}}; "" for the whole.
+   */
+  public void record(ObjectNode about, String fieldPath, String type, String reason, String message) {
     // what the event says is taken now: the caller may change its object once this returns
     ObjectNode involved = Json.object();
     involved.put("apiVersion", about.path("apiVersion").asText()).put("kind", about.path("kind").asText())
         .put("name", Meta.name(about)).put("uid", Meta.uid(about)).put("resourceVersion", Meta.resourceVersion(about));
     if (!Meta.namespace(about).isEmpty()) {
       involved.put("namespace", Meta.namespace(about));
+    }
+    if (!fieldPath.isEmpty()) {
+      involved.put("fieldPath", fieldPath);
     }
     String now = Meta.now();
     writer.execute(() -> write(involved, type, reason, message, now));
@@ -85,7 +96,7 @@ public final class EventRecorder {
 
   private void write(ObjectNode involved, String type, String reason, String message, String now) {
     String namespace = involved.path("namespace").asText("default");
-    String key = involved.path("uid").asText() + "|" + type + "|" + reason + "|" + message;
+    String key = involved.path("uid").asText() + "|" + involved.path("fieldPath").asText() + "|" + type + "|" + reason + "|" + message;
     try {
       String existing = seen.get(key);
       if (existing != null && bumpCount(namespace, existing, now)) {

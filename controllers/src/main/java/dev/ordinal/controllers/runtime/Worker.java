@@ -67,6 +67,27 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops taking keys and waits up to {@code patience} for the reconciles under way to finish,
+   * then interrupts those that have not (for reconcilers whose interruption could leave a job
+   * half-done, such as a node agent setting up a pod's network).
+   */
+  public void stop(Duration patience) {
+    queue.shutdown();
+    long deadline = System.nanoTime() + patience.toNanos();
+    for (Thread t : threads) {
+      if (t != null) {
+        try {
+          t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    close();
+  }
+
   @Override
   public void close() {
     queue.shutdown();

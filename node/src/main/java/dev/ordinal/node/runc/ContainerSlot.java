@@ -19,7 +19,10 @@ final class ContainerSlot {
   boolean exitSeen;
   String waitingReason = "ContainerCreating";
   String message = "";
+  /** The back-off wait a BackOff event has been recorded for (one per wait). */
+  Instant backOffReported;
   private int backOffs;
+  private Duration delay = Duration.ZERO;
 
   ContainerSlot(String name) {
     this.name = name;
@@ -31,8 +34,14 @@ final class ContainerSlot {
     if (t.startedAt() != null && Duration.between(t.startedAt(), t.finishedAt()).compareTo(Duration.ofMinutes(10)) > 0) {
       backOffs = 0;
     }
-    Duration delay = base.multipliedBy(1L << Math.min(backOffs, 10));
+    Duration next = base.multipliedBy(1L << Math.min(backOffs, 10));
     backOffs++;
-    restartAt = now.plus(delay.compareTo(max) > 0 ? max : delay);
+    delay = next.compareTo(max) > 0 ? max : next;
+    restartAt = now.plus(delay);
+  }
+
+  /** How long the current back-off is (kubelet names it in the waiting message). */
+  Duration backOffDelay() {
+    return delay;
   }
 }

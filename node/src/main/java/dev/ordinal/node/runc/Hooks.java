@@ -24,6 +24,6 @@ final class Hooks {
     }
     ObjectNode asProbe = handler.deepCopy();
     asProbe.put("timeoutSeconds", Math.max(1, limit.toSeconds()));
-    return Probes.run(asProbe, container, c, podIp);
+    return Probes.run(asProbe, container, c, podIp).passed();
   }
 }

@@ -66,15 +66,48 @@ final class PodNetwork {
     throw new IOException("the bridge plugin gave no IPv4 address: " + result);
   }
 
-  /** Detaches the namespace, releases its address and removes it; anything already gone is fine. */
-  void tearDown(String podUid) throws IOException {
+  /**
+   * Detaches the namespace, releases its address and removes it; anything already gone is fine.
+   * Returns true when neither the namespace nor an address reservation is left.
+   */
+  boolean tearDown(String podUid) throws IOException {
     if (Files.exists(namespacePath(podUid))) {
-      cni("DEL", podUid, "eth0", bridge());
+      try {
+        cni("DEL", podUid, "eth0", bridge());
+      } catch (IOException e) {
+        // the address is released below, without the namespace; the namespace goes anyway
+      }
       HostCommand.run(List.of("ip", "netns", "delete", namespaceName(podUid)), TIMEOUT);
-    } else {
-      // the namespace is gone (a reboot): release the address the plugin still holds for it
-      HostCommand.run(List.of(pluginDir.resolve("bridge").toString()), cniEnv("DEL", podUid, "eth0", ""), Json.MAPPER.writeValueAsString(bridge()), TIMEOUT);
     }
+    if (reservations().contains(podUid)) {
+      // no namespace (a reboot, a crash half-way): the plugin releases the address by container id alone
+      HostCommand.run(List.of(pluginDir.resolve("bridge").toString()), cniEnv("DEL", podUid, "eth0", ""),
+          Json.MAPPER.writeValueAsString(bridge()), TIMEOUT);
+    }
+    return !Files.exists(namespacePath(podUid)) && !reservations().contains(podUid);
+  }
+
+  /**
+   * The pods (container ids) that hold an address in this node's reservations: host-local keeps one
+   * file per address under its data directory, named by the address, starting with the id.
+   */
+  java.util.Set<String> reservations() throws IOException {
+    Path network = ipamDir.resolve("ordinal");
+    java.util.Set<String> out = new java.util.HashSet<>();
+    if (!Files.isDirectory(network)) {
+      return out;
+    }
+    try (var files = Files.list(network)) {
+      for (Path f : files.toList()) {
+        if (f.getFileName().toString().matches("[0-9.]+|[0-9a-fA-F:]+") && Files.isRegularFile(f)) {
+          String id = Files.readString(f).lines().findFirst().orElse("").strip();
+          if (!id.isEmpty()) {
+            out.add(id);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private String cni(String command, String podUid, String ifName, ObjectNode config) throws IOException {

@@ -107,21 +107,6 @@ final class PodVolumes {
     owned.removeIf(k -> k.startsWith(podUid + "/"));
   }
 
-  /** Unmounts memory-backed emptyDirs; the pod's directory itself is removed by the caller. */
-  static void release(Path podDir) throws IOException {
-    Path volumes = podDir.resolve("volumes");
-    if (!Files.isDirectory(volumes)) {
-      return;
-    }
-    try (var list = Files.list(volumes)) {
-      for (Path v : list.toList()) {
-        if (RuncContainer.mounted(v)) {
-          HostCommand.run(List.of("umount", "-l", v.toString()), Duration.ofSeconds(10));
-        }
-      }
-    }
-  }
-
   /** A claim's directory, and whether the node manages its ownership (fsGroup). */
   record Claim(Path path, boolean managed) {}
 

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.images.ImageStore;
-import dev.ordinal.node.images.Unpacker;
+import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.ContainerState.State;
 import dev.ordinal.node.runtime.PodObservation;
+import dev.ordinal.node.runtime.ProbeResult;
 import dev.ordinal.apiserver.nodes.PodExec;
 import dev.ordinal.apiserver.nodes.ExecTerminal;
 import dev.ordinal.apiserver.nodes.PodLogs;
@@ -61,6 +62,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   private final PodVolumes volumes;
   private final ImageResolver images;
   private final RuncContainer.Tools tools;
+  private final PodRemnants remnants;
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
 
   private static final class RuncPod {
@@ -73,6 +75,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     Instant stopRequested;
     boolean killed;
     String sandboxError = "";
+    /** What happened during the current sync, for the agent's events. */
+    final List<ContainerEvent> events = new ArrayList<>();
 
     RuncPod(String uid, Path dir) {
       this.uid = uid;
@@ -90,6 +94,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources);
     this.images = new ImageResolver(new ImageStore(config.dataDir()), config.dataDir().resolve("host-images"));
+    this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
 
   /** The address pods reach the host (and its cluster DNS) at. */
@@ -102,6 +107,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     RuncPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new RuncPod(uid, podsDir.resolve(uid)));
     p.lock.lock(); // a lock, not synchronized: the pod worker is a virtual thread that waits inside
     try {
+      p.events.clear();
       Instant next = null;
       if (p.ip.isEmpty() && p.stopRequested == null) {
         try {
@@ -127,7 +133,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       List<ContainerState> initStates = new ArrayList<>();
       for (JsonNode c : pod.path("spec").path("initContainers")) {
         ContainerSlot slot = p.init.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
-        next = earlier(next, advance(pod, p, c, slot, podVolumes, configError, restartPolicy.equals("Always") ? "OnFailure" : restartPolicy, now));
+        next = earlier(next, advance(pod, p, c, slot, true, podVolumes, configError,
+            restartPolicy.equals("Always") ? "OnFailure" : restartPolicy, now));
         ContainerState s = state(slot);
         initStates.add(s);
         if (!(s.state() == State.TERMINATED && s.exitCode() == 0)) {
@@ -139,13 +146,13 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       for (JsonNode c : pod.path("spec").path("containers")) {
         ContainerSlot slot = p.app.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
         if (initialized) {
-          next = earlier(next, advance(pod, p, c, slot, podVolumes, configError, restartPolicy, now));
+          next = earlier(next, advance(pod, p, c, slot, false, podVolumes, configError, restartPolicy, now));
         } else {
           slot.waitingReason = "PodInitializing";
         }
         appStates.add(state(slot));
       }
-      return new PodObservation(p.ip, initStates, appStates, initialized, next);
+      return new PodObservation(p.ip, initStates, appStates, initialized, next, List.copyOf(p.events));
     } finally {
       p.lock.unlock();
     }
@@ -167,7 +174,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   }
 
   /** Moves one container along; returns when it should be looked at again by itself, or null. */
-  private Instant advance(ObjectNode pod, RuncPod p, JsonNode spec, ContainerSlot slot, Map<String, Path> podVolumes,
+  private Instant advance(ObjectNode pod, RuncPod p, JsonNode spec, ContainerSlot slot, boolean init, Map<String, Path> podVolumes,
       String configError, String restartPolicy, Instant now) {
     if (p.stopRequested != null) {
       return null;
@@ -194,16 +201,14 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
         return null;
       }
       if (now.isBefore(slot.restartAt)) {
-        slot.waitingReason = "CrashLoopBackOff";
-        slot.message = "back-off restarting failed container " + slot.name;
+        backingOff(pod, p, slot, init);
         return slot.restartAt;
       }
       slot.restarts++;
       slot.current = null;
     }
     if (slot.restartAt != null && now.isBefore(slot.restartAt)) {
-      slot.waitingReason = "CrashLoopBackOff";
-      slot.message = "back-off restarting failed container " + slot.name;
+      backingOff(pod, p, slot, init);
       return slot.restartAt;
     }
     if (p.ip.isEmpty()) {
@@ -221,7 +226,16 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
           PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images, config.allowPrivileged());
       slot.current = c;
       slot.exitSeen = false;
-      c.start(launch.oci(), launch.layers(), launch.seed());
+      // the image is local (imported, or the host's): kubelet's words for an image it need not pull
+      p.events.add(ContainerEvent.pulled(slot.name, init, spec.path("image").asText()));
+      Cgroups.PARENT_LOCK.readLock().lock();
+      try {
+        c.start(launch.oci(), launch.layers(), launch.seed());
+      } finally {
+        Cgroups.PARENT_LOCK.readLock().unlock();
+      }
+      p.events.add(ContainerEvent.created(slot.name, init));
+      p.events.add(ContainerEvent.started(slot.name, init));
       slot.restartAt = null;
       JsonNode postStart = spec.path("lifecycle").path("postStart");
       if (postStart.isObject() && !Hooks.run(postStart, spec, c, p.ip, Duration.ofSeconds(30))) {
@@ -245,6 +259,16 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       return slot.restartAt;
     }
     return null;
+  }
+
+  /** Waiting out the back-off: kubelet's CrashLoopBackOff message, and one BackOff event per wait. */
+  private void backingOff(ObjectNode pod, RuncPod p, ContainerSlot slot, boolean init) {
+    slot.waitingReason = "CrashLoopBackOff";
+    slot.message = ContainerEvent.backOffMessage(slot.name, pod, slot.backOffDelay());
+    if (!slot.restartAt.equals(slot.backOffReported)) {
+      slot.backOffReported = slot.restartAt;
+      p.events.add(ContainerEvent.backOff(slot.name, init, pod));
+    }
   }
 
   /** A run left by an earlier agent (same pod, same container, the latest attempt), if its container still exists. */
@@ -311,26 +335,46 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   }
 
   @Override
-  public boolean probe(ObjectNode pod, String container, String kind, Instant now) {
+  public ProbeResult probe(ObjectNode pod, String container, String kind, Instant now) {
     RuncPod p = pods.get(Meta.uid(pod));
-    if (p == null) {
-      return false;
-    }
-    ContainerSlot slot = p.app.get(container);
-    JsonNode spec = containerSpec(pod, container);
+    ContainerSlot slot = p == null ? null : p.app.get(container);
     if (slot == null || slot.current == null) {
-      return false;
+      return ProbeResult.failed("container " + container + " is not running");
     }
+    JsonNode spec = containerSpec(pod, container);
     return Probes.run(spec.path(kind + "Probe"), spec, slot.current, p.ip);
   }
 
   @Override
   public java.util.Set<String> podsHeld() {
-    try (var dirs = Files.list(podsDir)) {
-      return dirs.map(d -> d.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+    return remnants.held();
+  }
+
+  /**
+   * Empty cgroup directories of pods that are gone. A network namespace is never taken for an
+   * orphan: without this data directory's record of the pod it may be another instance's.
+   */
+  @Override
+  public void removeOrphans(java.util.Set<String> livePodUids) {
+    try {
+      java.util.Set<String> held = remnants.held();
+      for (String uid : Cgroups.pods()) {
+        if (!livePodUids.contains(uid) && !held.contains(uid) && !pods.containsKey(uid)) {
+          // rmdir only: the kernel refuses a cgroup with processes, so a running pod is never touched
+          Cgroups.remove(Cgroups.podPath(uid));
+        }
+      }
+      if (pods.isEmpty()) {
+        Cgroups.removeParentIfEmpty();
+      }
     } catch (IOException e) {
-      return java.util.Set.of();
+      log.warn("removing orphaned cgroups: {}", e.getMessage());
     }
+  }
+
+  /** What is left on the host of a pod (containers, mounts, netns, address, cgroups, its directory); empty when nothing. */
+  public List<String> leftovers(String podUid) throws IOException {
+    return remnants.of(podUid);
   }
 
   @Override
@@ -346,6 +390,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     RuncPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new RuncPod(uid, podsDir.resolve(uid)));
     p.lock.lock(); // a lock, not synchronized: the pod worker is a virtual thread that waits inside
     try {
+      if (p.stopRequested == null) {
+        adoptAll(pod, p);
+      }
       List<RuncContainer> running = new ArrayList<>();
       for (ContainerSlot s : p.init.values()) {
         addRunning(running, s);
@@ -387,6 +434,30 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     }
   }
 
+  /**
+   * Finds the containers of a pod this agent has not synced yet (it was deleted while the agent was
+   * down, or just before it stopped), so that stopping it signals them and waits for them.
+   */
+  private void adoptAll(ObjectNode pod, RuncPod p) {
+    for (String list : List.of("initContainers", "containers")) {
+      for (JsonNode c : pod.path("spec").path(list)) {
+        Map<String, ContainerSlot> slots = list.equals("initContainers") ? p.init : p.app;
+        ContainerSlot slot = slots.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
+        if (slot.current == null) {
+          slot.current = adopt(p, slot);
+        }
+      }
+    }
+    if (p.ip.isEmpty()) {
+      try {
+        Path ipFile = p.dir.resolve("ip");
+        p.ip = Files.exists(ipFile) ? Files.readString(ipFile).strip() : "";
+      } catch (IOException e) {
+        // hooks without the pod's address
+      }
+    }
+  }
+
   private static JsonNode containerSpec(ObjectNode pod, String name) {
     for (JsonNode c : pod.path("spec").path("containers")) {
       if (c.path("name").asText().equals(name)) {
@@ -403,32 +474,28 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   }
 
   @Override
-  public void remove(String podUid) {
+  public boolean remove(String podUid) {
     RuncPod p = pods.remove(podUid);
-    Path dir = podsDir.resolve(podUid);
-    try {
-      if (p != null) {
+    if (p != null) {
+      p.lock.lock();
+      try {
         for (ContainerSlot s : List.copyOf(p.init.values())) {
-          if (s.current != null) {
-            s.current.signal("KILL");
-            deleteQuietly(s.current);
-          }
+          signalQuietly(s.current, "KILL");
         }
         for (ContainerSlot s : List.copyOf(p.app.values())) {
-          if (s.current != null) {
-            s.current.signal("KILL");
-            deleteQuietly(s.current);
-          }
+          signalQuietly(s.current, "KILL");
         }
+      } finally {
+        p.lock.unlock();
       }
-      PodVolumes.release(dir);
-      volumes.forget(podUid);
-      network.tearDown(podUid);
-      Cgroups.remove("/ordinal/" + podUid);
-      Unpacker.deleteTree(dir);
-    } catch (IOException e) {
-      log.warn("removing pod {}: {}", podUid, e.getMessage());
     }
+    volumes.forget(podUid);
+    // what the host holds is found on the host: after a restart memory knows nothing of it
+    boolean gone = remnants.remove(podUid);
+    if (pods.isEmpty()) {
+      Cgroups.removeParentIfEmpty();
+    }
+    return gone;
   }
 
   private static void deleteQuietly(RuncContainer c) {
@@ -440,6 +507,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   }
 
   private static void signalQuietly(RuncContainer c, String signal) {
+    if (c == null) {
+      return;
+    }
     try {
       c.signal(signal);
     } catch (IOException e) {

@@ -18,8 +18,8 @@ public interface ContainerRuntime {
    */
   PodObservation sync(ObjectNode pod, Instant now);
 
-  /** Runs a startup, liveness or readiness probe of a running container; true when it passes. */
-  boolean probe(ObjectNode pod, String container, String kind, Instant now);
+  /** Runs a startup, liveness or readiness probe of a running container, and says how it went. */
+  ProbeResult probe(ObjectNode pod, String container, String kind, Instant now);
 
   /** Kills a running container (it failed its liveness probe); it is restarted as the pod's restartPolicy says. */
   void kill(ObjectNode pod, String container);
@@ -30,16 +30,29 @@ public interface ContainerRuntime {
    */
   boolean stop(ObjectNode pod, long gracePeriodSeconds, Instant now);
 
-  /** Removes a stopped pod's sandbox and everything the runtime kept for it. */
-  void remove(String podUid);
+  /**
+   * Removes a pod's containers (killing any still running), its sandbox and everything the runtime
+   * kept for it, including what only the host holds (network namespace, address, cgroups, mounts).
+   * Returns true when nothing is left; on false the runtime still lists the pod in
+   * {@link #podsHeld()}, so that a later removal tries again.
+   */
+  boolean remove(String podUid);
 
   /**
    * The pods the runtime holds something of (containers, sandboxes, files), whether or not the API
-   * still has them: after a crash the agent removes those it no longer runs.
+   * still has them: after a crash the agent removes those it no longer runs. Only what this
+   * runtime made (its own data directory's pods) is listed, never another instance's on the same host.
    */
   default java.util.Set<String> podsHeld() {
     return java.util.Set.of();
   }
+
+  /**
+   * Removes what is left on the host of pods that are neither live nor held by any runtime's
+   * records (left by an older version, or another data directory's crash), where removing it cannot
+   * disturb anything running; called at start after the held pods' leftovers are removed.
+   */
+  default void removeOrphans(java.util.Set<String> livePodUids) {}
 
   /** How many pods the node takes (the Node's pods capacity); kubelet's default is 110. */
   default int podCapacity() {

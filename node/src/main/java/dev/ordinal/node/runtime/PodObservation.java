@@ -11,7 +11,20 @@ import java.util.List;
  * @param initialized every init container has completed
  * @param nextChange when the runtime knows a container will change by itself (a scheduled exit or
  *     restart), so the agent looks again then; null when only an outside event can change it
+ * @param events what happened to the containers during this sync, in order (image found, created,
+ *     started, backing off); each is reported once, by the sync it happened in
  */
 public record PodObservation(
     String podIp, List<ContainerState> initContainers, List<ContainerState> containers, boolean initialized,
-    java.time.Instant nextChange) {}
+    java.time.Instant nextChange, List<ContainerEvent> events) {
+
+  public PodObservation(String podIp, List<ContainerState> initContainers, List<ContainerState> containers, boolean initialized,
+      java.time.Instant nextChange) {
+    this(podIp, initContainers, containers, initialized, nextChange, List.of());
+  }
+
+  /** Before the runtime has looked at the pod: no sandbox, no container; initialized when it has no init containers. */
+  public static PodObservation nothingYet(boolean initialized) {
+    return new PodObservation("", List.of(), List.of(), initialized, null);
+  }
+}

@@ -3,10 +3,12 @@ package dev.ordinal.node.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.PodObservation;
 import dev.ordinal.node.runtime.ProcessIdentity;
+import dev.ordinal.node.runtime.ProbeResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,14 +61,15 @@ public final class SimulatedRuntime implements ContainerRuntime {
     SimulatedPod p = pods.computeIfAbsent(Meta.uid(pod), uid -> new SimulatedPod(allocateIp(), now));
     String restartPolicy = pod.path("spec").path("restartPolicy").asText("Always");
     boolean initialized = true;
+    List<ContainerEvent> events = new ArrayList<>();
     for (JsonNode c : pod.path("spec").path("initContainers")) {
       SimulatedContainer sc = p.init.computeIfAbsent(c.path("name").asText(), n -> container(n, now));
       if (refused(pod, c, sc)) {
         initialized = false;
         break;
       }
-      advance(sc, now, p.created.plus(b.startupDelay()), b.initFails() ? Duration.ZERO : Duration.ZERO, b.initFails() ? 1 : 0,
-          restartPolicy.equals("Always") ? "OnFailure" : restartPolicy);
+      advance(pod, c, true, sc, now, p.created.plus(b.startupDelay()), Duration.ZERO, b.initFails() ? 1 : 0,
+          restartPolicy.equals("Always") ? "OnFailure" : restartPolicy, events);
       if (!(sc.state == ContainerState.State.TERMINATED && sc.exitCode == 0)) {
         initialized = false;
         break;
@@ -78,7 +81,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
         if (refused(pod, c, sc)) {
           continue;
         }
-        advance(sc, now, p.created.plus(b.startupDelay()), b.exitAfter(), b.exitCode(), restartPolicy);
+        advance(pod, c, false, sc, now, p.created.plus(b.startupDelay()), b.exitAfter(), b.exitCode(), restartPolicy, events);
       }
     }
     Instant next = null;
@@ -91,7 +94,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
     for (SimulatedContainer c : p.init.values()) {
       next = earlier(next, c.restartAt);
     }
-    return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized, next);
+    return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized, next, events);
   }
 
   /**
@@ -115,14 +118,22 @@ public final class SimulatedRuntime implements ContainerRuntime {
     return b == null ? a : a == null || b.isBefore(a) ? b : a;
   }
 
-  /** Moves one container along: start when due, exit when its run is over, restart after back-off. */
-  private void advance(SimulatedContainer c, Instant now, Instant startAt, Duration runFor, int exitCode, String restartPolicy) {
-    if (c.state == ContainerState.State.WAITING && c.restartAt == null && !now.isBefore(startAt)) {
+  /**
+   * Moves one container along: start when due, exit when its run is over, restart after back-off;
+   * what a kubelet would report of it goes into {@code events}.
+   */
+  private void advance(ObjectNode pod, JsonNode spec, boolean init, SimulatedContainer c, Instant now, Instant startAt, Duration runFor,
+      int exitCode, String restartPolicy, List<ContainerEvent> events) {
+    boolean due = c.state == ContainerState.State.WAITING && (c.restartAt == null ? !now.isBefore(startAt) : !now.isBefore(c.restartAt));
+    if (due) {
+      if (c.restartAt != null) {
+        c.restarts++;
+        c.restartAt = null;
+      }
       c.run(now);
-    } else if (c.state == ContainerState.State.WAITING && c.restartAt != null && !now.isBefore(c.restartAt)) {
-      c.restarts++;
-      c.restartAt = null;
-      c.run(now);
+      events.add(ContainerEvent.pulled(c.name, init, spec.path("image").asText()));
+      events.add(ContainerEvent.created(c.name, init));
+      events.add(ContainerEvent.started(c.name, init));
     }
     if (c.state == ContainerState.State.RUNNING && runFor != null && !now.isBefore(c.startedAt.plus(runFor))) {
       c.exit(c.startedAt.plus(runFor), exitCode);
@@ -131,6 +142,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
       boolean restart = restartPolicy.equals("Always") || (restartPolicy.equals("OnFailure") && c.exitCode != 0);
       if (restart) {
         c.backOff(now, backOffBase, backOffMax);
+        events.add(ContainerEvent.backOff(c.name, init, pod));
       }
     }
   }
@@ -151,8 +163,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
   }
 
   @Override
-  public boolean probe(ObjectNode pod, String container, String kind, Instant now) {
-    return !(kind.equals("readiness") && SimulatedBehaviour.of(pod).neverReady());
+  public ProbeResult probe(ObjectNode pod, String container, String kind, Instant now) {
+    return kind.equals("readiness") && SimulatedBehaviour.of(pod).neverReady()
+        ? ProbeResult.failed("simulated failure (" + SimulatedBehaviour.PREFIX + "never-ready)") : ProbeResult.PASSED;
   }
 
   @Override
@@ -187,8 +200,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
   }
 
   @Override
-  public void remove(String podUid) {
+  public boolean remove(String podUid) {
     pods.remove(podUid);
+    return true;
   }
 
   /** Simulated pods cost nothing but their API objects. */

@@ -76,8 +76,8 @@ class SimulatedRuntimeTest {
 
   @Test
   void neverReadyPodsFailReadiness() {
-    assertThat(runtime.probe(pod("'sim.ordinal.dev/never-ready':'true'", ""), "app", "readiness", T0)).isFalse();
-    assertThat(runtime.probe(pod("", ""), "app", "readiness", T0)).isTrue();
+    assertThat(runtime.probe(pod("'sim.ordinal.dev/never-ready':'true'", ""), "app", "readiness", T0).passed()).isFalse();
+    assertThat(runtime.probe(pod("", ""), "app", "readiness", T0).passed()).isTrue();
   }
 
   @Test
