@@ -1,15 +1,12 @@
 package dev.ordinal.apiserver.it;
 
 import static dev.ordinal.apiserver.it.PodEvictionIT.body;
-import static dev.ordinal.apiserver.it.PodEvictionIT.concat;
-import static dev.ordinal.apiserver.it.PodEvictionIT.envelope;
-import static dev.ordinal.apiserver.it.PodEvictionIT.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,17 +90,19 @@ class PodDisruptionBudgetIT extends ApiServerTestBase {
     assertThat(table.path("rows").get(1).path("cells").toString()).startsWith("[\"by-min\",\"50%\",\"N/A\",0,");
   }
 
+  /**
+   * What `kubectl create pdb zk-pdb --selector=app=zk --max-unavailable=1` sends (captured from
+   * kubectl 1.32 at -v=8): a protobuf body with an all-zero status, and strVal "" beside intVal 1.
+   */
+  static final byte[] KUBECTL_CREATE_PDB = HexFormat.of().parseHex(
+      "6b3873000a200a09706f6c6963792f76311213506f6444697372757074696f6e"
+          + "427564676574123b0a160a067a6b2d70646212001a0022002a00320038004200"
+          + "1215120b0a090a0361707012027a6b1a06080010011a001a0a08001800200028"
+          + "0030001a002200");
+
   @Test
   void kubectlCreatePdbsProtobufBodyIsRead() throws Exception {
-    // kubectl create pdb zk-pdb --selector=app=zk --max-unavailable=1, as its typed client encodes it
-    byte[] meta = field(1, "zk-pdb".getBytes(StandardCharsets.UTF_8));
-    byte[] entry = concat(field(1, "app".getBytes(StandardCharsets.UTF_8)), field(2, "zk".getBytes(StandardCharsets.UTF_8)));
-    byte[] selector = field(1, entry);
-    byte[] intOrString = {0x08, 0x00, 0x10, 0x01}; // type Int, intVal 1
-    byte[] spec = concat(field(2, selector), field(3, intOrString));
-    byte[] raw = concat(field(1, meta), field(2, spec));
-    HttpResponse<String> r = api.sendBytes("POST", PDBS, "application/vnd.kubernetes.protobuf",
-        envelope("policy/v1", "PodDisruptionBudget", raw));
+    HttpResponse<String> r = api.sendBytes("POST", PDBS, "application/vnd.kubernetes.protobuf", KUBECTL_CREATE_PDB);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     JsonNode pdb = body(r);
     assertThat(pdb.path("spec").path("maxUnavailable").asInt()).isEqualTo(1);

@@ -215,7 +215,8 @@ class PodEvictionIT extends ApiServerTestBase {
   @Test
   void aProtobufEvictionIsRead() throws Exception {
     String pod = pod("Running", true);
-    // policy/v1 Eviction{metadata{name, namespace}, deleteOptions{gracePeriodSeconds: 0}}, as client-go encodes it
+    // policy/v1 Eviction{metadata{name, namespace}, deleteOptions{gracePeriodSeconds: 0}} as a protobuf client-go
+    // client encodes it (kubectl drain 1.32 sends its Eviction as JSON, checked at -v=8)
     byte[] meta = concat(field(1, pod.getBytes(StandardCharsets.UTF_8)), field(3, "default".getBytes(StandardCharsets.UTF_8)));
     byte[] raw = concat(field(1, meta), field(2, new byte[] {0x08, 0x00}));
     HttpResponse<String> r = api.sendBytes("POST", PODS + "/" + pod + "/eviction", "application/vnd.kubernetes.protobuf",
