@@ -28,6 +28,7 @@ import java.util.Optional;
  * {@link DisruptionPlanner} makes of the pods it selects and their controllers' scale, so that the
  * eviction subresource can decide from the status alone. Budgets are looked at again when one of
  * their pods or a workload in their namespace changes, and when an entry of disruptedPods expires.
+ * A pod's DisruptionTarget condition that outlives its eviction by two minutes is set back to False.
  */
 public final class DisruptionController implements AutoCloseable {
   /** Workload kinds whose replicas count as expected pods; those the catalogue serves are watched. */
@@ -41,6 +42,9 @@ public final class DisruptionController implements AutoCloseable {
   private final Map<ResourceType, Informer> workloads = new HashMap<>();
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
+  /** Pods whose DisruptionTarget condition may go stale. */
+  private final WorkQueue<String> stalePods = new WorkQueue<>();
+  private final Worker staleWorker;
   private final EventRecorder events;
   private final ControllerScales scales;
 
@@ -55,6 +59,9 @@ public final class DisruptionController implements AutoCloseable {
     this.budgets = new Informer(client, Types.POD_DISRUPTION_BUDGETS).onChange((old, cur, deleted) -> queue.add(Informer.key(cur)));
     this.pods = new Informer(client, Types.PODS).onChange((old, cur, deleted) -> {
       enqueueBudgetsOf(cur);
+      if (!deleted) {
+        StaleDisruptions.staleIn(cur, clock.instant()).ifPresent(wait -> stalePods.addAfter(Informer.key(cur), wait));
+      }
       if (old != null && !Meta.labels(old).equals(Meta.labels(cur))) {
         enqueueBudgetsOf(old);
       }
@@ -66,6 +73,7 @@ public final class DisruptionController implements AutoCloseable {
     }
     this.scales = new ControllerScales(catalog, this::find);
     this.worker = new Worker("disruption", queue, this::sync, 1);
+    this.staleWorker = new Worker("disruption-stale", stalePods, this::resetStaleCondition, 1);
   }
 
   public void start() {
@@ -73,6 +81,7 @@ public final class DisruptionController implements AutoCloseable {
       i.start();
     }
     worker.start();
+    staleWorker.start();
   }
 
   private List<Informer> informers() {
@@ -130,6 +139,28 @@ public final class DisruptionController implements AutoCloseable {
     return Optional.ofNullable(plan.recheckAfter()).map(d -> d.plusMillis(100));
   }
 
+  /** Sets a stale DisruptionTarget condition back to False, or looks again when it will be stale. */
+  Optional<Duration> resetStaleCondition(String key) {
+    ObjectNode pod = pods.get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)).orElse(null);
+    if (pod == null) {
+      return Optional.empty();
+    }
+    Optional<Duration> wait = StaleDisruptions.staleIn(pod, clock.instant());
+    if (wait.isEmpty() || !wait.get().isZero()) {
+      return wait;
+    }
+    ObjectNode updated = pod.deepCopy();
+    StaleDisruptions.reset(updated, clock.instant());
+    try {
+      client.updateStatus(Types.PODS, updated);
+    } catch (ApiException e) {
+      if (e.code() != 404) {
+        throw e;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The pods the budget's selector selects; none for a missing or unreadable selector. */
   private List<ObjectNode> selected(ObjectNode pdb) {
     JsonNode sel = pdb.path("spec").path("selector");
@@ -154,6 +185,7 @@ public final class DisruptionController implements AutoCloseable {
   @Override
   public void close() {
     worker.close();
+    staleWorker.close();
     for (Informer i : informers()) {
       i.close();
     }
