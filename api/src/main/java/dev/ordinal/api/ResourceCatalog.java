@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,7 +79,7 @@ public final class ResourceCatalog {
   private static List<ResourceType> standardTypes() {
     List<ResourceType> t = new ArrayList<>();
     t.add(core("namespaces", "namespace", "Namespace", false, List.of("ns"), none(), Set.of("status", "finalize"), Namespace.class));
-    t.add(core("pods", "pod", "Pod", true, List.of("po"), inAll(), Set.of("status", "binding", "log", "exec"), Pod.class));
+    t.add(core("pods", "pod", "Pod", true, List.of("po"), inAll(), Set.of("status", "binding", "log", "exec", "eviction"), Pod.class));
     t.add(core("services", "service", "Service", true, List.of("svc"), inAll(), Set.of("status"), Service.class));
     t.add(core("endpoints", "endpoints", "Endpoints", true, List.of("ep"), none(), Set.of(), Endpoints.class));
     t.add(core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), none(), Set.of(), ConfigMap.class));
@@ -94,6 +95,7 @@ public final class ResourceCatalog {
     t.add(new ResourceType("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, List.of("sc"), none(), Set.of(), StorageClass.class));
     t.add(new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, List.of(), none(), Set.of(), Lease.class));
     t.add(new ResourceType("events.k8s.io", "v1", "events", "event", "Event", true, List.of("ev"), none(), Set.of(), io.fabric8.kubernetes.api.model.events.v1.Event.class));
+    t.add(new ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, List.of("pdb"), none(), Set.of("status"), PodDisruptionBudget.class));
     return t;
   }
 

@@ -2,6 +2,7 @@ package dev.ordinal.controllers;
 
 import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.disruption.DisruptionController;
 import dev.ordinal.controllers.endpoints.EndpointsController;
 import dev.ordinal.controllers.gc.GarbageCollector;
 import dev.ordinal.controllers.namespace.NamespaceController;
@@ -14,7 +15,7 @@ public final class ControllerManager implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<Runnable> starters = new ArrayList<>();
 
-  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, Endpoints and EndpointSlices. */
+  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, Endpoints and EndpointSlices, disruption budgets. */
   public static ControllerManager standard(Client client) {
     ControllerManager m = new ControllerManager();
     GarbageCollector gc = new GarbageCollector(client, ResourceCatalog.standard());
@@ -25,6 +26,8 @@ public final class ControllerManager implements AutoCloseable {
     m.add(sts, sts::start);
     EndpointsController endpoints = new EndpointsController(client);
     m.add(endpoints, endpoints::start);
+    DisruptionController disruption = new DisruptionController(client);
+    m.add(disruption, disruption::start);
     return m;
   }
 

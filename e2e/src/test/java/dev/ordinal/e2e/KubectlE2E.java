@@ -196,6 +196,7 @@ class KubectlE2E extends OrdinalE2ETestBase {
     String resources = kubectl.run("api-resources").ok().out();
     assertThat(resources).containsPattern("statefulsets\\s+sts\\s+apps/v1\\s+true\\s+StatefulSet");
     assertThat(resources).containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod");
+    assertThat(resources).containsPattern("poddisruptionbudgets\\s+pdb\\s+policy/v1\\s+true\\s+PodDisruptionBudget");
     assertThat(kubectl.run("explain", "statefulset.spec").ok().out()).contains("serviceName", "volumeClaimTemplates");
     assertThat(kubectl.run("version").ok().out()).contains("Server Version: v1.32");
   }
@@ -225,6 +226,10 @@ class KubectlE2E extends OrdinalE2ETestBase {
       String validate = minor < 29 ? "--validate=false" : "--validate=strict";
       assertThat(other.runWithInput("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  k: v\n",
           "apply", validate, "-f", "-").ok().out()).as("kubectl 1.%d", minor).contains("configmap/" + name + " created");
+      // a typed generator's protobuf body (policy/v1 PodDisruptionBudget)
+      assertThat(other.run("create", "pdb", "pdb-1-" + minor, "--selector=app=x", "--min-available=50%").ok().out())
+          .as("kubectl 1.%d", minor).contains("poddisruptionbudget.policy/pdb-1-" + minor + " created");
+      assertThat(kubectl.run("get", "pdb", "pdb-1-" + minor, "-o", "jsonpath={.spec.minAvailable}").ok().out()).isEqualTo("50%");
     }
   }
 

@@ -146,6 +146,12 @@ public final class KubernetesPatchSchemas {
           struct("DaemonSetSpec").struct("template", POD_TEMPLATE_SPEC).build(),
           conditionsStatus("DaemonSetStatus"));
 
+  // --- policy/v1 ------------------------------------------------------------------------------
+
+  /** spec.selector is patchStrategy=replace upstream; here it merges like any untagged struct. */
+  private static final PatchSchema POD_DISRUPTION_BUDGET =
+      object("PodDisruptionBudget", PatchSchema.OPAQUE, conditionsStatus("PodDisruptionBudgetStatus"));
+
   /** Keyed by "apiVersion/Kind", e.g. "v1/Pod", "apps/v1/StatefulSet". */
   private static final Map<String, PatchSchema> BY_KIND =
       Map.ofEntries(
@@ -170,7 +176,8 @@ public final class KubernetesPatchSchemas {
           Map.entry("storage.k8s.io/v1/StorageClass", METADATA_ONLY),
           Map.entry("coordination.k8s.io/v1/Lease", METADATA_ONLY),
           Map.entry("events.k8s.io/v1/Event", METADATA_ONLY),
-          Map.entry("autoscaling/v1/Scale", METADATA_ONLY));
+          Map.entry("autoscaling/v1/Scale", METADATA_ONLY),
+          Map.entry("policy/v1/PodDisruptionBudget", POD_DISRUPTION_BUDGET));
 
   /** The schema of a kind by "apiVersion/Kind" ("v1/Pod", "apps/v1/StatefulSet"), if known. */
   public static Optional<PatchSchema> forKind(String apiVersionKind) {

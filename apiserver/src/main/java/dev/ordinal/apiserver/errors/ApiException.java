@@ -37,7 +37,10 @@ public class ApiException extends RuntimeException {
     ObjectNode s = Json.object();
     s.put("kind", "Status").put("apiVersion", "v1");
     s.putObject("metadata");
-    s.put("status", "Failure").put("message", getMessage()).put("reason", reason);
+    s.put("status", "Failure").put("message", getMessage());
+    if (reason != null && !reason.isEmpty()) {
+      s.put("reason", reason); // Kubernetes leaves it out when a Status has none (eviction's 500)
+    }
     if (details != null) {
       s.set("details", details);
     }

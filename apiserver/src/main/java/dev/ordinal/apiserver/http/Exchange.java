@@ -197,7 +197,12 @@ public final class Exchange {
   }
 
   public void error(ApiException e) {
-    json(e.code(), e.toStatus());
+    ObjectNode status = e.toStatus();
+    long retryAfter = status.path("details").path("retryAfterSeconds").asLong(0);
+    if (retryAfter > 0) {
+      header("Retry-After", Long.toString(retryAfter)); // as Kubernetes' 429s and 503s carry it
+    }
+    json(e.code(), status);
   }
 
   public void header(String name, String value) {

@@ -6,6 +6,7 @@ import dev.ordinal.api.Json;
 import dev.ordinal.api.patch.PatchException;
 import dev.ordinal.api.patch.Patches;
 import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.eviction.PodEviction;
 import dev.ordinal.apiserver.nodes.NodeServices;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.apiserver.registry.Registry;
@@ -15,10 +16,11 @@ import dev.ordinal.apiserver.registry.WriteOptions;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The subresources served: status, scale, binding, a namespace's finalize and a pod's log. */
+/** The subresources served: status, scale, binding, a namespace's finalize, a pod's log and eviction. */
 final class Subresources {
   private final Registry registry;
   private final NodeServices nodes;
+  private volatile PodEviction evictions; // made on first use: a catalogue without policy/v1 has none
 
   Subresources(Registry registry, NodeServices nodes) {
     this.registry = registry;
@@ -35,6 +37,7 @@ final class Subresources {
       case "binding" -> binding(ex, store, ns, name);
       case "finalize" -> finalize(ex, store, name);
       case "log" -> PodLogEndpoint.serve(ex, store.get(ns, name), nodes);
+      case "eviction" -> eviction(ex, ns, name);
       default -> throw ApiException.notFound("the server could not find the requested resource");
     }
   }
@@ -110,6 +113,29 @@ final class Subresources {
       status.put("selector", labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
     }
     return s;
+  }
+
+  /** POST pods/{name}/eviction: a policy/v1 (or v1beta1) Eviction, answered 201 with a Success Status. */
+  private void eviction(Exchange ex, String ns, String name) {
+    if (!ex.method().equals("POST")) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+    ObjectNode body = ex.bodyObject();
+    boolean dryRun = ResourceEndpoints.writeOptions(ex).dryRun();
+    evictions().evict(ns, name, body, dryRun);
+    ObjectNode ok = Json.object();
+    ok.put("kind", "Status").put("apiVersion", "v1").putObject("metadata");
+    ok.put("status", "Success").put("code", 201);
+    ex.json(201, ok);
+  }
+
+  private PodEviction evictions() {
+    PodEviction e = evictions;
+    if (e == null) {
+      e = new PodEviction(registry, java.time.Clock.systemUTC());
+      evictions = e;
+    }
+    return e;
   }
 
   /** POST pods/{name}/binding: the scheduler's way to set spec.nodeName, once. */

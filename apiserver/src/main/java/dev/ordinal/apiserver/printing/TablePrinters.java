@@ -20,7 +20,8 @@ public final class TablePrinters {
       Map.entry("coordination.k8s.io/v1/Lease", ClusterPrinters.LEASE),
       Map.entry("v1/ConfigMap", ConfigPrinters.CONFIG_MAP),
       Map.entry("v1/Secret", ConfigPrinters.SECRET),
-      Map.entry("v1/ServiceAccount", ConfigPrinters.SERVICE_ACCOUNT));
+      Map.entry("v1/ServiceAccount", ConfigPrinters.SERVICE_ACCOUNT),
+      Map.entry("policy/v1/PodDisruptionBudget", PolicyPrinters.POD_DISRUPTION_BUDGET));
 
   private TablePrinters() {}
 

@@ -82,14 +82,37 @@ final class KubernetesProtoMessages {
       .message(2, "preconditions", new ProtoMessage().field(1, "uid", STRING).field(2, "resourceVersion", STRING))
       .field(3, "orphanDependents", OPTIONAL_BOOL).field(4, "propagationPolicy", STRING).field(5, "dryRun", REPEATED_STRING);
 
-  private static final Map<String, ProtoMessage> BY_KIND = Map.of(
-      "v1/DeleteOptions", DELETE_OPTIONS,
-      "meta.k8s.io/v1/DeleteOptions", DELETE_OPTIONS,
-      "v1/ConfigMap", CONFIG_MAP,
-      "v1/Secret", SECRET,
-      "v1/Namespace", NAMESPACE,
-      "v1/ServiceAccount", SERVICE_ACCOUNT,
-      "v1/Service", SERVICE);
+  /** meta/v1 LabelSelector (k8s.io/apimachinery meta/v1 generated.proto). */
+  static final ProtoMessage LABEL_SELECTOR = new ProtoMessage()
+      .field(1, "matchLabels", MAP_STRING)
+      .repeated(2, "matchExpressions", new ProtoMessage()
+          .field(1, "key", STRING).field(2, "operator", STRING).field(3, "values", REPEATED_STRING));
+
+  /**
+   * policy/v1 PodDisruptionBudget, as {@code kubectl create pdb} sends it (k8s.io/api policy/v1
+   * generated.proto); the status is never read, since the server resets it on create.
+   */
+  static final ProtoMessage POD_DISRUPTION_BUDGET = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage()
+          .field(1, "minAvailable", INT_OR_STRING).message(2, "selector", LABEL_SELECTOR)
+          .field(3, "maxUnavailable", INT_OR_STRING).field(4, "unhealthyPodEvictionPolicy", STRING));
+
+  /** policy/v1 (and v1beta1) Eviction, as {@code kubectl drain} posts it to pods/eviction. */
+  static final ProtoMessage EVICTION = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META).message(2, "deleteOptions", DELETE_OPTIONS);
+
+  private static final Map<String, ProtoMessage> BY_KIND = Map.ofEntries(
+      Map.entry("v1/DeleteOptions", DELETE_OPTIONS),
+      Map.entry("meta.k8s.io/v1/DeleteOptions", DELETE_OPTIONS),
+      Map.entry("v1/ConfigMap", CONFIG_MAP),
+      Map.entry("v1/Secret", SECRET),
+      Map.entry("v1/Namespace", NAMESPACE),
+      Map.entry("v1/ServiceAccount", SERVICE_ACCOUNT),
+      Map.entry("v1/Service", SERVICE),
+      Map.entry("policy/v1/PodDisruptionBudget", POD_DISRUPTION_BUDGET),
+      Map.entry("policy/v1/Eviction", EVICTION),
+      Map.entry("policy/v1beta1/Eviction", EVICTION));
 
   static ProtoMessage forKind(String apiVersion, String kind) {
     return BY_KIND.get(apiVersion + "/" + kind);

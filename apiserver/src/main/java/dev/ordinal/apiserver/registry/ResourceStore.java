@@ -315,6 +315,8 @@ public final class ResourceStore {
     List<FieldError> errors = new ArrayList<>(admission.validateMetadata(type, obj, old));
     if (sub != Subresource.STATUS) {
       errors.addAll(strategy.validateUpdate(obj, old));
+    } else {
+      errors.addAll(strategy.validateStatusUpdate(obj, old));
     }
     if (Meta.isDeleting(old)) {
       List<String> added = new ArrayList<>(Meta.finalizers(obj));
@@ -346,7 +348,8 @@ public final class ResourceStore {
   }
 
   private boolean tracksGeneration() {
-    return type.group().equals("apps") && !type.kind().equals("ControllerRevision");
+    // the workloads and policy/v1 PodDisruptionBudgets (whose status reports observedGeneration)
+    return (type.group().equals("apps") && !type.kind().equals("ControllerRevision")) || type.group().equals("policy");
   }
 
   /**

@@ -30,4 +30,9 @@ public interface ResourceStrategy {
   default List<FieldError> validateUpdate(ObjectNode obj, ObjectNode old) {
     return validateCreate(obj);
   }
+
+  /** Field errors of a write to the status subresource (the new status in {@code obj}). */
+  default List<FieldError> validateStatusUpdate(ObjectNode obj, ObjectNode old) {
+    return List.of();
+  }
 }

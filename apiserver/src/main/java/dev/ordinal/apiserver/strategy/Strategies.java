@@ -82,7 +82,8 @@ public final class Strategies {
       Map.entry("v1/Namespace", NAMESPACE),
       Map.entry("v1/Node", NODE),
       Map.entry("v1/Event", EVENT),
-      Map.entry("discovery.k8s.io/v1/EndpointSlice", ENDPOINT_SLICE));
+      Map.entry("discovery.k8s.io/v1/EndpointSlice", ENDPOINT_SLICE),
+      Map.entry("policy/v1/PodDisruptionBudget", new PodDisruptionBudgetStrategy()));
 
   private Strategies() {}
 

@@ -36,11 +36,9 @@ class UnservedSubresourcesIT extends ApiServerTestBase {
   @Test
   void unservedSubresourcesAre404BeforeTheirBodyIsRead() throws Exception {
     List<String> paths = List.of(
-        "/api/v1/namespaces/default/pods/p/eviction",
         "/api/v1/namespaces/default/pods/p/attach",
         "/api/v1/namespaces/default/pods/p/ephemeralcontainers",
         "/api/v1/namespaces/default/pods/p/resize",
-        "/api/v1/namespaces/default/pods/nobody/eviction",
         "/api/v1/namespaces/default/configmaps/cm/status",
         "/api/v1/namespaces/default/services/s/proxy",
         "/apis/apps/v1/namespaces/default/statefulsets/s/rollback",
