@@ -1,0 +1,188 @@
+package dev.ordinal.apiserver.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Bound ServiceAccount tokens, as upstream's API server issues and checks them: JWTs with
+ * upstream's claims ({@code iss}, {@code sub} system:serviceaccount:NS:NAME, {@code aud},
+ * {@code exp}/{@code iat}/{@code nbf}, {@code jti} and the {@code kubernetes.io} claim naming the
+ * ServiceAccount and the object the token is bound to). A token is valid while it is unexpired,
+ * meant for this API (an audience in common), and its ServiceAccount and bound pod or secret still
+ * exist with the uids it names — deleting a pod revokes its tokens. Thread-safe.
+ */
+public final class ServiceAccountTokens {
+  public static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
+  /** Upstream's leeway for clock skew on {@code exp} and {@code nbf}. */
+  static final long LEEWAY_SECONDS = 60;
+  /** A pod's tokens keep working this long after its deletion began (upstream's grace). */
+  static final long DELETED_POD_GRACE_SECONDS = 60;
+
+  /** The objects a token names, read at validation time. */
+  public interface Lookup {
+    Optional<ObjectNode> serviceAccount(String namespace, String name);
+
+    Optional<ObjectNode> pod(String namespace, String name);
+
+    Optional<ObjectNode> secret(String namespace, String name);
+
+    Optional<ObjectNode> node(String name);
+  }
+
+  /** A token issued, and when it expires. */
+  public record Issued(String token, Instant expires) {}
+
+  private final SigningKey key;
+  private final Lookup lookup;
+  private final Clock clock;
+  private final List<String> apiAudiences;
+
+  public ServiceAccountTokens(SigningKey key, Lookup lookup, Clock clock) {
+    this.key = key;
+    this.lookup = lookup;
+    this.clock = clock;
+    this.apiAudiences = List.of(ISSUER); // upstream's --api-audiences default: the issuer
+  }
+
+  public SigningKey key() {
+    return key;
+  }
+
+  /** The audiences a token needs one of to authenticate to this API. */
+  public List<String> apiAudiences() {
+    return apiAudiences;
+  }
+
+  /**
+   * A token for {@code serviceAccount}, bound to {@code boundObject} (a Pod or Secret, or null).
+   * The caller has checked that the objects exist and the arguments are valid.
+   */
+  public Issued issue(ObjectNode serviceAccount, List<String> audiences, long expirationSeconds, ObjectNode boundObject) {
+    Instant now = clock.instant();
+    Instant exp = now.plusSeconds(expirationSeconds);
+    String ns = serviceAccount.path("metadata").path("namespace").asText();
+    String name = serviceAccount.path("metadata").path("name").asText();
+    ObjectNode claims = Json.object();
+    var aud = claims.putArray("aud");
+    audiences.forEach(aud::add);
+    claims.put("exp", exp.getEpochSecond()).put("iat", now.getEpochSecond()).put("iss", ISSUER)
+        .put("jti", UUID.randomUUID().toString());
+    ObjectNode k8s = claims.putObject("kubernetes.io");
+    k8s.put("namespace", ns);
+    if (boundObject != null) {
+      String kind = boundObject.path("kind").asText();
+      ObjectNode ref = k8s.putObject(kind.equals("Secret") ? "secret" : "pod");
+      ref.put("name", boundObject.path("metadata").path("name").asText()).put("uid", boundObject.path("metadata").path("uid").asText());
+      String nodeName = boundObject.path("spec").path("nodeName").asText("");
+      if (kind.equals("Pod") && !nodeName.isEmpty()) {
+        // upstream names the pod's node too (ServiceAccountTokenPodNodeInfo), for node-bound checks
+        ObjectNode node = k8s.putObject("node").put("name", nodeName);
+        lookup.node(nodeName).ifPresent(n -> node.put("uid", n.path("metadata").path("uid").asText()));
+      }
+    }
+    k8s.putObject("serviceaccount").put("name", name).put("uid", serviceAccount.path("metadata").path("uid").asText());
+    claims.put("nbf", now.getEpochSecond()).put("sub", UserInfo.serviceAccountUser(ns, name));
+    return new Issued(Jwt.sign(claims, key), exp);
+  }
+
+  /** The user a token proves, or empty when it is not a valid token of ours for this API. */
+  public Optional<UserInfo> authenticate(String token) {
+    ObjectNode claims = Jwt.verify(token, key).orElse(null);
+    if (claims == null || !claims.path("iss").asText().equals(ISSUER)) {
+      return Optional.empty();
+    }
+    long now = clock.instant().getEpochSecond();
+    if (!claims.path("exp").canConvertToLong() || claims.path("exp").asLong() + LEEWAY_SECONDS < now) {
+      return Optional.empty();
+    }
+    if (claims.path("nbf").canConvertToLong() && claims.path("nbf").asLong() - LEEWAY_SECONDS > now) {
+      return Optional.empty();
+    }
+    if (!hasAudience(claims.path("aud"))) {
+      return Optional.empty();
+    }
+    JsonNode k8s = claims.path("kubernetes.io");
+    String ns = k8s.path("namespace").asText("");
+    String saName = k8s.path("serviceaccount").path("name").asText("");
+    if (ns.isEmpty() || saName.isEmpty() || !claims.path("sub").asText().equals(UserInfo.serviceAccountUser(ns, saName))) {
+      return Optional.empty();
+    }
+    ObjectNode sa = live(lookup.serviceAccount(ns, saName), k8s.path("serviceaccount").path("uid").asText(""), 0).orElse(null);
+    if (sa == null) {
+      return Optional.empty();
+    }
+    Map<String, List<String>> extra = new LinkedHashMap<>();
+    if (k8s.has("pod")) {
+      JsonNode ref = k8s.path("pod");
+      if (live(lookup.pod(ns, ref.path("name").asText()), ref.path("uid").asText(), DELETED_POD_GRACE_SECONDS).isEmpty()) {
+        return Optional.empty(); // the pod is gone, or another pod took its name
+      }
+      extra.put("authentication.kubernetes.io/pod-name", List.of(ref.path("name").asText()));
+      extra.put("authentication.kubernetes.io/pod-uid", List.of(ref.path("uid").asText()));
+    }
+    if (k8s.has("secret")) {
+      JsonNode ref = k8s.path("secret");
+      if (live(lookup.secret(ns, ref.path("name").asText()), ref.path("uid").asText(), 0).isEmpty()) {
+        return Optional.empty();
+      }
+    }
+    if (k8s.has("node")) {
+      extra.put("authentication.kubernetes.io/node-name", List.of(k8s.path("node").path("name").asText()));
+      if (k8s.path("node").has("uid")) {
+        extra.put("authentication.kubernetes.io/node-uid", List.of(k8s.path("node").path("uid").asText()));
+      }
+    }
+    if (claims.has("jti")) {
+      extra.put("authentication.kubernetes.io/credential-id", List.of("JTI=" + claims.path("jti").asText()));
+    }
+    List<String> groups = new ArrayList<>(List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, UserInfo.AUTHENTICATED));
+    return Optional.of(new UserInfo(UserInfo.serviceAccountUser(ns, saName), sa.path("metadata").path("uid").asText(), groups, extra));
+  }
+
+  private boolean hasAudience(JsonNode aud) {
+    if (aud.isTextual()) {
+      return apiAudiences.contains(aud.asText());
+    }
+    for (JsonNode a : aud) {
+      if (apiAudiences.contains(a.asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The object if it exists with the uid (when one is named) and its deletion began less than {@code grace} ago. */
+  private Optional<ObjectNode> live(Optional<ObjectNode> obj, String uid, long graceSeconds) {
+    if (obj.isEmpty()) {
+      return obj;
+    }
+    JsonNode meta = obj.get().path("metadata");
+    if (!uid.isEmpty() && !uid.equals(meta.path("uid").asText())) {
+      return Optional.empty();
+    }
+    String deleting = meta.path("deletionTimestamp").asText("");
+    if (!deleting.isEmpty() && Instant.parse(deleting).plusSeconds(graceSeconds).isBefore(clock.instant())) {
+      return Optional.empty();
+    }
+    return obj;
+  }
+
+  /** {@code /.well-known/openid-configuration}, as upstream serves it. */
+  public ObjectNode openIdConfiguration() {
+    ObjectNode doc = Json.object();
+    doc.put("issuer", ISSUER).put("jwks_uri", ISSUER + "/openid/v1/jwks");
+    doc.putArray("response_types_supported").add("id_token");
+    doc.putArray("subject_types_supported").add("public");
+    doc.putArray("id_token_signing_alg_values_supported").add("RS256");
+    return doc;
+  }
+}
