@@ -1,6 +1,8 @@
 package dev.ordinal.apiserver;
 
 import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.apiserver.auth.Authenticator;
+import dev.ordinal.apiserver.auth.SigningKey;
 import dev.ordinal.apiserver.discovery.Discovery;
 import dev.ordinal.apiserver.nodes.ExecEndpoint;
 import dev.ordinal.apiserver.nodes.NodeServices;
@@ -42,7 +44,12 @@ public final class ApiServer implements AutoCloseable {
   private final NodeServices nodes = new NodeServices();
 
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls) {
-    this.registry = new Registry(catalog, storage);
+    this(storage, catalog, listen, port, token, tls, SigningKey.ephemeral());
+  }
+
+  /** @param signingKey what ServiceAccount tokens are signed with (kept in the data directory) */
+  public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls, SigningKey signingKey) {
+    this.registry = new Registry(catalog, storage, signingKey);
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("api");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -72,8 +79,9 @@ public final class ApiServer implements AutoCloseable {
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
     Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
-        ready::get, address);
-    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, token, new ApiHandler(token, routes)));
+        ready::get, address, registry.tokens());
+    Authenticator authenticator = new Authenticator(token, registry.tokens());
+    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes)));
   }
 
   /** Where the serving key and certificate are: a PKCS12 keystore and its password. */

@@ -82,7 +82,15 @@ final class KubernetesProtoMessages {
       .message(2, "preconditions", new ProtoMessage().field(1, "uid", STRING).field(2, "resourceVersion", STRING))
       .field(3, "orphanDependents", OPTIONAL_BOOL).field(4, "propagationPolicy", STRING).field(5, "dryRun", REPEATED_STRING);
 
+  /** authentication/v1 TokenRequest, as {@code kubectl create token} sends it (expirationSeconds is field 4). */
+  static final ProtoMessage TOKEN_REQUEST = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage().field(1, "audiences", REPEATED_STRING).field(4, "expirationSeconds", OPTIONAL_INT)
+          .message(3, "boundObjectRef", new ProtoMessage().field(1, "kind", STRING).field(2, "apiVersion", STRING)
+              .field(3, "name", STRING).field(4, "uid", STRING)));
+
   private static final Map<String, ProtoMessage> BY_KIND = Map.of(
+      "authentication.k8s.io/v1/TokenRequest", TOKEN_REQUEST,
       "v1/DeleteOptions", DELETE_OPTIONS,
       "meta.k8s.io/v1/DeleteOptions", DELETE_OPTIONS,
       "v1/ConfigMap", CONFIG_MAP,
