@@ -34,6 +34,8 @@ public final class ApiServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final Tls tls;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
 
   /**
    * @param listen the address to bind (e.g. 127.0.0.1)
@@ -54,11 +56,24 @@ public final class ApiServer implements AutoCloseable {
     threads.setName("api");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     jetty = new Server(threads);
+    this.tls = tls;
+    connector = newConnector(listen, port);
+    jetty.addConnector(connector);
+    jetty.setErrorHandler(new ErrorPages());
+    String address = listen + ":" + port;
+    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
+        ready::get, address, registry.tokens());
+    Authenticator authenticator = new Authenticator(token, registry.tokens());
+    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes)));
+  }
+
+  private ServerConnector newConnector(String host, int port) {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
+    ServerConnector c;
     if (tls == null) {
-      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+      c = new ServerConnector(jetty, new HttpConnectionFactory(http));
     } else {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
       ssl.setKeyStorePath(tls.keystore().toString());
@@ -69,19 +84,45 @@ public final class ApiServer implements AutoCloseable {
       // clients reach us by IP address, which TLS sends no SNI name for
       secure.setSniHostCheck(false);
       https.addCustomizer(secure);
-      connector = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+      c = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
     }
-    connector.setHost(listen);
-    connector.setPort(port);
+    c.setHost(host);
+    c.setPort(port);
     // kubectl get -w holds its stream open indefinitely
-    connector.setIdleTimeout(0);
-    jetty.addConnector(connector);
-    jetty.setErrorHandler(new ErrorPages());
-    String address = listen + ":" + port;
-    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
-        ready::get, address, registry.tokens());
-    Authenticator authenticator = new Authenticator(token, registry.tokens());
-    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes)));
+    c.setIdleTimeout(0);
+    return c;
+  }
+
+  /**
+   * Serves the API on another address too, at the same port: the node's bridge address, where pods
+   * reach {@code kubernetes.default.svc} (kube-proxy's rules send 10.96.0.1:443 there). The address
+   * appears with the bridge, at the first pod, so binding is retried every second until it works or
+   * the server stops, as the cluster DNS does.
+   */
+  public void alsoListenOn(String host) {
+    Thread.ofVirtual().name("api-listen-" + host).start(() -> {
+      while (jetty.isRunning() || jetty.isStarting()) {
+        ServerConnector extra = newConnector(host, port());
+        try {
+          jetty.addConnector(extra);
+          extra.start();
+          log.info("API also served on {}:{}", host, port());
+          return;
+        } catch (Exception e) {
+          jetty.removeConnector(extra);
+          try {
+            extra.stop();
+          } catch (Exception ignored) {
+            // never started
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
   }
 
   /** Where the serving key and certificate are: a PKCS12 keystore and its password. */

@@ -5,6 +5,7 @@ import dev.ordinal.apiserver.ApiServer;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
+import dev.ordinal.controllers.serviceaccount.ServiceAccountsController;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.dns.ClusterDns;
@@ -68,15 +69,25 @@ public final class ControlPlane implements AutoCloseable {
     Storage storage = SqliteStorage.open(dir.database());
     ApiServer api = null;
     try {
-      ServingCertificate cert = ServingCertificate.ensure(dir.root().resolve("tls"), listen);
+      // pods reach the API on their bridge's address (runc only; never another host address by default)
+      String podGateway = runtime == Runtime.RUNC ? RuncRuntime.gatewayOf(node.podCidr()) : null;
+      ServingCertificate cert = ServingCertificate.ensure(dir.root().resolve("tls"), listen,
+          podGateway == null ? List.of() : List.of(podGateway));
       api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token(),
-          new ApiServer.Tls(cert.keystore(), cert.password()));
+          new ApiServer.Tls(cert.keystore(), cert.password()), dir.serviceAccountKey());
+      api.registry().enableServiceAccountAdmission();
       api.start();
+      boolean wildcard = listen.equals("0.0.0.0") || listen.equals("::");
+      if (podGateway != null && !wildcard && !listen.equals(podGateway)) {
+        api.alsoListenOn(podGateway);
+      }
       Client client = new InProcessClient(api.registry());
       Bootstrap.ensureSystemObjects(client);
-      Bootstrap.ensureKubernetesService(client, listen, api.port());
+      Bootstrap.ensureKubernetesService(client, podGateway != null ? podGateway : listen, api.port());
       String nodeName = NodeNames.local();
       ControllerManager controllers = ControllerManager.standard(client);
+      ServiceAccountsController serviceAccounts = new ServiceAccountsController(client, cert.pem());
+      controllers.add(serviceAccounts, serviceAccounts::start);
       LocalPathProvisioner provisioner = new LocalPathProvisioner(client, nodeName, dir.volumes());
       controllers.add(provisioner, provisioner::start);
       PersistentVolumeBinder binder = new PersistentVolumeBinder(client, provisioner);

@@ -97,6 +97,11 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
 
+  /** The bridge address of a pod network: where pods find the cluster DNS and the API. */
+  public static String gatewayOf(String podCidr) {
+    return PodNetwork.gatewayOf(podCidr);
+  }
+
   /** The address pods reach the host (and its cluster DNS) at. */
   public String gateway() {
     return network.gateway();
