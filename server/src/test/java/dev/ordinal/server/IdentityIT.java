@@ -29,7 +29,11 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.RSAPublicKeySpec;
+import java.security.AlgorithmParameters;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -180,12 +184,15 @@ class IdentityIT {
         .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build()).getStatus().getToken();
     String[] parts = token.split("\\.");
     assertThat(Json.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[0])).path("kid").asText()).isEqualTo(key.path("kid").asText());
-    Signature rs256 = Signature.getInstance("SHA256withRSA");
-    rs256.initVerify(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-        new BigInteger(1, Base64.getUrlDecoder().decode(key.path("n").asText())),
-        new BigInteger(1, Base64.getUrlDecoder().decode(key.path("e").asText())))));
-    rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-    assertThat(rs256.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
+    // a verifier that knows only the JWK: the point on P-256, ES256 (r||s)
+    AlgorithmParameters p256 = AlgorithmParameters.getInstance("EC");
+    p256.init(new ECGenParameterSpec("secp256r1"));
+    ECPoint point = new ECPoint(new BigInteger(1, Base64.getUrlDecoder().decode(key.path("x").asText())),
+        new BigInteger(1, Base64.getUrlDecoder().decode(key.path("y").asText())));
+    Signature es256 = Signature.getInstance("SHA256withECDSAinP1363Format");
+    es256.initVerify(KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, p256.getParameterSpec(ECParameterSpec.class))));
+    es256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+    assertThat(es256.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
     assertThat(call("GET", "/api/v1/pods", null, null).statusCode()).isEqualTo(401);
   }
 

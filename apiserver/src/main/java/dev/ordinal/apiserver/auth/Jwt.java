@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-/** JWS compact serialization with RS256, the little of RFC 7515/7519 that ServiceAccount tokens use. */
+/** JWS compact serialization with ES256, the little of RFC 7515/7519 that ServiceAccount tokens use. */
 final class Jwt {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -17,7 +17,7 @@ final class Jwt {
 
   static String sign(ObjectNode claims, SigningKey key) {
     ObjectNode header = Json.object();
-    header.put("alg", "RS256").put("kid", key.keyId());
+    header.put("alg", SigningKey.ALGORITHM).put("kid", key.keyId());
     String input = part(header) + "." + part(claims);
     return input + "." + ENCODER.encodeToString(key.sign(input.getBytes(StandardCharsets.US_ASCII)));
   }
@@ -30,7 +30,7 @@ final class Jwt {
     }
     try {
       JsonNode header = Json.MAPPER.readTree(DECODER.decode(parts[0]));
-      if (!header.path("alg").asText().equals("RS256")) {
+      if (!header.path("alg").asText().equals(SigningKey.ALGORITHM)) {
         return Optional.empty(); // never "none", never an algorithm the key was not made for
       }
       byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);

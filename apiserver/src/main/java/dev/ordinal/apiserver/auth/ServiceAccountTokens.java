@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Bound ServiceAccount tokens, as upstream's API server issues and checks them: JWTs with
+ * Bound ServiceAccount tokens (ES256 JWTs), as upstream's API server issues and checks them: JWTs with
  * upstream's claims ({@code iss}, {@code sub} system:serviceaccount:NS:NAME, {@code aud},
  * {@code exp}/{@code iat}/{@code nbf}, {@code jti} and the {@code kubernetes.io} claim naming the
  * ServiceAccount and the object the token is bound to). A token is valid while it is unexpired,
@@ -182,7 +182,7 @@ public final class ServiceAccountTokens {
     doc.put("issuer", ISSUER).put("jwks_uri", ISSUER + "/openid/v1/jwks");
     doc.putArray("response_types_supported").add("id_token");
     doc.putArray("subject_types_supported").add("public");
-    doc.putArray("id_token_signing_alg_values_supported").add("RS256");
+    doc.putArray("id_token_signing_alg_values_supported").add(SigningKey.ALGORITHM);
     return doc;
   }
 }

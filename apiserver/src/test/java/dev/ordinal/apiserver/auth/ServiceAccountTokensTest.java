@@ -158,8 +158,11 @@ class ServiceAccountTokensTest {
   void theJwksDocumentNamesTheKey() throws Exception {
     ObjectNode jwks = KEY.jwks();
     assertThat(jwks.at("/keys/0/kid").asText()).isEqualTo(KEY.keyId());
-    assertThat(jwks.at("/keys/0/e").asText()).isEqualTo("AQAB");
-    assertThat(Base64.getUrlDecoder().decode(jwks.at("/keys/0/n").asText())).hasSize(256);
+    assertThat(jwks.at("/keys/0/kty").asText()).isEqualTo("EC");
+    assertThat(jwks.at("/keys/0/crv").asText()).isEqualTo("P-256");
+    assertThat(jwks.at("/keys/0/alg").asText()).isEqualTo("ES256");
+    assertThat(Base64.getUrlDecoder().decode(jwks.at("/keys/0/x").asText())).hasSize(32);
+    assertThat(Base64.getUrlDecoder().decode(jwks.at("/keys/0/y").asText())).hasSize(32);
     assertThat(SigningKey.fromPem(KEY.toPem()).keyId()).isEqualTo(KEY.keyId());
   }
 
