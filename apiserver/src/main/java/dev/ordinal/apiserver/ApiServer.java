@@ -61,9 +61,9 @@ public final class ApiServer implements AutoCloseable {
     jetty.addConnector(connector);
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
-    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
-        ready::get, address, registry.tokens());
     Authenticator authenticator = new Authenticator(token, registry.tokens());
+    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
+        ready::get, address, authenticator);
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes)));
   }
 

@@ -174,6 +174,22 @@ class IdentityIT {
   }
 
   @Test
+  void tokenReviewsSayWhoseATokenIsForTheAudiencesGiven() throws Exception {
+    String vaultToken = Json.MAPPER.readTree(call("POST", "/api/v1/namespaces/default/serviceaccounts/default/token", plane.token(),
+        "{\"spec\":{\"audiences\":[\"vault\"]}}").body()).at("/status/token").asText();
+    JsonNode forVault = Json.MAPPER.readTree(call("POST", "/apis/authentication.k8s.io/v1/tokenreviews", plane.token(),
+        "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":{\"token\":\"" + vaultToken
+            + "\",\"audiences\":[\"vault\"]}}").body());
+    assertThat(forVault.at("/status/authenticated").asBoolean()).isTrue();
+    assertThat(forVault.at("/status/user/username").asText()).isEqualTo("system:serviceaccount:default:default");
+    assertThat(forVault.at("/status/audiences/0").asText()).isEqualTo("vault");
+    JsonNode forApi = Json.MAPPER.readTree(call("POST", "/apis/authentication.k8s.io/v1/tokenreviews", plane.token(),
+        "{\"spec\":{\"token\":\"" + vaultToken + "\"}}").body());
+    assertThat(forApi.at("/status/authenticated").asBoolean()).isFalse();
+    assertThat(forApi.at("/status/error").asText()).contains("invalid bearer token");
+  }
+
+  @Test
   void othersCanVerifyTokensWithTheOidcDocumentsServedToAnyone() throws Exception {
     JsonNode config = Json.MAPPER.readTree(call("GET", "/.well-known/openid-configuration", null, null).body());
     assertThat(config.path("issuer").asText()).isEqualTo("https://kubernetes.default.svc.cluster.local");

@@ -18,6 +18,21 @@ public final class Authenticator {
     this.serviceAccountTokens = serviceAccountTokens;
   }
 
+  public ServiceAccountTokens serviceAccountTokens() {
+    return serviceAccountTokens;
+  }
+
+  /**
+   * A bearer token's user as a TokenReview answers it: for {@code audiences} (empty: the API's).
+   * The admin token is not audience-bound and authenticates for any.
+   */
+  public Optional<UserInfo> review(String token, java.util.List<String> audiences) {
+    if (MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), adminToken)) {
+      return Optional.of(UserInfo.ADMIN);
+    }
+    return serviceAccountTokens.authenticate(token, audiences.isEmpty() ? serviceAccountTokens.apiAudiences() : audiences);
+  }
+
   /** The user of an {@code Authorization} header, or empty when it carries no valid credential. */
   public Optional<UserInfo> authenticate(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

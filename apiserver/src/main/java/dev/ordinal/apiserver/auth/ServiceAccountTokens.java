@@ -96,6 +96,14 @@ public final class ServiceAccountTokens {
 
   /** The user a token proves, or empty when it is not a valid token of ours for this API. */
   public Optional<UserInfo> authenticate(String token) {
+    return authenticate(token, apiAudiences);
+  }
+
+  /**
+   * The user a token proves to a recipient that is one of {@code audiences} (a TokenReview's), or
+   * empty when it is not a valid token of ours for them.
+   */
+  public Optional<UserInfo> authenticate(String token, List<String> audiences) {
     ObjectNode claims = Jwt.verify(token, key).orElse(null);
     if (claims == null || !claims.path("iss").asText().equals(ISSUER)) {
       return Optional.empty();
@@ -107,7 +115,7 @@ public final class ServiceAccountTokens {
     if (claims.path("nbf").canConvertToLong() && claims.path("nbf").asLong() - LEEWAY_SECONDS > now) {
       return Optional.empty();
     }
-    if (!hasAudience(claims.path("aud"))) {
+    if (!hasAudience(claims.path("aud"), audiences)) {
       return Optional.empty();
     }
     JsonNode k8s = claims.path("kubernetes.io");
@@ -148,12 +156,12 @@ public final class ServiceAccountTokens {
     return Optional.of(new UserInfo(UserInfo.serviceAccountUser(ns, saName), sa.path("metadata").path("uid").asText(), groups, extra));
   }
 
-  private boolean hasAudience(JsonNode aud) {
+  private static boolean hasAudience(JsonNode aud, List<String> wanted) {
     if (aud.isTextual()) {
-      return apiAudiences.contains(aud.asText());
+      return wanted.contains(aud.asText());
     }
     for (JsonNode a : aud) {
-      if (apiAudiences.contains(a.asText())) {
+      if (wanted.contains(a.asText())) {
         return true;
       }
     }

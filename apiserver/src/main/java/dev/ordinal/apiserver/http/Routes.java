@@ -2,6 +2,7 @@ package dev.ordinal.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.auth.Authenticator;
 import dev.ordinal.apiserver.auth.ServiceAccountTokens;
 import dev.ordinal.apiserver.discovery.Discovery;
 import dev.ordinal.apiserver.errors.ApiException;
@@ -17,10 +18,12 @@ public final class Routes {
   private final BooleanSupplier ready;
   private final String serverAddress;
   private final ServiceAccountTokens tokens;
+  private final Authenticator authenticator;
 
   public Routes(Discovery discovery, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress,
-      ServiceAccountTokens tokens) {
-    this.tokens = tokens;
+      Authenticator authenticator) {
+    this.authenticator = authenticator;
+    this.tokens = authenticator.serviceAccountTokens();
     this.discovery = discovery;
     this.openApi = openApi;
     this.resources = resources;
@@ -68,8 +71,12 @@ public final class Routes {
       ex.json(200, tokens.key().jwks(), "application/jwk-set+json");
       return;
     }
-    if (SelfSubjectReviews.matches(parts) && ex.method().equals("POST")) {
-      ex.json(201, SelfSubjectReviews.review(parts.get(2), ex.user()));
+    if (AuthenticationReviews.matches(parts) && ex.method().equals("POST")) {
+      ex.json(201, AuthenticationReviews.review(parts.get(2), ex.user()));
+      return;
+    }
+    if (AuthenticationReviews.matchesTokenReview(parts) && ex.method().equals("POST")) {
+      ex.json(201, AuthenticationReviews.tokenReview(parts.get(2), ex.bodyObject(), authenticator));
       return;
     }
     if (!parts.isEmpty() && parts.get(0).equals("openapi")) {
