@@ -75,7 +75,7 @@ public final class ControlPlane implements AutoCloseable {
           podGateway == null ? List.of() : List.of(podGateway));
       api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token(),
           new ApiServer.Tls(cert.keystore(), cert.password()), dir.serviceAccountKey());
-      api.registry().enableServiceAccountAdmission();
+      api.registry().enableServiceAccountAdmission(cert.pem());
       api.start();
       boolean wildcard = listen.equals("0.0.0.0") || listen.equals("::");
       if (podGateway != null && !wildcard && !listen.equals(podGateway)) {

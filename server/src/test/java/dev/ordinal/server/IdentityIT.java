@@ -174,6 +174,31 @@ class IdentityIT {
   }
 
   @Test
+  void legacyTokenSecretsAreFilledAndTheirTokensDieWithThem() throws Exception {
+    namespace("id-legacy");
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.serviceAccounts().inNamespace("id-legacy").withName("default").get() != null);
+    client.secrets().inNamespace("id-legacy").resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("legacy").addToAnnotations("kubernetes.io/service-account.name", "default").endMetadata()
+        .withType("kubernetes.io/service-account-token").build()).create();
+    var secret = client.secrets().inNamespace("id-legacy").withName("legacy").get();
+    assertThat(secret.getMetadata().getAnnotations()).containsEntry("kubernetes.io/service-account.uid",
+        client.serviceAccounts().inNamespace("id-legacy").withName("default").get().getMetadata().getUid());
+    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("namespace")), StandardCharsets.UTF_8)).isEqualTo("id-legacy");
+    assertThat(Certificates.parseCertificate(new String(Base64.getDecoder().decode(secret.getData().get("ca.crt")), StandardCharsets.UTF_8)))
+        .isEqualTo(ca);
+    String token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    assertThat(whoami(token)).isEqualTo("system:serviceaccount:id-legacy:default");
+    client.secrets().inNamespace("id-legacy").withName("legacy").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.secrets().inNamespace("id-legacy").withName("legacy").get() == null);
+    assertThat(whoami(token)).isEqualTo("HTTP 401");
+    HttpResponse<String> unnamed = call("POST", "/api/v1/namespaces/id-legacy/secrets", plane.token(),
+        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"x\"},\"type\":\"kubernetes.io/service-account-token\"}");
+    assertThat(unnamed.statusCode()).isEqualTo(422);
+    assertThat(unnamed.body()).contains("kubernetes.io/service-account.name");
+    client.namespaces().withName("id-legacy").delete();
+  }
+
+  @Test
   void tokenReviewsSayWhoseATokenIsForTheAudiencesGiven() throws Exception {
     String vaultToken = Json.MAPPER.readTree(call("POST", "/api/v1/namespaces/default/serviceaccounts/default/token", plane.token(),
         "{\"spec\":{\"audiences\":[\"vault\"]}}").body()).at("/status/token").asText();

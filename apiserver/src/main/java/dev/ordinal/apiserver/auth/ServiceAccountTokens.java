@@ -22,6 +22,10 @@ import java.util.UUID;
  */
 public final class ServiceAccountTokens {
   public static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
+  /** The issuer of legacy tokens, those of {@code kubernetes.io/service-account-token} Secrets. */
+  public static final String LEGACY_ISSUER = "kubernetes/serviceaccount";
+  public static final String LEGACY_SECRET_TYPE = "kubernetes.io/service-account-token";
+  private static final String LEGACY = "kubernetes.io/serviceaccount/";
   /** Upstream's leeway for clock skew on {@code exp} and {@code nbf}. */
   static final long LEEWAY_SECONDS = 60;
   /** A pod's tokens keep working this long after its deletion began (upstream's grace). */
@@ -94,6 +98,21 @@ public final class ServiceAccountTokens {
     return new Issued(Jwt.sign(claims, key), exp);
   }
 
+  /**
+   * A legacy token for a {@code kubernetes.io/service-account-token} Secret: no expiry, no audience,
+   * valid while the Secret exists holding it and the ServiceAccount exists with the same uid.
+   */
+  public String issueLegacy(ObjectNode serviceAccount, String secretName) {
+    String ns = serviceAccount.path("metadata").path("namespace").asText();
+    String name = serviceAccount.path("metadata").path("name").asText();
+    ObjectNode claims = Json.object();
+    claims.put("iss", LEGACY_ISSUER).put(LEGACY + "namespace", ns).put(LEGACY + "secret.name", secretName)
+        .put(LEGACY + "service-account.name", name)
+        .put(LEGACY + "service-account.uid", serviceAccount.path("metadata").path("uid").asText())
+        .put("sub", UserInfo.serviceAccountUser(ns, name));
+    return Jwt.sign(claims, key);
+  }
+
   /** The user a token proves, or empty when it is not a valid token of ours for this API. */
   public Optional<UserInfo> authenticate(String token) {
     return authenticate(token, apiAudiences);
@@ -105,6 +124,9 @@ public final class ServiceAccountTokens {
    */
   public Optional<UserInfo> authenticate(String token, List<String> audiences) {
     ObjectNode claims = Jwt.verify(token, key).orElse(null);
+    if (claims != null && claims.path("iss").asText().equals(LEGACY_ISSUER)) {
+      return authenticateLegacy(claims, token);
+    }
     if (claims == null || !claims.path("iss").asText().equals(ISSUER)) {
       return Optional.empty();
     }
@@ -154,6 +176,35 @@ public final class ServiceAccountTokens {
     }
     List<String> groups = new ArrayList<>(List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, UserInfo.AUTHENTICATED));
     return Optional.of(new UserInfo(UserInfo.serviceAccountUser(ns, saName), sa.path("metadata").path("uid").asText(), groups, extra));
+  }
+
+  private Optional<UserInfo> authenticateLegacy(ObjectNode claims, String token) {
+    String ns = claims.path(LEGACY + "namespace").asText("");
+    String saName = claims.path(LEGACY + "service-account.name").asText("");
+    String secretName = claims.path(LEGACY + "secret.name").asText("");
+    if (ns.isEmpty() || saName.isEmpty() || secretName.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode secret = live(lookup.secret(ns, secretName), "", 0).orElse(null);
+    // the Secret must still hold this very token: deleting it, or replacing its token, revokes
+    if (secret == null || !secret.path("type").asText().equals(LEGACY_SECRET_TYPE)
+        || !token.equals(decode(secret.path("data").path("token").asText("")))) {
+      return Optional.empty();
+    }
+    ObjectNode sa = live(lookup.serviceAccount(ns, saName), claims.path(LEGACY + "service-account.uid").asText(""), 0).orElse(null);
+    if (sa == null) {
+      return Optional.empty();
+    }
+    List<String> groups = List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, UserInfo.AUTHENTICATED);
+    return Optional.of(new UserInfo(UserInfo.serviceAccountUser(ns, saName), sa.path("metadata").path("uid").asText(), groups, Map.of()));
+  }
+
+  private static String decode(String base64) {
+    try {
+      return new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 
   private static boolean hasAudience(JsonNode aud, List<String> wanted) {

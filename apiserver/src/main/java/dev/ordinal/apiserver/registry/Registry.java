@@ -28,6 +28,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final ServiceAccountTokens tokens;
   private final TokenRequests tokenRequests;
   private volatile boolean serviceAccountAdmission;
+  private volatile String clusterCaPem;
 
   /** With a signing key of this JVM's (tests that need no tokens that outlive them). */
   public Registry(ResourceCatalog catalog, Storage storage) {
@@ -64,6 +65,12 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
    * keeps a {@code default} ServiceAccount in every namespace, which API-server-only setups lack.
    */
   public void enableServiceAccountAdmission() {
+    serviceAccountAdmission = true;
+  }
+
+  /** As {@link #enableServiceAccountAdmission()}; {@code clusterCaPem} goes into legacy token Secrets' {@code ca.crt}. */
+  public void enableServiceAccountAdmission(String clusterCaPem) {
+    this.clusterCaPem = clusterCaPem;
     serviceAccountAdmission = true;
   }
 
@@ -165,6 +172,11 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
       ServiceAccountAdmission.admit(obj, name -> serviceAccount(ns, name), ServiceAccountAdmission::randomSuffix);
       return;
     }
+    if (isSecret(type) && LegacyTokenSecrets.applies(obj)) {
+      String ns = Meta.namespace(obj);
+      LegacyTokenSecrets.fill(type, obj, name -> find("serviceaccounts", ns, name), tokens, clusterCaPem);
+      return;
+    }
     if (!type.kind().equals("PersistentVolumeClaim") || obj.path("spec").has("storageClassName")) {
       return;
     }
@@ -203,6 +215,14 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     if (isService(type)) {
       serviceIps.admitUpdate(type, obj, old);
     }
+    if (isSecret(type) && LegacyTokenSecrets.applies(obj)) {
+      String ns = Meta.namespace(obj);
+      LegacyTokenSecrets.fill(type, obj, name -> find("serviceaccounts", ns, name), tokens, clusterCaPem);
+    }
+  }
+
+  private static boolean isSecret(ResourceType type) {
+    return type.kind().equals("Secret") && type.group().isEmpty();
   }
 
   private static boolean isService(ResourceType type) {

@@ -155,6 +155,21 @@ class ServiceAccountTokensTest {
   }
 
   @Test
+  void aLegacyTokenWorksWhileItsSecretHoldsIt() {
+    ObjectNode sa = sa();
+    String token = tokens.issueLegacy(sa, "legacy");
+    ObjectNode secret = put("secret/team/legacy", "Secret", "team", "legacy", "s-uid");
+    secret.put("type", "kubernetes.io/service-account-token");
+    secret.putObject("data").put("token", Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
+    clock.now = clock.now.plusSeconds(10L * 365 * 86400); // no expiry
+    assertThat(tokens.authenticate(token).orElseThrow().username()).isEqualTo("system:serviceaccount:team:builder");
+    secret.putObject("data").put("token", "b3RoZXI="); // replaced
+    assertThat(tokens.authenticate(token)).isEmpty();
+    objects.remove("secret/team/legacy");
+    assertThat(tokens.authenticate(token)).isEmpty();
+  }
+
+  @Test
   void theJwksDocumentNamesTheKey() throws Exception {
     ObjectNode jwks = KEY.jwks();
     assertThat(jwks.at("/keys/0/kid").asText()).isEqualTo(KEY.keyId());
