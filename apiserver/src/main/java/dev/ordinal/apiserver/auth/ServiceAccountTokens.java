@@ -45,8 +45,13 @@ public final class ServiceAccountTokens {
   /** A token issued, and when it expires. */
   public record Issued(String token, Instant expires) {}
 
+  /** How many verified tokens are remembered (their claims), so a client's every request skips the signature check. */
+  static final int VERIFIED_CACHE_SIZE = 10_000;
+
   private final SigningKey key;
   private final Lookup lookup;
+  // token → its claims, signature verified; the live checks (expiry, objects) still run on each use
+  private final java.util.concurrent.ConcurrentHashMap<String, ObjectNode> verified = new java.util.concurrent.ConcurrentHashMap<>();
   private final Clock clock;
   private final List<String> apiAudiences;
 
@@ -123,7 +128,7 @@ public final class ServiceAccountTokens {
    * empty when it is not a valid token of ours for them.
    */
   public Optional<UserInfo> authenticate(String token, List<String> audiences) {
-    ObjectNode claims = Jwt.verify(token, key).orElse(null);
+    ObjectNode claims = verifiedClaims(token);
     if (claims != null && claims.path("iss").asText().equals(LEGACY_ISSUER)) {
       return authenticateLegacy(claims, token);
     }
@@ -176,6 +181,22 @@ public final class ServiceAccountTokens {
     }
     List<String> groups = new ArrayList<>(List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, UserInfo.AUTHENTICATED));
     return Optional.of(new UserInfo(UserInfo.serviceAccountUser(ns, saName), sa.path("metadata").path("uid").asText(), groups, extra));
+  }
+
+  /** The claims of a token signed by our key (read only), or null. */
+  private ObjectNode verifiedClaims(String token) {
+    ObjectNode claims = verified.get(token);
+    if (claims != null) {
+      return claims;
+    }
+    claims = Jwt.verify(token, key).orElse(null);
+    if (claims != null) {
+      if (verified.size() >= VERIFIED_CACHE_SIZE) {
+        verified.clear(); // crude, but bounded; tokens in use are verified again once
+      }
+      verified.put(token, claims);
+    }
+    return claims;
   }
 
   private Optional<UserInfo> authenticateLegacy(ObjectNode claims, String token) {

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * {@code automountServiceAccountToken: false}, a projected volume {@code kube-api-access-XXXXX}
  * (a bound token that expires after 3607 s, the cluster CA from {@code kube-root-ca.crt}, the
  * namespace) is mounted read-only at {@value #MOUNT_PATH} in every container and init container
- * that does not mount something there already. Pure apart from the lookup.
+ * that does not mount something there already. A pod without {@code imagePullSecrets} gets its
+ * ServiceAccount's. Pure apart from the lookup.
  */
 public final class ServiceAccountAdmission {
   public static final String MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -64,6 +65,9 @@ public final class ServiceAccountAdmission {
     if (sa == null) {
       throw ApiException.forbidden("pods \"" + meta.path("name").asText() + "\" is forbidden: error looking up service account "
           + ns + "/" + name + ": serviceaccount \"" + name + "\" not found");
+    }
+    if (spec.path("imagePullSecrets").isEmpty() && !sa.path("imagePullSecrets").isEmpty()) {
+      spec.set("imagePullSecrets", sa.path("imagePullSecrets").deepCopy());
     }
     if (!automounts(spec, sa)) {
       return;

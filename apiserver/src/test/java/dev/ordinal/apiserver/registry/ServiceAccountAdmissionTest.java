@@ -35,7 +35,7 @@ class ServiceAccountAdmissionTest {
 
   private static final Map<String, ObjectNode> ACCOUNTS = Map.of(
       "default", pod("{\"metadata\":{\"name\":\"default\"}}"),
-      "builder", pod("{\"metadata\":{\"name\":\"builder\"}}"),
+      "builder", pod("{\"metadata\":{\"name\":\"builder\"},\"imagePullSecrets\":[{\"name\":\"registry\"}]}"),
       "quiet", pod("{\"metadata\":{\"name\":\"quiet\"},\"automountServiceAccountToken\":false}"));
 
   static Stream<Arguments> cases() {
@@ -104,6 +104,17 @@ class ServiceAccountAdmissionTest {
     ServiceAccountAdmission.admit(p, n -> Optional.ofNullable(ACCOUNTS.get(n)), () -> "bbbbb");
     assertThat(p.at("/spec/volumes").size()).isEqualTo(1);
     assertThat(p.at("/spec/containers/0/volumeMounts").size()).isEqualTo(1);
+  }
+
+  @Test
+  void aPodWithoutPullSecretsGetsItsAccountsOnes() {
+    ObjectNode p = pod(TWO_CONTAINERS.formatted("\"serviceAccountName\":\"builder\","));
+    ServiceAccountAdmission.admit(p, n -> Optional.ofNullable(ACCOUNTS.get(n)), () -> "x7k2q");
+    assertThat(p.at("/spec/imagePullSecrets/0/name").asText()).isEqualTo("registry");
+    ObjectNode own = pod(TWO_CONTAINERS.formatted("\"serviceAccountName\":\"builder\",\"imagePullSecrets\":[{\"name\":\"mine\"}],"));
+    ServiceAccountAdmission.admit(own, n -> Optional.ofNullable(ACCOUNTS.get(n)), () -> "x7k2q");
+    assertThat(own.at("/spec/imagePullSecrets").size()).isEqualTo(1);
+    assertThat(own.at("/spec/imagePullSecrets/0/name").asText()).isEqualTo("mine");
   }
 
   @Test
