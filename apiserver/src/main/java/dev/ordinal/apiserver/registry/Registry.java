@@ -63,12 +63,9 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   /**
    * Turns on the ServiceAccount admission of pods. Off by default: it needs the controller that
    * keeps a {@code default} ServiceAccount in every namespace, which API-server-only setups lack.
+   *
+   * @param clusterCaPem the cluster CA, for legacy token Secrets' {@code ca.crt}
    */
-  public void enableServiceAccountAdmission() {
-    serviceAccountAdmission = true;
-  }
-
-  /** As {@link #enableServiceAccountAdmission()}; {@code clusterCaPem} goes into legacy token Secrets' {@code ca.crt}. */
   public void enableServiceAccountAdmission(String clusterCaPem) {
     this.clusterCaPem = clusterCaPem;
     serviceAccountAdmission = true;
