@@ -96,8 +96,8 @@ public final class ApiServer implements AutoCloseable {
   /**
    * Serves the API on another address too, at the same port: the node's bridge address, where pods
    * reach {@code kubernetes.default.svc} (kube-proxy's rules send 10.96.0.1:443 there). The address
-   * appears with the bridge, at the first pod, so binding is retried every second until it works or
-   * the server stops, as the cluster DNS does.
+   * appears with the bridge (which the node brings up at its start), so binding is retried every
+   * 200 ms until it works or the server stops, as the cluster DNS does.
    */
   public void alsoListenOn(String host) {
     Thread.ofVirtual().name("api-listen-" + host).start(() -> {
@@ -117,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
           }
         }
         try {
-          Thread.sleep(1000);
+          Thread.sleep(200);
         } catch (InterruptedException e) {
           return;
         }

@@ -30,6 +30,7 @@ import java.util.List;
  * integration tests and benchmarks start in-process.
  */
 public final class ControlPlane implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
   private final Storage storage;
   private final ApiServer api;
   private final ControllerManager controllers;
@@ -108,6 +109,11 @@ public final class ControlPlane implements AutoCloseable {
         } else {
           RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged()),
               new ClientPodResources(client));
+          try {
+            runc.prepareNetwork();
+          } catch (IOException e) {
+            log.warn("could not bring up the pod bridge before the first pod: {}", e.getMessage());
+          }
           api.nodes().attach(runc, runc);
           containers = runc;
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
