@@ -88,7 +88,7 @@ public final class ResourceCatalog {
     t.add(core("persistentvolumes", "persistentvolume", "PersistentVolume", false, List.of("pv"), none(), Set.of("status"), PersistentVolume.class));
     t.add(core("nodes", "node", "Node", false, List.of("no"), none(), Set.of("status"), Node.class));
     t.add(core("events", "event", "Event", true, List.of("ev"), none(), Set.of(), Event.class));
-    t.add(core("serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), none(), Set.of(), ServiceAccount.class));
+    t.add(core("serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), none(), Set.of("token"), ServiceAccount.class));
     t.add(new ResourceType("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, List.of("sts"), inAll(), Set.of("status", "scale"), StatefulSet.class));
     t.add(new ResourceType("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, List.of(), none(), Set.of(), ControllerRevision.class));
     t.add(new ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, List.of(), none(), Set.of(), EndpointSlice.class));

@@ -1,6 +1,8 @@
 package dev.ordinal.apiserver;
 
 import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.apiserver.auth.Authenticator;
+import dev.ordinal.apiserver.auth.SigningKey;
 import dev.ordinal.apiserver.discovery.Discovery;
 import dev.ordinal.apiserver.nodes.ExecEndpoint;
 import dev.ordinal.apiserver.nodes.NodeServices;
@@ -32,6 +34,8 @@ public final class ApiServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final Tls tls;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
 
   /**
    * @param listen the address to bind (e.g. 127.0.0.1)
@@ -42,16 +46,34 @@ public final class ApiServer implements AutoCloseable {
   private final NodeServices nodes = new NodeServices();
 
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls) {
-    this.registry = new Registry(catalog, storage);
+    this(storage, catalog, listen, port, token, tls, SigningKey.ephemeral());
+  }
+
+  /** @param signingKey what ServiceAccount tokens are signed with (kept in the data directory) */
+  public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls, SigningKey signingKey) {
+    this.registry = new Registry(catalog, storage, signingKey);
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("api");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     jetty = new Server(threads);
+    this.tls = tls;
+    connector = newConnector(listen, port);
+    jetty.addConnector(connector);
+    jetty.setErrorHandler(new ErrorPages());
+    String address = listen + ":" + port;
+    Authenticator authenticator = new Authenticator(token, registry.tokens());
+    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
+        ready::get, address, authenticator);
+    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes)));
+  }
+
+  private ServerConnector newConnector(String host, int port) {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
+    ServerConnector c;
     if (tls == null) {
-      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+      c = new ServerConnector(jetty, new HttpConnectionFactory(http));
     } else {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
       ssl.setKeyStorePath(tls.keystore().toString());
@@ -62,18 +84,45 @@ public final class ApiServer implements AutoCloseable {
       // clients reach us by IP address, which TLS sends no SNI name for
       secure.setSniHostCheck(false);
       https.addCustomizer(secure);
-      connector = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+      c = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
     }
-    connector.setHost(listen);
-    connector.setPort(port);
+    c.setHost(host);
+    c.setPort(port);
     // kubectl get -w holds its stream open indefinitely
-    connector.setIdleTimeout(0);
-    jetty.addConnector(connector);
-    jetty.setErrorHandler(new ErrorPages());
-    String address = listen + ":" + port;
-    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
-        ready::get, address);
-    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, token, new ApiHandler(token, routes)));
+    c.setIdleTimeout(0);
+    return c;
+  }
+
+  /**
+   * Serves the API on another address too, at the same port: the node's bridge address, where pods
+   * reach {@code kubernetes.default.svc} (kube-proxy's rules send 10.96.0.1:443 there). The address
+   * appears with the bridge (which the node brings up at its start), so binding is retried every
+   * 200 ms until it works or the server stops, as the cluster DNS does.
+   */
+  public void alsoListenOn(String host) {
+    Thread.ofVirtual().name("api-listen-" + host).start(() -> {
+      while (jetty.isRunning() || jetty.isStarting()) {
+        ServerConnector extra = newConnector(host, port());
+        try {
+          jetty.addConnector(extra);
+          extra.start();
+          log.info("API also served on {}:{}", host, port());
+          return;
+        } catch (Exception e) {
+          jetty.removeConnector(extra);
+          try {
+            extra.stop();
+          } catch (Exception ignored) {
+            // never started
+          }
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
   }
 
   /** Where the serving key and certificate are: a PKCS12 keystore and its password. */

@@ -58,6 +58,16 @@ public interface Client {
    */
   void bind(String namespace, String podName, String nodeName);
 
+  /**
+   * {@code POST serviceaccounts/NAME/token}: a token for the ServiceAccount, as the node agent asks
+   * for the tokens of its pods' projected volumes.
+   *
+   * @param tokenRequest an authentication.k8s.io/v1 TokenRequest (spec: audiences, expirationSeconds, boundObjectRef)
+   * @return the TokenRequest with status.token and status.expirationTimestamp
+   * @throws dev.ordinal.apiserver.errors.ApiException 404 when the ServiceAccount or the bound object is absent
+   */
+  ObjectNode requestToken(String namespace, String serviceAccount, ObjectNode tokenRequest);
+
   /** Deletes, or marks for deletion when finalizers or a grace period hold the object. */
   ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options);
 }

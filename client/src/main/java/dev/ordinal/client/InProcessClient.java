@@ -95,6 +95,11 @@ public final class InProcessClient implements Client {
   }
 
   @Override
+  public ObjectNode requestToken(String namespace, String serviceAccount, ObjectNode tokenRequest) {
+    return registry.tokenRequests().create(namespace, serviceAccount, tokenRequest, false);
+  }
+
+  @Override
   public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options) {
     return store(type).delete(ns(type, namespace), name, options).object();
   }

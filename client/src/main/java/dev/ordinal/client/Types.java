@@ -18,6 +18,7 @@ public final class Types {
   public static final ResourceType STORAGE_CLASSES = CATALOG.byPlural("storage.k8s.io", "v1", "storageclasses").orElseThrow();
   public static final ResourceType CONFIG_MAPS = core("configmaps");
   public static final ResourceType SECRETS = core("secrets");
+  public static final ResourceType SERVICE_ACCOUNTS = core("serviceaccounts");
   public static final ResourceType ENDPOINTS = core("endpoints");
   public static final ResourceType ENDPOINT_SLICES = CATALOG.byPlural("discovery.k8s.io", "v1", "endpointslices").orElseThrow();
   public static final ResourceType STATEFUL_SETS = CATALOG.byPlural("apps", "v1", "statefulsets").orElseThrow();

@@ -510,8 +510,9 @@ class RuncE2E extends RealPodsTestBase {
     k("wait", "--for=condition=Ready", "pod/tiny", "--timeout=60s");
     assertThat(k("logs", "tiny")).isEqualTo("hello from the second layer\n");
     // the image's root, not the host's: no nginx, the whiteout applied, the image's env and workdir
+    // (var is the mount point of the ServiceAccount volume, /var/run/secrets/kubernetes.io/serviceaccount)
     assertThat(k("exec", "tiny", "--", "sh", "-c", "busybox ls / | busybox tr '\\n' ' '; pwd; echo $FROM_IMAGE"))
-        .isEqualTo("bin dev etc lib lib64 proc sys /etc\nyes\n");
+        .isEqualTo("bin dev etc lib lib64 proc sys var /etc\nyes\n");
     Kubectl.Result missing = kubectl.run("-n", "e2e", "exec", "tiny", "--", "sh", "-c", "test -e /etc/remove-me");
     assertThat(missing.exitCode()).as("the second layer's whiteout hides the first layer's file").isEqualTo(1);
     k("delete", "pod", "tiny", "--timeout=60s");

@@ -5,6 +5,7 @@ import dev.ordinal.apiserver.ApiServer;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
+import dev.ordinal.controllers.serviceaccount.ServiceAccountsController;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.dns.ClusterDns;
@@ -29,6 +30,7 @@ import java.util.List;
  * integration tests and benchmarks start in-process.
  */
 public final class ControlPlane implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
   private final Storage storage;
   private final ApiServer api;
   private final ControllerManager controllers;
@@ -68,15 +70,25 @@ public final class ControlPlane implements AutoCloseable {
     Storage storage = SqliteStorage.open(dir.database());
     ApiServer api = null;
     try {
-      ServingCertificate cert = ServingCertificate.ensure(dir.root().resolve("tls"), listen);
+      // pods reach the API on their bridge's address (runc only; never another host address by default)
+      String podGateway = runtime == Runtime.RUNC ? RuncRuntime.gatewayOf(node.podCidr()) : null;
+      ServingCertificate cert = ServingCertificate.ensure(dir.root().resolve("tls"), listen,
+          podGateway == null ? List.of() : List.of(podGateway));
       api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token(),
-          new ApiServer.Tls(cert.keystore(), cert.password()));
+          new ApiServer.Tls(cert.keystore(), cert.password()), dir.serviceAccountKey());
+      api.registry().enableServiceAccountAdmission(cert.pem());
       api.start();
+      boolean wildcard = listen.equals("0.0.0.0") || listen.equals("::");
+      if (podGateway != null && !wildcard && !listen.equals(podGateway)) {
+        api.alsoListenOn(podGateway);
+      }
       Client client = new InProcessClient(api.registry());
       Bootstrap.ensureSystemObjects(client);
-      Bootstrap.ensureKubernetesService(client, listen, api.port());
+      Bootstrap.ensureKubernetesService(client, podGateway != null ? podGateway : listen, api.port());
       String nodeName = NodeNames.local();
       ControllerManager controllers = ControllerManager.standard(client);
+      ServiceAccountsController serviceAccounts = new ServiceAccountsController(client, cert.pem());
+      controllers.add(serviceAccounts, serviceAccounts::start);
       LocalPathProvisioner provisioner = new LocalPathProvisioner(client, nodeName, dir.volumes());
       controllers.add(provisioner, provisioner::start);
       PersistentVolumeBinder binder = new PersistentVolumeBinder(client, provisioner);
@@ -97,6 +109,11 @@ public final class ControlPlane implements AutoCloseable {
         } else {
           RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged()),
               new ClientPodResources(client));
+          try {
+            runc.prepareNetwork();
+          } catch (IOException e) {
+            log.warn("could not bring up the pod bridge before the first pod: {}", e.getMessage());
+          }
           api.nodes().attach(runc, runc);
           containers = runc;
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names

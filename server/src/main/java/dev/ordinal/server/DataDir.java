@@ -65,6 +65,24 @@ public final class DataDir {
     return t;
   }
 
+  /**
+   * The key ServiceAccount tokens are signed with ({@code sa.key}, PKCS#8, 0600): made on first
+   * start and kept, so tokens stay valid across restarts.
+   */
+  public dev.ordinal.apiserver.auth.SigningKey serviceAccountKey() throws IOException {
+    Path file = root.resolve("sa.key");
+    if (Files.exists(file)) {
+      try {
+        return dev.ordinal.apiserver.auth.SigningKey.fromPem(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (java.security.GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
+        throw new IOException("cannot read the ServiceAccount signing key " + file + ": " + e.getMessage(), e);
+      }
+    }
+    dev.ordinal.apiserver.auth.SigningKey key = dev.ordinal.apiserver.auth.SigningKey.generate();
+    writePrivate(file, key.toPem());
+    return key;
+  }
+
   /** Writes a file readable by its owner only, replacing it atomically. */
   public static void writePrivate(Path file, String content) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -1,54 +1,99 @@
 package dev.ordinal.server;
 
+import dev.ordinal.apiserver.pki.Certificates;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The API server's TLS key and self-signed certificate, made once with the JDK's keytool and kept
- * in the data directory. kubectl (client-go) sends a bearer token only over TLS, so the API is
- * served over HTTPS and the kubeconfig carries this certificate as its certificate authority.
- * The keystore is protected by the data directory's permissions (0700), not by its password.
+ * The cluster CA and the API server's serving certificate it signs, made in-process (see
+ * {@link Certificates}) and kept in {@code <data-dir>/tls}: {@code ca.crt}/{@code ca.key} (the CA
+ * that kubeconfigs and pods' {@code kube-root-ca.crt} trust, made once), and {@code serving.p12}
+ * (the key and chain Jetty serves), made again whenever the names it must cover change, the CA
+ * changes, or it nears its end. kubectl (client-go) sends a bearer token only over TLS, so the API
+ * is always served over HTTPS. The files are protected by the data directory's permissions (0700)
+ * and their own (0600), not by the keystore's password.
  */
 public final class ServingCertificate {
   static final String PASSWORD = "ordinal";
   private static final String ALIAS = "ordinal";
+  private static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  private static final Duration SERVING_VALIDITY = Duration.ofDays(365);
+  private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+  /** The names in-cluster clients use for the API: the {@code kubernetes} Service's. */
+  static final List<String> SERVICE_NAMES = List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
+      "kubernetes.default.svc.cluster.local");
+  static final String SERVICE_IP = "10.96.0.1";
 
   private final Path keystore;
-  private final X509Certificate certificate;
+  private final X509Certificate ca;
+  private final PrivateKey caKey;
 
-  private ServingCertificate(Path keystore, X509Certificate certificate) {
+  private ServingCertificate(Path keystore, X509Certificate ca, PrivateKey caKey) {
     this.keystore = keystore;
-    this.certificate = certificate;
+    this.ca = ca;
+    this.caKey = caKey;
   }
 
-  /** Loads the certificate, making a new one if none exists or it does not cover {@code listen}. */
-  public static ServingCertificate ensure(Path dir, String listen) throws IOException, InterruptedException {
+  /**
+   * Loads the CA (making it on first start) and a serving certificate covering loopback, the host
+   * name, {@code listen}, the {@code kubernetes} Service's names and address, and {@code extraIps}
+   * (the node's bridge address, where pods reach the API).
+   */
+  public static ServingCertificate ensure(Path dir, String listen, List<String> extraIps) throws IOException {
     Files.createDirectories(dir);
-    Path ks = dir.resolve("serving.p12");
-    Set<String> names = subjectAltNames(listen);
-    Path namesFile = dir.resolve("serving.names");
-    String wanted = String.join(",", names);
-    if (!Files.exists(ks) || !Files.exists(namesFile) || !Files.readString(namesFile).equals(wanted)) {
-      Files.deleteIfExists(ks);
-      generate(ks, wanted);
-      DataDir.writePrivate(namesFile, wanted);
+    try {
+      Path caCrt = dir.resolve("ca.crt");
+      Path caKeyFile = dir.resolve("ca.key");
+      X509Certificate ca;
+      PrivateKey caKey;
+      if (Files.exists(caCrt) && Files.exists(caKeyFile)) {
+        ca = Certificates.parseCertificate(Files.readString(caCrt));
+        caKey = Certificates.parsePrivateKey(Files.readString(caKeyFile), "EC");
+      } else {
+        KeyPair kp = Certificates.newKeyPair();
+        ca = Certificates.selfSignedCa("ordinal-ca", kp, CA_VALIDITY);
+        caKey = kp.getPrivate();
+        DataDir.writePrivate(caKeyFile, Certificates.pem(caKey));
+        DataDir.writePrivate(caCrt, Certificates.pem(ca));
+      }
+      Path ks = dir.resolve("serving.p12");
+      List<String> dns = new ArrayList<>();
+      List<String> ips = new ArrayList<>();
+      for (String n : subjectAltNames(listen, extraIps)) {
+        (n.startsWith("ip:") ? ips : dns).add(n.substring(n.indexOf(':') + 1));
+      }
+      Path namesFile = dir.resolve("serving.names");
+      String wanted = String.join(",", subjectAltNames(listen, extraIps)) + ";ca=" + fingerprint(ca);
+      if (!Files.exists(ks) || !Files.exists(namesFile) || !Files.readString(namesFile).equals(wanted) || expiresSoon(ks)) {
+        KeyPair serving = Certificates.newKeyPair();
+        X509Certificate cert = Certificates.issue(ca, caKey, "kube-apiserver", List.of(), serving.getPublic(), dns, ips,
+            Certificates.Usage.SERVER, SERVING_VALIDITY);
+        writeKeystore(ks, serving.getPrivate(), cert, ca);
+        DataDir.writePrivate(namesFile, wanted);
+      }
+      return new ServingCertificate(ks, ca, caKey);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot make or read the certificates in " + dir + ": " + e.getMessage(), e);
     }
-    return new ServingCertificate(ks, load(ks));
   }
 
-  private static Set<String> subjectAltNames(String listen) {
+  static Set<String> subjectAltNames(String listen, List<String> extraIps) {
     Set<String> names = new LinkedHashSet<>(List.of("ip:127.0.0.1", "ip:::1", "dns:localhost"));
     try {
       names.add("dns:" + InetAddress.getLocalHost().getHostName());
@@ -58,30 +103,41 @@ public final class ServingCertificate {
     if (!listen.equals("0.0.0.0") && !listen.equals("::")) {
       names.add(listen.matches("[0-9.]+|.*:.*") ? "ip:" + listen : "dns:" + listen);
     }
+    SERVICE_NAMES.forEach(n -> names.add("dns:" + n));
+    names.add("ip:" + SERVICE_IP);
+    extraIps.forEach(ip -> names.add("ip:" + ip));
     return names;
   }
 
-  private static void generate(Path ks, String sans) throws IOException, InterruptedException {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    List<String> cmd = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-alias", ALIAS,
-        "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "3650",
-        "-dname", "CN=ordinal", "-ext", "san=" + sans, "-ext", "bc:c",
-        "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("keytool could not make the serving certificate: " + out);
-    }
-    Files.setPosixFilePermissions(ks, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+  private static boolean expiresSoon(Path ks) throws IOException, GeneralSecurityException {
+    X509Certificate cert = (X509Certificate) load(ks).getCertificate(ALIAS);
+    return cert == null || cert.getNotAfter().toInstant().isBefore(java.time.Instant.now().plus(RENEW_BEFORE));
   }
 
-  private static X509Certificate load(Path ks) throws IOException {
-    try (InputStream in = Files.newInputStream(ks)) {
+  private static String fingerprint(X509Certificate cert) throws GeneralSecurityException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded())).substring(0, 16);
+  }
+
+  private static void writeKeystore(Path ks, PrivateKey key, X509Certificate cert, X509Certificate ca)
+      throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry(ALIAS, key, PASSWORD.toCharArray(), new Certificate[] {cert, ca});
+    Path tmp = ks.resolveSibling(ks.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      store.store(out, PASSWORD.toCharArray());
+    }
+    Files.move(tmp, ks, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static KeyStore load(Path ks) throws IOException, GeneralSecurityException {
+    try (var in = Files.newInputStream(ks)) {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(in, PASSWORD.toCharArray());
-      return (X509Certificate) store.getCertificate(ALIAS);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IOException("cannot read " + ks + ": " + e.getMessage(), e);
+      return store;
     }
   }
 
@@ -93,13 +149,18 @@ public final class ServingCertificate {
     return PASSWORD;
   }
 
-  /** The certificate in PEM, as kubeconfig's certificate-authority-data wants it (before base64). */
+  /** The cluster CA. */
+  public X509Certificate ca() {
+    return ca;
+  }
+
+  /** The CA's key, for signing client certificates of users. */
+  PrivateKey caKey() {
+    return caKey;
+  }
+
+  /** The CA in PEM: kubeconfig's certificate-authority-data (before base64) and pods' ca.crt. */
   public String pem() {
-    try {
-      String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded());
-      return "-----BEGIN CERTIFICATE-----\n" + b64 + "\n-----END CERTIFICATE-----\n";
-    } catch (java.security.cert.CertificateEncodingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Certificates.pem(ca);
   }
 }

@@ -1,8 +1,8 @@
 package dev.ordinal.apiserver.http;
 
+import dev.ordinal.apiserver.auth.Authenticator;
+import dev.ordinal.apiserver.auth.UserInfo;
 import dev.ordinal.apiserver.errors.ApiException;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
 
-  private final byte[] token;
+  private final Authenticator authenticator;
   private final Routes routes;
 
-  public ApiHandler(String token, Routes routes) {
+  public ApiHandler(Authenticator authenticator, Routes routes) {
     super(InvocationType.BLOCKING);
-    this.token = token.getBytes(StandardCharsets.UTF_8);
+    this.authenticator = authenticator;
     this.routes = routes;
   }
 
@@ -37,9 +37,11 @@ public final class ApiHandler extends Handler.Abstract {
       return true;
     }
     try {
-      if (!routes.isPublic(ex.path()) && !authenticated(ex)) {
+      UserInfo user = authenticator.authenticate(ex.header("Authorization")).orElse(null);
+      if (user == null && !routes.isPublic(ex.path())) {
         throw ApiException.unauthorized();
       }
+      ex.user(user == null ? UserInfo.ANONYMOUS : user);
       routes.serve(ex);
     } catch (ApiException e) {
       if (!ex.completed()) {
@@ -56,18 +58,5 @@ public final class ApiHandler extends Handler.Abstract {
       }
     }
     return true;
-  }
-
-  private boolean authenticated(Exchange ex) {
-    return bearerMatches(ex.header("Authorization"), token);
-  }
-
-  /** Whether an Authorization header carries the token (compared in constant time). */
-  public static boolean bearerMatches(String auth, byte[] token) {
-    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] given = auth.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, token);
   }
 }

@@ -29,6 +29,7 @@ public final class Exchange {
   private final Callback callback;
   private final Fields query;
   private boolean completed;
+  private dev.ordinal.apiserver.auth.UserInfo user = dev.ordinal.apiserver.auth.UserInfo.ANONYMOUS;
 
   Exchange(Request request, Response response, Callback callback) {
     this(request, response, callback, false);
@@ -50,6 +51,15 @@ public final class Exchange {
       throw ApiException.badRequest("malformed query string");
     }
     this.query = q;
+  }
+
+  /** Who made the request (set by the authentication before routing). */
+  public dev.ordinal.apiserver.auth.UserInfo user() {
+    return user;
+  }
+
+  void user(dev.ordinal.apiserver.auth.UserInfo user) {
+    this.user = user;
   }
 
   public String method() {

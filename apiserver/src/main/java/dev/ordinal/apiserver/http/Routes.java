@@ -2,6 +2,8 @@ package dev.ordinal.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.auth.Authenticator;
+import dev.ordinal.apiserver.auth.ServiceAccountTokens;
 import dev.ordinal.apiserver.discovery.Discovery;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.openapi.OpenApiV3;
@@ -15,8 +17,13 @@ public final class Routes {
   private final ResourceEndpoints resources;
   private final BooleanSupplier ready;
   private final String serverAddress;
+  private final ServiceAccountTokens tokens;
+  private final Authenticator authenticator;
 
-  public Routes(Discovery discovery, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress) {
+  public Routes(Discovery discovery, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress,
+      Authenticator authenticator) {
+    this.authenticator = authenticator;
+    this.tokens = authenticator.serviceAccountTokens();
     this.discovery = discovery;
     this.openApi = openApi;
     this.resources = resources;
@@ -24,10 +31,18 @@ public final class Routes {
     this.serverAddress = serverAddress;
   }
 
-  /** Paths served without a credential, as Kubernetes serves them to anyone. */
+  /**
+   * Paths served without a credential: health and version as Kubernetes serves them to anyone, and
+   * the OIDC discovery documents, so that others can verify ServiceAccount tokens (upstream binds
+   * them to authenticated users only; the issue asks for them open, and they hold nothing secret).
+   */
   boolean isPublic(String path) {
-    return path.equals("/version") || path.startsWith("/healthz") || path.startsWith("/livez") || path.startsWith("/readyz");
+    return path.equals("/version") || path.startsWith("/healthz") || path.startsWith("/livez") || path.startsWith("/readyz")
+        || path.equals(OPENID_CONFIGURATION) || path.equals(JWKS);
   }
+
+  static final String OPENID_CONFIGURATION = "/.well-known/openid-configuration";
+  static final String JWKS = "/openid/v1/jwks";
 
   void serve(Exchange ex) {
     String path = ex.path();
@@ -46,6 +61,22 @@ public final class Routes {
     }
     if (path.equals("/version")) {
       ex.json(200, version());
+      return;
+    }
+    if (path.equals(OPENID_CONFIGURATION) && ex.method().equals("GET")) {
+      ex.json(200, tokens.openIdConfiguration());
+      return;
+    }
+    if (path.equals(JWKS) && ex.method().equals("GET")) {
+      ex.json(200, tokens.key().jwks(), "application/jwk-set+json");
+      return;
+    }
+    if (AuthenticationReviews.matches(parts) && ex.method().equals("POST")) {
+      ex.json(201, AuthenticationReviews.review(parts.get(2), ex.user()));
+      return;
+    }
+    if (AuthenticationReviews.matchesTokenReview(parts) && ex.method().equals("POST")) {
+      ex.json(201, AuthenticationReviews.tokenReview(parts.get(2), ex.bodyObject(), authenticator));
       return;
     }
     if (!parts.isEmpty() && parts.get(0).equals("openapi")) {

@@ -38,6 +38,7 @@ final class Subresources {
       case "finalize" -> finalize(ex, store, name);
       case "log" -> PodLogEndpoint.serve(ex, store.get(ns, name), nodes);
       case "eviction" -> eviction(ex, ns, name);
+      case "token" -> token(ex, ns, name);
       default -> throw ApiException.notFound("the server could not find the requested resource");
     }
   }
@@ -136,6 +137,18 @@ final class Subresources {
       evictions = e;
     }
     return e;
+  }
+
+  /** POST serviceaccounts/{name}/token: a TokenRequest answered with a bound token. */
+  private void token(Exchange ex, String ns, String name) {
+    if (!ex.method().equals("POST")) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+    ObjectNode body = ex.bodyObject();
+    if (!body.path("kind").asText("TokenRequest").equals("TokenRequest")) {
+      throw ApiException.badRequest("the body of a token request must be an authentication.k8s.io/v1 TokenRequest");
+    }
+    ex.json(201, registry.tokenRequests().create(ns, name, body, ResourceEndpoints.writeOptions(ex).dryRun()));
   }
 
   /** POST pods/{name}/binding: the scheduler's way to set spec.nodeName, once. */

@@ -3,6 +3,7 @@ package dev.ordinal.apiserver.nodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.apiserver.auth.Authenticator;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.http.ApiHandler;
 import dev.ordinal.apiserver.registry.Meta;
@@ -33,8 +34,7 @@ public final class ExecEndpoint {
 
   private ExecEndpoint() {}
 
-  public static Handler wrap(Server server, Registry registry, NodeServices nodes, String token, Handler next) {
-    byte[] secret = token.getBytes(StandardCharsets.UTF_8);
+  public static Handler wrap(Server server, Registry registry, NodeServices nodes, Authenticator secret, Handler next) {
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
       container.setIdleTimeout(java.time.Duration.ZERO);
       container.addMapping(PATH, (request, response, callback) -> create(request, response, callback, registry, nodes, secret));
@@ -45,7 +45,7 @@ public final class ExecEndpoint {
   }
 
   private static Object create(ServerUpgradeRequest request, ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback,
-      Registry registry, NodeServices nodes, byte[] token) {
+      Registry registry, NodeServices nodes, Authenticator token) {
     try {
       ObjectNode pod = pod(request, registry, token);
       Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
@@ -70,7 +70,7 @@ public final class ExecEndpoint {
   }
 
   private static Object portForward(ServerUpgradeRequest request, ServerUpgradeResponse response,
-      org.eclipse.jetty.util.Callback callback, Registry registry, byte[] token) {
+      org.eclipse.jetty.util.Callback callback, Registry registry, Authenticator token) {
     try {
       ObjectNode pod = pod(request, registry, token);
       boolean spdy = request.hasSubProtocol(SPDY_PORT_FORWARD);
@@ -132,8 +132,8 @@ public final class ExecEndpoint {
     return ports;
   }
 
-  private static ObjectNode pod(ServerUpgradeRequest request, Registry registry, byte[] token) {
-    if (!ApiHandler.bearerMatches(request.getHeaders().get(HttpHeader.AUTHORIZATION), token)) {
+  private static ObjectNode pod(ServerUpgradeRequest request, Registry registry, Authenticator token) {
+    if (token.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION)).isEmpty()) {
       throw ApiException.unauthorized();
     }
     String[] parts = request.getHttpURI().getPath().split("/");

@@ -82,6 +82,13 @@ final class KubernetesProtoMessages {
       .message(2, "preconditions", new ProtoMessage().field(1, "uid", STRING).field(2, "resourceVersion", STRING))
       .field(3, "orphanDependents", OPTIONAL_BOOL).field(4, "propagationPolicy", STRING).field(5, "dryRun", REPEATED_STRING);
 
+  /** authentication/v1 TokenRequest, as {@code kubectl create token} sends it (expirationSeconds is field 4). */
+  static final ProtoMessage TOKEN_REQUEST = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage().field(1, "audiences", REPEATED_STRING).field(4, "expirationSeconds", OPTIONAL_INT)
+          .message(3, "boundObjectRef", new ProtoMessage().field(1, "kind", STRING).field(2, "apiVersion", STRING)
+              .field(3, "name", STRING).field(4, "uid", STRING)));
+
   /** meta/v1 LabelSelector (k8s.io/apimachinery meta/v1 generated.proto). */
   static final ProtoMessage LABEL_SELECTOR = new ProtoMessage()
       .field(1, "matchLabels", MAP_STRING)
@@ -103,6 +110,7 @@ final class KubernetesProtoMessages {
       .message(1, "metadata", OBJECT_META).message(2, "deleteOptions", DELETE_OPTIONS);
 
   private static final Map<String, ProtoMessage> BY_KIND = Map.ofEntries(
+      Map.entry("authentication.k8s.io/v1/TokenRequest", TOKEN_REQUEST),
       Map.entry("v1/DeleteOptions", DELETE_OPTIONS),
       Map.entry("meta.k8s.io/v1/DeleteOptions", DELETE_OPTIONS),
       Map.entry("v1/ConfigMap", CONFIG_MAP),

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.FieldError;
 import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.api.ResourceType;
+import dev.ordinal.apiserver.auth.ServiceAccountTokens;
+import dev.ordinal.apiserver.auth.SigningKey;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.openapi.UnknownFields;
 import dev.ordinal.apiserver.strategy.ObjectMetaValidation;
@@ -23,8 +25,18 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final ResourceType namespaces;
   private final UnknownFields unknownFields;
   private final ServiceIps serviceIps;
+  private final ServiceAccountTokens tokens;
+  private final TokenRequests tokenRequests;
+  private volatile boolean serviceAccountAdmission;
+  private volatile String clusterCaPem;
 
+  /** With a signing key of this JVM's (tests that need no tokens that outlive them). */
   public Registry(ResourceCatalog catalog, Storage storage) {
+    this(catalog, storage, SigningKey.ephemeral());
+  }
+
+  /** @param signingKey what ServiceAccount tokens are signed with (the data directory's) */
+  public Registry(ResourceCatalog catalog, Storage storage, SigningKey signingKey) {
     this.catalog = catalog;
     this.caches = new CacheSet(storage, catalog);
     this.unknownFields = new UnknownFields(catalog);
@@ -34,6 +46,68 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     this.namespaces = catalog.byPlural("", "v1", "namespaces").orElseThrow();
     this.serviceIps = new ServiceIps(() -> catalog.byPlural("", "v1", "services").map(stores::get)
         .map(s -> (Iterable<ObjectNode>) s.list(null, ListOptions.ALL).items()).orElse(List.of()));
+    this.tokens = new ServiceAccountTokens(signingKey, new TokenLookup(), java.time.Clock.systemUTC());
+    this.tokenRequests = new TokenRequests(this, tokens);
+  }
+
+  /** ServiceAccount tokens: issued by {@link #tokenRequests()}, checked by the authenticator. */
+  public ServiceAccountTokens tokens() {
+    return tokens;
+  }
+
+  /** The TokenRequest API ({@code serviceaccounts/NAME/token}). */
+  public TokenRequests tokenRequests() {
+    return tokenRequests;
+  }
+
+  /**
+   * Turns on the ServiceAccount admission of pods. Off by default: it needs the controller that
+   * keeps a {@code default} ServiceAccount in every namespace, which API-server-only setups lack.
+   *
+   * @param clusterCaPem the cluster CA, for legacy token Secrets' {@code ca.crt}
+   */
+  public void enableServiceAccountAdmission(String clusterCaPem) {
+    this.clusterCaPem = clusterCaPem;
+    serviceAccountAdmission = true;
+  }
+
+  /** An object, or empty when absent: the cached one, not to be changed. */
+  public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
+    try {
+      return Optional.of(stores.get(type).get(type.namespaced() ? namespace : null, name));
+    } catch (ApiException e) {
+      if (e.code() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private Optional<ObjectNode> find(String plural, String namespace, String name) {
+    return find(catalog.byPlural("", "v1", plural).orElseThrow(), namespace, name);
+  }
+
+  /** What token validation reads: the objects a token names, from the watch caches. */
+  private final class TokenLookup implements ServiceAccountTokens.Lookup {
+    @Override
+    public Optional<ObjectNode> serviceAccount(String namespace, String name) {
+      return find("serviceaccounts", namespace, name);
+    }
+
+    @Override
+    public Optional<ObjectNode> pod(String namespace, String name) {
+      return find("pods", namespace, name);
+    }
+
+    @Override
+    public Optional<ObjectNode> secret(String namespace, String name) {
+      return find("secrets", namespace, name);
+    }
+
+    @Override
+    public Optional<ObjectNode> node(String name) {
+      return find("nodes", null, name);
+    }
   }
 
   /** Loads the caches; call once before serving. */
@@ -90,6 +164,16 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
       serviceIps.admitCreate(type, obj);
       return;
     }
+    if (serviceAccountAdmission && type.kind().equals("Pod") && type.group().isEmpty()) {
+      String ns = Meta.namespace(obj);
+      ServiceAccountAdmission.admit(obj, name -> serviceAccount(ns, name), ServiceAccountAdmission::randomSuffix);
+      return;
+    }
+    if (isSecret(type) && LegacyTokenSecrets.applies(obj)) {
+      String ns = Meta.namespace(obj);
+      LegacyTokenSecrets.fill(type, obj, name -> find("serviceaccounts", ns, name), tokens, clusterCaPem);
+      return;
+    }
     if (!type.kind().equals("PersistentVolumeClaim") || obj.path("spec").has("storageClassName")) {
       return;
     }
@@ -102,12 +186,40 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     }
   }
 
+  /**
+   * A ServiceAccount for the admission. The {@code default} one of a namespace made a moment ago may
+   * not be there yet (its controller adds it within milliseconds), so that one is waited for briefly,
+   * where upstream makes clients retry.
+   */
+  private Optional<ObjectNode> serviceAccount(String namespace, String name) {
+    Optional<ObjectNode> sa = find("serviceaccounts", namespace, name);
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (sa.isEmpty() && name.equals("default") && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      sa = find("serviceaccounts", namespace, name);
+    }
+    return sa;
+  }
+
   /** Cluster IPs follow a Service's type changes. */
   @Override
   public void admitUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
     if (isService(type)) {
       serviceIps.admitUpdate(type, obj, old);
     }
+    if (isSecret(type) && LegacyTokenSecrets.applies(obj)) {
+      String ns = Meta.namespace(obj);
+      LegacyTokenSecrets.fill(type, obj, name -> find("serviceaccounts", ns, name), tokens, clusterCaPem);
+    }
+  }
+
+  private static boolean isSecret(ResourceType type) {
+    return type.kind().equals("Secret") && type.group().isEmpty();
   }
 
   private static boolean isService(ResourceType type) {

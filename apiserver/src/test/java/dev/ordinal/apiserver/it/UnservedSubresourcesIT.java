@@ -43,7 +43,7 @@ class UnservedSubresourcesIT extends ApiServerTestBase {
         "/api/v1/namespaces/default/services/s/proxy",
         "/apis/apps/v1/namespaces/default/statefulsets/s/rollback",
         "/api/v1/nodes/n1/proxy",
-        "/api/v1/namespaces/default/serviceaccounts/default/token");
+        "/api/v1/namespaces/default/secrets/s/status");
     byte[] protobufGarbage = "k8s\0\u0001\u0002garbage".getBytes(StandardCharsets.ISO_8859_1);
     // beyond the 3 MiB limit: read, it would be a 413 (sent with Expect: 100-continue, it is not
     // even sent unless the server starts reading)

@@ -39,4 +39,9 @@ public final class ClientPodResources implements PodResources {
   public List<ObjectNode> services(String namespace) {
     return client.list(Types.SERVICES, namespace, ListOptions.ALL).items();
   }
+
+  @Override
+  public ObjectNode requestToken(String namespace, String serviceAccount, ObjectNode tokenRequest) {
+    return client.requestToken(namespace, serviceAccount, tokenRequest);
+  }
 }

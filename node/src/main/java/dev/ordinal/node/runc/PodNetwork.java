@@ -42,6 +42,20 @@ final class PodNetwork {
     return gateway;
   }
 
+  /**
+   * Makes the bridge with its gateway address now, before the first pod (whose CNI ADD would make
+   * it, and accepts it made): the cluster DNS and the API server listen on that address, and a
+   * pod's first request must not race their binding. Safe to call again.
+   */
+  void ensureBridge() throws IOException {
+    if (!HostCommand.run(List.of("ip", "link", "show", "ord0"), TIMEOUT).ok()) {
+      HostCommand.check(List.of("ip", "link", "add", "ord0", "type", "bridge"), TIMEOUT);
+    }
+    String prefix = subnet.substring(subnet.indexOf('/'));
+    HostCommand.check(List.of("ip", "addr", "replace", gateway + prefix, "dev", "ord0"), TIMEOUT);
+    HostCommand.check(List.of("ip", "link", "set", "ord0", "up"), TIMEOUT);
+  }
+
   static String namespaceName(String podUid) {
     return "ordinal-" + podUid;
   }

@@ -16,4 +16,14 @@ public interface PodResources {
 
   /** The Services of a namespace, for the containers' service variables. */
   List<ObjectNode> services(String namespace);
+
+  /**
+   * A token for a projected {@code serviceAccountToken} source: {@code POST serviceaccounts/NAME/token}.
+   *
+   * @return the TokenRequest answered (status.token, status.expirationTimestamp)
+   * @throws dev.ordinal.apiserver.errors.ApiException when the API refuses
+   */
+  default ObjectNode requestToken(String namespace, String serviceAccount, ObjectNode tokenRequest) {
+    throw new UnsupportedOperationException("no TokenRequest API here");
+  }
 }

@@ -27,9 +27,11 @@ import java.util.Set;
 final class PodVolumes {
   private final PodResources resources;
   private final Set<String> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ProjectedTokens tokens;
 
   PodVolumes(PodResources resources) {
     this.resources = resources;
+    this.tokens = new ProjectedTokens(resources);
   }
 
   PodResources resources() {
@@ -105,6 +107,7 @@ final class PodVolumes {
   /** Forgets what was set up for a pod that is gone. */
   void forget(String podUid) {
     owned.removeIf(k -> k.startsWith(podUid + "/"));
+    tokens.forget(podUid);
   }
 
   /** A claim's directory, and whether the node manages its ownership (fsGroup). */
@@ -174,6 +177,11 @@ final class PodVolumes {
           all.putAll(source(pod, src.path("secret"), true, mode));
         } else if (src.has("downwardAPI")) {
           all.putAll(downward(pod, src.path("downwardAPI").path("items"), mode, podIp));
+        } else if (src.has("serviceAccountToken")) {
+          JsonNode t = src.path("serviceAccountToken");
+          String token = tokens.token(pod, t.path("audience").asText(""), t.path("expirationSeconds").asLong(3600),
+              java.time.Instant.now());
+          all.put(t.path("path").asText(), new FileContent(token.getBytes(StandardCharsets.UTF_8), mode));
         }
       }
       return all;

@@ -97,6 +97,19 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
 
+  /**
+   * Brings up the pod bridge and its gateway address before any pod runs, so that what listens
+   * there for pods (DNS, the API) is bound when the first pod starts.
+   */
+  public void prepareNetwork() throws IOException {
+    network.ensureBridge();
+  }
+
+  /** The bridge address of a pod network: where pods find the cluster DNS and the API. */
+  public static String gatewayOf(String podCidr) {
+    return PodNetwork.gatewayOf(podCidr);
+  }
+
   /** The address pods reach the host (and its cluster DNS) at. */
   public String gateway() {
     return network.gateway();
