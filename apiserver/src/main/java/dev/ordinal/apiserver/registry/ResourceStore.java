@@ -346,7 +346,8 @@ public final class ResourceStore {
   }
 
   private boolean tracksGeneration() {
-    return type.group().equals("apps") && !type.kind().equals("ControllerRevision");
+    return (type.group().equals("apps") && !type.kind().equals("ControllerRevision"))
+        || type.kind().equals("ReplicationController");
   }
 
   /**
