@@ -5,6 +5,8 @@ import dev.ordinal.client.Client;
 import dev.ordinal.controllers.endpoints.EndpointsController;
 import dev.ordinal.controllers.gc.GarbageCollector;
 import dev.ordinal.controllers.namespace.NamespaceController;
+import dev.ordinal.controllers.replicaset.ReplicaSetController;
+import dev.ordinal.controllers.replicaset.ReplicaSetKind;
 import dev.ordinal.controllers.statefulset.StatefulSetController;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ public final class ControllerManager implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<Runnable> starters = new ArrayList<>();
 
-  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, Endpoints and EndpointSlices. */
+  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, ReplicaSets and ReplicationControllers, Endpoints and EndpointSlices. */
   public static ControllerManager standard(Client client) {
     ControllerManager m = new ControllerManager();
     GarbageCollector gc = new GarbageCollector(client, ResourceCatalog.standard());
@@ -23,6 +25,10 @@ public final class ControllerManager implements AutoCloseable {
     m.add(ns, ns::start);
     StatefulSetController sts = new StatefulSetController(client);
     m.add(sts, sts::start);
+    for (ReplicaSetKind kind : ReplicaSetKind.values()) {
+      ReplicaSetController rs = new ReplicaSetController(client, kind);
+      m.add(rs, rs::start);
+    }
     EndpointsController endpoints = new EndpointsController(client);
     m.add(endpoints, endpoints::start);
     return m;
