@@ -3,6 +3,7 @@ package dev.ordinal.controllers;
 import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.client.Client;
 import dev.ordinal.controllers.endpoints.EndpointsController;
+import dev.ordinal.controllers.deployment.DeploymentController;
 import dev.ordinal.controllers.gc.GarbageCollector;
 import dev.ordinal.controllers.namespace.NamespaceController;
 import dev.ordinal.controllers.replicaset.ReplicaSetController;
@@ -16,7 +17,7 @@ public final class ControllerManager implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<Runnable> starters = new ArrayList<>();
 
-  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, ReplicaSets and ReplicationControllers, Endpoints and EndpointSlices. */
+  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, ReplicaSets and ReplicationControllers, Deployments, Endpoints and EndpointSlices. */
   public static ControllerManager standard(Client client) {
     ControllerManager m = new ControllerManager();
     GarbageCollector gc = new GarbageCollector(client, ResourceCatalog.standard());
@@ -29,6 +30,8 @@ public final class ControllerManager implements AutoCloseable {
       ReplicaSetController rs = new ReplicaSetController(client, kind);
       m.add(rs, rs::start);
     }
+    DeploymentController deployments = new DeploymentController(client);
+    m.add(deployments, deployments::start);
     EndpointsController endpoints = new EndpointsController(client);
     m.add(endpoints, endpoints::start);
     return m;
