@@ -101,17 +101,29 @@ public final class ReplicaSets {
     return copy;
   }
 
-  /** Sorted keys, numbers as their text: a form in which equal JSON values are equal strings. */
+  /**
+   * Sorted keys, numbers as their text, null and empty members left out: a form in which values
+   * Go would decode to the same struct are equal strings (kubectl's rollback sends
+   * {@code creationTimestamp: null} and {@code resources: {}} in the template it copies).
+   */
   static String canonical(JsonNode n) {
     StringBuilder b = new StringBuilder();
     canonical(n, b);
     return b.toString();
   }
 
+  private static boolean isEmpty(JsonNode v) {
+    return v.isNull() || ((v.isObject() || v.isArray()) && v.isEmpty());
+  }
+
   private static void canonical(JsonNode n, StringBuilder b) {
     if (n.isObject()) {
       Map<String, JsonNode> sorted = new TreeMap<>();
-      n.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+      n.fields().forEachRemaining(e -> {
+        if (!isEmpty(e.getValue())) {
+          sorted.put(e.getKey(), e.getValue());
+        }
+      });
       b.append('{');
       sorted.forEach((k, v) -> {
         b.append('"').append(k).append("\":");

@@ -241,6 +241,11 @@ class DeploymentPlannerTest {
     ((ObjectNode) b.path("metadata").path("labels")).put(ReplicaSets.HASH_LABEL, "abc");
     assertThat(ReplicaSets.sameTemplate(a, b)).isTrue();
     assertThat(ReplicaSets.sameTemplate(a, template("nginx:2"))).isFalse();
+    // what kubectl rollout undo sends: Go's zero values written out
+    ((ObjectNode) b.path("metadata")).putNull("creationTimestamp");
+    ((ObjectNode) b.path("spec").path("containers").get(0)).putObject("resources");
+    assertThat(ReplicaSets.sameTemplate(a, b)).isTrue();
+    assertThat(ReplicaSets.hash(a, 0)).isEqualTo(ReplicaSets.hash(b, 0));
   }
 
   static String condition(JsonNode status, String type) {
