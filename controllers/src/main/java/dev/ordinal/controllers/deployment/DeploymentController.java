@@ -156,11 +156,11 @@ public final class DeploymentController implements AutoCloseable {
         }
       }
       case ScaleReplicaSet s -> {
-        client.update(Types.REPLICA_SETS, s.replicaSet());
+        patchReplicaSet(s.replicaSet());
         events.normal(d, "ScalingReplicaSet", "Scaled " + (s.to() > s.from() ? "up" : "down") + " replica set "
             + Meta.name(s.replicaSet()) + " from " + s.from() + " to " + s.to());
       }
-      case UpdateReplicaSet u -> client.update(Types.REPLICA_SETS, u.replicaSet());
+      case UpdateReplicaSet u -> patchReplicaSet(u.replicaSet());
       case DeleteReplicaSet del -> {
         try {
           client.delete(Types.REPLICA_SETS, ns, Meta.name(del.replicaSet()),
@@ -178,6 +178,19 @@ public final class DeploymentController implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Writes what the controller owns of a ReplicaSet (size, minReadySeconds, annotations) as a
+   * merge patch: the ReplicaSet controller writes its status all the time, and an update with
+   * the cached resourceVersion would conflict with nearly every one of those during a rollout.
+   */
+  private void patchReplicaSet(ObjectNode rs) {
+    ObjectNode patch = Json.object();
+    patch.putObject("metadata").set("annotations", rs.path("metadata").path("annotations").deepCopy());
+    patch.putObject("spec").put("replicas", ReplicaSets.replicas(rs))
+        .put("minReadySeconds", rs.path("spec").path("minReadySeconds").asLong(0));
+    client.patch(Types.REPLICA_SETS, Meta.namespace(rs), Meta.name(rs), "application/merge-patch+json", patch);
   }
 
   /** Adopts orphaned ReplicaSets that match and releases owned ones that no longer do. */
