@@ -91,6 +91,8 @@ class DeploymentKubectlE2E extends OrdinalE2ETestBase {
         "NewReplicaSet:", "ScalingReplicaSet", "deployment-controller");
     assertThat(describe).containsPattern("NewReplicaSet:\\s+web-[a-z0-9]+ \\(3/3 replicas created\\)");
 
+    assertThat(kubectl.run("explain", "deployment.spec.strategy").ok().out()).contains("rollingUpdate", "type");
+
     kubectl.run("delete", "deploy", "web").ok();
     kubectl.run("delete", "svc", "web").ok();
     await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get", "pods", "-l", "app=web", "-o", "name").out().isBlank()
