@@ -40,14 +40,26 @@ public final class PodControl {
    * @throws ApiException the first failure, after recording a FailedCreate event
    */
   public int createPods(String ownerKey, ObjectNode owner, ObjectNode template, int count) throws InterruptedException {
-    if (count <= 0) {
+    List<ObjectNode> pods = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      pods.add(PodTemplates.newPod(owner, template));
+    }
+    return createPods(ownerKey, owner, pods);
+  }
+
+  /**
+   * As {@link #createPods(String, ObjectNode, ObjectNode, int)}, for pods the caller made (from
+   * {@link PodTemplates#newPod} and then adjusted: a DaemonSet's node, a Job's completion index).
+   */
+  public int createPods(String ownerKey, ObjectNode owner, List<ObjectNode> pods) throws InterruptedException {
+    int count = pods.size();
+    if (count == 0) {
       return 0;
     }
     expectations.expect(ownerKey, count, Set.of());
     AtomicInteger created = new AtomicInteger();
     try {
-      SlowStart.run(java.util.Collections.nCopies(count, template), t -> {
-        ObjectNode pod = PodTemplates.newPod(owner, t);
+      SlowStart.run(pods, pod -> {
         try {
           ObjectNode made = client.create(Types.PODS, Meta.namespace(owner), pod);
           created.incrementAndGet();
