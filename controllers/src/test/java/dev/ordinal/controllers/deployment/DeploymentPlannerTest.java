@@ -248,6 +248,32 @@ class DeploymentPlannerTest {
     assertThat(ReplicaSets.hash(a, 0)).isEqualTo(ReplicaSets.hash(b, 0));
   }
 
+  @Test
+  void recreateWaitsForTheOldPodsToBeGoneBeforeMakingTheNewSet() {
+    ObjectNode d = deployment(2, "nginx:2", "Recreate");
+    ObjectNode old = rs("web-old1", "nginx:1", 0, 0, 1, 100, 2);
+    ((ObjectNode) old.path("status")).put("replicas", 0);
+    ObjectNode terminating = Json.object();
+    terminating.putObject("metadata").put("name", "web-old1-abcde").put("deletionTimestamp", Meta.timestamp(NOW))
+        .putArray("ownerReferences").addObject().put("kind", "ReplicaSet").put("name", "web-old1").put("uid", "uid-web-old1").put("controller", true);
+    terminating.putObject("status").put("phase", "Running");
+    var waiting = DeploymentPlanner.plan(new DeploymentPlanner.Observed(d, List.of(old), List.of(terminating), NOW));
+    assertThat(waiting.actions()).isEmpty();
+    var going = DeploymentPlanner.plan(new DeploymentPlanner.Observed(d, List.of(old), List.of(), NOW));
+    assertThat(going.actions().stream().map(DeploymentPlannerTest::describe).toList()).containsExactly("create 2", "revision 2");
+  }
+
+  @Test
+  void aReplicaSetsFailureToCreatePodsIsTheDeploymentsReplicaFailure() {
+    ObjectNode d = deployment(2, "nginx:1", "25%/25%");
+    ObjectNode rs = rs("web-new1", "nginx:1", 2, 0, 1, 100, 2);
+    ((ObjectNode) rs.path("status")).putArray("conditions").addObject().put("type", "ReplicaFailure").put("status", "True")
+        .put("reason", "FailedCreate").put("message", "pods \"web-new1-x\" is forbidden: exceeded quota");
+    ObjectNode s = plan(d, List.of(rs)).status();
+    assertThat(condition(s, "ReplicaFailure")).isEqualTo("True FailedCreate");
+    assertThat(DeploymentConditions.get(s, "ReplicaFailure").path("message").asText()).contains("exceeded quota");
+  }
+
   static String condition(JsonNode status, String type) {
     ObjectNode c = DeploymentConditions.get(status, type);
     return c == null ? "none" : c.path("status").asText() + " " + c.path("reason").asText();
