@@ -129,4 +129,32 @@ class DeploymentKubectlE2E extends OrdinalE2ETestBase {
     assertThat(kubectl.run("describe", "rc", "legacy").ok().out()).contains("Replicas:", "1 current / 1 desired", "SuccessfulDelete");
     kubectl.run("delete", "rc", "legacy").ok();
   }
+
+  /** kubectl 1.27–1.33, where installed: their create, rollout and undo work on the same API. */
+  @Test
+  void everyInstalledKubectlRollsADeploymentOutAndBack() throws Exception {
+    String resources = kubectl.run("api-resources").ok().out();
+    assertThat(resources).containsPattern("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment")
+        .containsPattern("replicasets\\s+rs\\s+apps/v1\\s+true\\s+ReplicaSet")
+        .containsPattern("replicationcontrollers\\s+rc\\s+v1\\s+true\\s+ReplicationController");
+    for (int minor = 27; minor <= 33; minor++) {
+      java.nio.file.Path binary = java.nio.file.Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1." + minor);
+      if (!java.nio.file.Files.isExecutable(binary)) {
+        continue;
+      }
+      Kubectl other = new Kubectl(binary.toString(), ordinal.kubeconfig(), java.nio.file.Files.createTempDirectory(work, "cache-1." + minor));
+      String name = "v1-" + minor;
+      assertThat(other.run("create", "deployment", name, "--image=nginx:1.26").ok().out()).as("kubectl 1.%d", minor)
+          .contains("deployment.apps/" + name + " created");
+      other.run("rollout", "status", "deploy/" + name, "--timeout=60s").ok();
+      other.run("set", "image", "deploy/" + name, "nginx=nginx:1.27").ok();
+      other.run("rollout", "status", "deploy/" + name, "--timeout=60s").ok();
+      assertThat(other.run("rollout", "undo", "deploy/" + name).ok().out()).as("kubectl 1.%d", minor).contains("rolled back");
+      other.run("rollout", "status", "deploy/" + name, "--timeout=60s").ok();
+      assertThat(other.run("get", "deploy", name, "-o", "jsonpath={.spec.template.spec.containers[0].image}").ok().out())
+          .as("kubectl 1.%d", minor).isEqualTo("nginx:1.26");
+      assertThat(other.run("get", "rs", "-l", "app=" + name, "-o", "name").ok().out().trim().lines()).as("kubectl 1.%d", minor).hasSize(2);
+      other.run("delete", "deploy", name).ok();
+    }
+  }
 }

@@ -112,6 +112,11 @@ public final class ReplicaSetController implements AutoCloseable {
     }
     boolean satisfied = expectations.isSatisfied(key);
     LabelSelector selector = kind.selector(owner);
+    if (selector.isEmpty()) {
+      // validation refuses these; one that slipped through would claim none of the pods it
+      // makes and make more on every pass, so it is left alone (a permanent error, not retried)
+      return Optional.empty();
+    }
     List<ObjectNode> active = new ArrayList<>();
     for (ObjectNode p : pods.inNamespace(ns)) {
       if (PodReadiness.isActive(p)) {
