@@ -22,6 +22,9 @@ public final class Types {
   public static final ResourceType ENDPOINTS = core("endpoints");
   public static final ResourceType ENDPOINT_SLICES = CATALOG.byPlural("discovery.k8s.io", "v1", "endpointslices").orElseThrow();
   public static final ResourceType STATEFUL_SETS = CATALOG.byPlural("apps", "v1", "statefulsets").orElseThrow();
+  public static final ResourceType DEPLOYMENTS = CATALOG.byPlural("apps", "v1", "deployments").orElseThrow();
+  public static final ResourceType REPLICA_SETS = CATALOG.byPlural("apps", "v1", "replicasets").orElseThrow();
+  public static final ResourceType REPLICATION_CONTROLLERS = core("replicationcontrollers");
   public static final ResourceType CONTROLLER_REVISIONS = CATALOG.byPlural("apps", "v1", "controllerrevisions").orElseThrow();
 
   public static final ResourceType POD_DISRUPTION_BUDGETS = CATALOG.byPlural("policy", "v1", "poddisruptionbudgets").orElseThrow();

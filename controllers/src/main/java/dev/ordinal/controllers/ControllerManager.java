@@ -4,8 +4,11 @@ import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.client.Client;
 import dev.ordinal.controllers.disruption.DisruptionController;
 import dev.ordinal.controllers.endpoints.EndpointsController;
+import dev.ordinal.controllers.deployment.DeploymentController;
 import dev.ordinal.controllers.gc.GarbageCollector;
 import dev.ordinal.controllers.namespace.NamespaceController;
+import dev.ordinal.controllers.replicaset.ReplicaSetController;
+import dev.ordinal.controllers.replicaset.ReplicaSetKind;
 import dev.ordinal.controllers.statefulset.StatefulSetController;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +18,7 @@ public final class ControllerManager implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<Runnable> starters = new ArrayList<>();
 
-  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, Endpoints and EndpointSlices, disruption budgets. */
+  /** The standard set: garbage collector, namespace lifecycle, StatefulSets, ReplicaSets and ReplicationControllers, Deployments, Endpoints and EndpointSlices, disruption budgets. */
   public static ControllerManager standard(Client client) {
     ControllerManager m = new ControllerManager();
     GarbageCollector gc = new GarbageCollector(client, ResourceCatalog.standard());
@@ -24,6 +27,12 @@ public final class ControllerManager implements AutoCloseable {
     m.add(ns, ns::start);
     StatefulSetController sts = new StatefulSetController(client);
     m.add(sts, sts::start);
+    for (ReplicaSetKind kind : ReplicaSetKind.values()) {
+      ReplicaSetController rs = new ReplicaSetController(client, kind);
+      m.add(rs, rs::start);
+    }
+    DeploymentController deployments = new DeploymentController(client);
+    m.add(deployments, deployments::start);
     EndpointsController endpoints = new EndpointsController(client);
     m.add(endpoints, endpoints::start);
     DisruptionController disruption = new DisruptionController(client);

@@ -48,7 +48,8 @@ abstract class RealPodsTestBase {
       return;
     }
     try {
-      kubectl.run("delete", "statefulsets,pods", "--all", "--all-namespaces", "--timeout=90s");
+      // owners first, so no controller re-creates the pods deleted after them
+      kubectl.run("delete", "deployments,replicasets,replicationcontrollers,statefulsets,pods", "--all", "--all-namespaces", "--timeout=90s");
       kubectl.run("delete", "pvc", "--all", "--all-namespaces", "--timeout=60s");
     } finally {
       ordinal.close();

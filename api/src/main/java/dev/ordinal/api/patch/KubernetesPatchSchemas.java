@@ -140,6 +140,12 @@ public final class KubernetesPatchSchemas {
           struct("ReplicaSetSpec").struct("template", POD_TEMPLATE_SPEC).build(),
           conditionsStatus("ReplicaSetStatus"));
 
+  private static final PatchSchema REPLICATION_CONTROLLER =
+      object(
+          "ReplicationController",
+          struct("ReplicationControllerSpec").struct("template", POD_TEMPLATE_SPEC).build(),
+          conditionsStatus("ReplicationControllerStatus"));
+
   private static final PatchSchema DAEMON_SET =
       object(
           "DaemonSet",
@@ -171,6 +177,7 @@ public final class KubernetesPatchSchemas {
           Map.entry("apps/v1/Deployment", DEPLOYMENT),
           Map.entry("apps/v1/ReplicaSet", REPLICA_SET),
           Map.entry("apps/v1/DaemonSet", DAEMON_SET),
+          Map.entry("v1/ReplicationController", REPLICATION_CONTROLLER),
           Map.entry("apps/v1/ControllerRevision", METADATA_ONLY),
           Map.entry("discovery.k8s.io/v1/EndpointSlice", METADATA_ONLY),
           Map.entry("storage.k8s.io/v1/StorageClass", METADATA_ONLY),

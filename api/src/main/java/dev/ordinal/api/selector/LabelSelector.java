@@ -154,6 +154,13 @@ public final class LabelSelector {
     return new LabelSelector(out);
   }
 
+  /** The selector of a plain map (a ReplicationController's or a Service's): every pair must match. */
+  public static LabelSelector fromMap(Map<String, String> labels) {
+    List<Requirement> out = new ArrayList<>();
+    new java.util.TreeMap<>(labels).forEach((k, v) -> out.add(new Requirement(k, Requirement.Operator.EQUALS, List.of(v))));
+    return new LabelSelector(out);
+  }
+
   public boolean matches(Map<String, String> labels) {
     for (Requirement r : requirements) {
       if (!r.matches(labels)) {

@@ -107,7 +107,9 @@ final class Subresources {
     s.putObject("spec").put("replicas", obj.path("spec").path("replicas").asLong(0));
     ObjectNode status = s.putObject("status");
     status.put("replicas", obj.path("status").path("replicas").asLong(0));
-    JsonNode ml = obj.path("spec").path("selector").path("matchLabels");
+    // a ReplicationController's selector is the label map itself
+    JsonNode ml = obj.path("kind").asText().equals("ReplicationController")
+        ? obj.path("spec").path("selector") : obj.path("spec").path("selector").path("matchLabels");
     if (ml.isObject()) {
       Map<String, String> labels = new java.util.TreeMap<>();
       ml.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));

@@ -73,6 +73,39 @@ final class KubernetesProtoMessages {
 
   static final ProtoMessage SERVICE = new ProtoMessage().message(1, "metadata", OBJECT_META).message(2, "spec", SERVICE_SPEC);
 
+  static final ProtoMessage LABEL_SELECTOR = new ProtoMessage()
+      .field(1, "matchLabels", MAP_STRING)
+      .repeated(2, "matchExpressions", new ProtoMessage().field(1, "key", STRING).field(2, "operator", STRING)
+          .field(3, "values", REPEATED_STRING));
+
+  /** core/v1 Container: the fields kubectl's create generators set (deployment, job, cronjob). */
+  static final ProtoMessage CONTAINER = new ProtoMessage()
+      .field(1, "name", STRING).field(2, "image", STRING).field(3, "command", REPEATED_STRING)
+      .field(4, "args", REPEATED_STRING).field(5, "workingDir", STRING)
+      .repeated(6, "ports", new ProtoMessage().field(1, "name", STRING).field(2, "hostPort", INT)
+          .field(3, "containerPort", INT).field(4, "protocol", STRING).field(5, "hostIP", STRING))
+      .repeated(7, "env", new ProtoMessage().field(1, "name", STRING).field(2, "value", STRING))
+      .field(13, "terminationMessagePath", STRING).field(14, "imagePullPolicy", STRING)
+      .field(16, "stdin", BOOL).field(17, "stdinOnce", BOOL).field(18, "tty", BOOL)
+      .field(20, "terminationMessagePolicy", STRING);
+
+  static final ProtoMessage POD_TEMPLATE_SPEC = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage().repeated(2, "containers", CONTAINER).field(3, "restartPolicy", STRING)
+          .field(4, "terminationGracePeriodSeconds", OPTIONAL_INT).field(6, "dnsPolicy", STRING)
+          .field(7, "nodeSelector", MAP_STRING).field(8, "serviceAccountName", STRING)
+          .repeated(20, "initContainers", CONTAINER));
+
+  /** apps/v1 Deployment, as {@code kubectl create deployment} sends it. */
+  static final ProtoMessage DEPLOYMENT = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage()
+          .field(1, "replicas", OPTIONAL_INT).message(2, "selector", LABEL_SELECTOR).message(3, "template", POD_TEMPLATE_SPEC)
+          .message(4, "strategy", new ProtoMessage().field(1, "type", STRING)
+              .message(2, "rollingUpdate", new ProtoMessage().field(1, "maxUnavailable", INT_OR_STRING).field(2, "maxSurge", INT_OR_STRING)))
+          .field(5, "minReadySeconds", INT).field(6, "revisionHistoryLimit", OPTIONAL_INT).field(7, "paused", BOOL)
+          .field(9, "progressDeadlineSeconds", OPTIONAL_INT));
+
   /**
    * meta/v1 DeleteOptions: gracePeriodSeconds and orphanDependents are pointers in Go, so a zero
    * on the wire means "now" and is kept; propagationPolicy is a string despite its varint tag.
@@ -88,12 +121,6 @@ final class KubernetesProtoMessages {
       .message(2, "spec", new ProtoMessage().field(1, "audiences", REPEATED_STRING).field(4, "expirationSeconds", OPTIONAL_INT)
           .message(3, "boundObjectRef", new ProtoMessage().field(1, "kind", STRING).field(2, "apiVersion", STRING)
               .field(3, "name", STRING).field(4, "uid", STRING)));
-
-  /** meta/v1 LabelSelector (k8s.io/apimachinery meta/v1 generated.proto). */
-  static final ProtoMessage LABEL_SELECTOR = new ProtoMessage()
-      .field(1, "matchLabels", MAP_STRING)
-      .repeated(2, "matchExpressions", new ProtoMessage()
-          .field(1, "key", STRING).field(2, "operator", STRING).field(3, "values", REPEATED_STRING));
 
   /**
    * policy/v1 PodDisruptionBudget, as {@code kubectl create pdb} sends it (k8s.io/api policy/v1
@@ -120,7 +147,8 @@ final class KubernetesProtoMessages {
       Map.entry("v1/Service", SERVICE),
       Map.entry("policy/v1/PodDisruptionBudget", POD_DISRUPTION_BUDGET),
       Map.entry("policy/v1/Eviction", EVICTION),
-      Map.entry("policy/v1beta1/Eviction", EVICTION));
+      Map.entry("policy/v1beta1/Eviction", EVICTION),
+      Map.entry("apps/v1/Deployment", DEPLOYMENT));
 
   static ProtoMessage forKind(String apiVersion, String kind) {
     return BY_KIND.get(apiVersion + "/" + kind);

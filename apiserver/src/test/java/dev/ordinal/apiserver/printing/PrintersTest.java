@@ -54,6 +54,21 @@ class PrintersTest {
   }
 
   @Test
+  void deploymentReplicaSetAndReplicationControllerColumns() {
+    ObjectNode d = obj("{'metadata':{'name':'web'},'spec':{'replicas':3,'selector':{'matchLabels':{'app':'web'},'matchExpressions':[{'key':'tier','operator':'In','values':['a','b']}]},"
+        + "'template':{'spec':{'containers':[{'name':'nginx','image':'nginx:1.27'}]}}},'status':{'readyReplicas':2,'updatedReplicas':3,'availableReplicas':1}}");
+    assertThat(ReplicaSetPrinters.DEPLOYMENT.cells(d, NOW)).containsExactly("web", "2/3", 3L, 1L, "<unknown>", "nginx", "nginx:1.27", "app=web,tier in (a,b)");
+    ObjectNode rs = obj("{'metadata':{'name':'web-abc'},'spec':{'replicas':3,'selector':{'matchLabels':{'pod-template-hash':'abc','app':'web'}},"
+        + "'template':{'spec':{'containers':[{'name':'nginx','image':'nginx:1.27'}]}}},'status':{'replicas':2,'readyReplicas':1}}");
+    assertThat(ReplicaSetPrinters.REPLICA_SET.cells(rs, NOW)).containsExactly("web-abc", 3L, 2L, 1L, "<unknown>", "nginx", "nginx:1.27", "app=web,pod-template-hash=abc");
+    ObjectNode rc = obj("{'metadata':{'name':'legacy'},'spec':{'replicas':1,'selector':{'app':'legacy'},"
+        + "'template':{'spec':{'containers':[{'name':'nginx','image':'nginx:1.27'}]}}},'status':{'replicas':1,'readyReplicas':1}}");
+    assertThat(ReplicaSetPrinters.REPLICATION_CONTROLLER.cells(rc, NOW)).containsExactly("legacy", 1L, 1L, 1L, "<unknown>", "nginx", "nginx:1.27", "app=legacy");
+    assertThat(ReplicaSetPrinters.REPLICA_SET.columns()).extracting(c -> c.name())
+        .containsExactly("Name", "Desired", "Current", "Ready", "Age", "Containers", "Images", "Selector");
+  }
+
+  @Test
   void claimsAndClasses() {
     ObjectNode pvc = obj("{'metadata':{'name':'www-web-0'},'spec':{'storageClassName':'local-path','volumeName':'pv-1'},'status':{'phase':'Bound','capacity':{'storage':'1Gi'},'accessModes':['ReadWriteOnce']}}");
     assertThat(StoragePrinters.CLAIM.cells(pvc, NOW)).containsExactly("www-web-0", "Bound", "pv-1", "1Gi", "RWO", "local-path", "<unset>", "<unknown>", "Filesystem");

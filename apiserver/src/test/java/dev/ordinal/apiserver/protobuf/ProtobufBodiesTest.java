@@ -54,4 +54,57 @@ class ProtobufBodiesTest {
     byte[] truncated = java.util.Arrays.copyOf(body, body.length - 20);
     assertThatThrownBy(() -> ProtobufBodies.decode(truncated)).isInstanceOf(ProtoException.class);
   }
+
+  /** A minimal protobuf writer for hand-made bodies: tag, then a varint or length-delimited bytes. */
+  static byte[] field(int number, Object value) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    if (value instanceof Integer i) {
+      varint(out, number << 3);
+      varint(out, i);
+    } else {
+      byte[] b = value instanceof String str ? str.getBytes(java.nio.charset.StandardCharsets.UTF_8) : (byte[]) value;
+      varint(out, (number << 3) | 2);
+      varint(out, b.length);
+      out.writeBytes(b);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  static void varint(java.io.ByteArrayOutputStream out, long v) {
+    while ((v & ~0x7fL) != 0) {
+      out.write((int) ((v & 0x7f) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+
+  @Test
+  void decodesADeploymentAsKubectlCreateDeploymentSendsIt() {
+    byte[] labels = field(11, concat(field(1, "app"), field(2, "web")));
+    byte[] container = concat(field(1, "nginx"), field(2, "nginx:1.27"), field(8, new byte[0]),
+        field(6, concat(field(3, 80))));
+    byte[] template = concat(field(1, labels), field(2, field(2, container)));
+    byte[] spec = concat(field(1, 0), field(2, field(1, concat(field(1, "app"), field(2, "web")))), field(3, template),
+        field(4, new byte[0]));
+    byte[] raw = concat(field(1, concat(field(1, "web"), labels)), field(2, spec), field(3, new byte[0]));
+    byte[] envelope = concat(new byte[] {'k', '8', 's', 0}, field(1, concat(field(1, "apps/v1"), field(2, "Deployment"))), field(2, raw));
+    ObjectNode d = ProtobufBodies.decode(envelope);
+    assertThat(d.path("kind").asText()).isEqualTo("Deployment");
+    assertThat(d.path("metadata").path("labels").path("app").asText()).isEqualTo("web");
+    assertThat(d.path("spec").has("replicas")).isTrue(); // --replicas=0 is a value (a pointer in Go)
+    assertThat(d.path("spec").path("replicas").asInt(-1)).isZero();
+    assertThat(d.path("spec").path("selector").path("matchLabels").path("app").asText()).isEqualTo("web");
+    var c = d.path("spec").path("template").path("spec").path("containers").get(0);
+    assertThat(c.path("image").asText()).isEqualTo("nginx:1.27");
+    assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(80);
+    assertThat(d.path("spec").has("strategy")).isFalse();
+  }
 }

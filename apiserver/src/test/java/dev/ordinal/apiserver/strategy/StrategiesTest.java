@@ -121,4 +121,73 @@ class StrategiesTest {
     assertThat(svc.path("spec").path("ports").get(0).path("targetPort").asInt()).isEqualTo(80);
     assertThat(messages(s.validateCreate(svc))).contains("spec.ports[0].name: Required value", "spec.ports[1].name: Required value");
   }
+
+  static ObjectNode deployment() {
+    return obj("{'metadata':{'name':'web','namespace':'default'},'spec':{'selector':{'matchLabels':{'app':'web'}},"
+        + "'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':[{'name':'nginx','image':'nginx:1.27'}]}}}}");
+  }
+
+  @Test
+  void aMinimalDeploymentGetsUpstreamsDefaults() {
+    ResourceStrategy s = Strategies.forType(type("apps", "deployments"));
+    ObjectNode d = deployment();
+    s.applyDefaults(d);
+    var spec = d.path("spec");
+    assertThat(spec.path("replicas").asInt()).isEqualTo(1);
+    assertThat(spec.path("strategy").toString()).isEqualTo("{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\",\"maxSurge\":\"25%\"}}");
+    assertThat(spec.path("revisionHistoryLimit").asInt()).isEqualTo(10);
+    assertThat(spec.path("progressDeadlineSeconds").asInt()).isEqualTo(600);
+    assertThat(spec.path("template").path("spec").path("restartPolicy").asText()).isEqualTo("Always");
+    assertThat(s.validateCreate(d)).isEmpty();
+  }
+
+  @Test
+  void deploymentRules() {
+    ResourceStrategy s = Strategies.forType(type("apps", "deployments"));
+    ObjectNode bad = deployment();
+    bad.with("spec").with("selector").with("matchLabels").put("app", "other");
+    bad.with("spec").put("replicas", -1).put("minReadySeconds", 10).put("progressDeadlineSeconds", 5);
+    bad.with("spec").putObject("strategy").put("type", "RollingUpdate").putObject("rollingUpdate").put("maxSurge", 0).put("maxUnavailable", "0%");
+    s.applyDefaults(bad);
+    assertThat(messages(s.validateCreate(bad))).contains(
+        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+        "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+        "spec.progressDeadlineSeconds: Invalid value: 5: must be greater than minReadySeconds",
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"0%\": may not be 0 when `maxSurge` is 0");
+    ObjectNode recreate = deployment();
+    recreate.with("spec").putObject("strategy").put("type", "Recreate").putObject("rollingUpdate");
+    assertThat(messages(s.validateCreate(recreate))).contains(
+        "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'");
+    ObjectNode percent = deployment();
+    s.applyDefaults(percent);
+    percent.with("spec").with("strategy").with("rollingUpdate").put("maxUnavailable", "110%").put("maxSurge", "x");
+    assertThat(messages(s.validateCreate(percent))).anySatisfy(m -> assertThat(m).startsWith("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"110%\": must not be greater than 100%"))
+        .anySatisfy(m -> assertThat(m).startsWith("spec.strategy.rollingUpdate.maxSurge: Invalid value: \"x\": a valid percent string"));
+  }
+
+  @Test
+  void appsSelectorsAreImmutableButAReplicationControllersIsNot() {
+    ResourceStrategy rs = Strategies.forType(type("apps", "replicasets"));
+    ObjectNode old = deployment();
+    rs.applyDefaults(old);
+    ObjectNode changed = old.deepCopy();
+    changed.with("spec").with("selector").with("matchLabels").put("tier", "x");
+    changed.with("spec").with("template").with("metadata").with("labels").put("tier", "x");
+    assertThat(messages(rs.validateUpdate(changed, old))).anySatisfy(m -> assertThat(m).startsWith("spec.selector: Invalid value: ").endsWith("field is immutable"));
+
+    ResourceStrategy rc = Strategies.forType(type("", "replicationcontrollers"));
+    ObjectNode legacy = obj("{'metadata':{'name':'legacy','namespace':'default'},'spec':{'template':{'metadata':{'labels':{'app':'legacy'}},"
+        + "'spec':{'containers':[{'name':'nginx','image':'nginx:1.27'}]}}}}");
+    rc.applyDefaults(legacy);
+    assertThat(legacy.path("spec").path("selector").toString()).isEqualTo("{\"app\":\"legacy\"}");
+    assertThat(legacy.path("metadata").path("labels").toString()).isEqualTo("{\"app\":\"legacy\"}");
+    assertThat(legacy.path("spec").path("replicas").asInt()).isEqualTo(1);
+    ObjectNode moved = legacy.deepCopy();
+    moved.with("spec").with("selector").put("tier", "x");
+    moved.with("spec").with("template").with("metadata").with("labels").put("tier", "x");
+    assertThat(rc.validateUpdate(moved, legacy)).isEmpty();
+    moved.with("spec").with("template").with("metadata").with("labels").remove("tier");
+    assertThat(messages(rc.validateUpdate(moved, legacy))).contains(
+        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"legacy\"}: `selector` does not match template `labels`");
+  }
 }
