@@ -51,7 +51,9 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
       // kubectl drops output that arrives before it has set up its streams: give it a moment
       clientReady.await(150, TimeUnit.MILLISECONDS);
       if (target.tty()) {
-        sized.await(300, TimeUnit.MILLISECONDS); // kubectl sends the terminal's size first
+        // kubectl sends the terminal's size first; on a busy machine that can take a while, and a
+        // command started before it would see a 0x0 terminal (a client without a size waits 2 s)
+        sized.await(2, TimeUnit.SECONDS);
       }
       code = exec.exec(target.podUid(), target.container(), target.command(), target.stdin() ? stdin : null,
           channel(ExecChannels.STDOUT), channel(ExecChannels.STDERR), target.tty() ? terminal : null);
