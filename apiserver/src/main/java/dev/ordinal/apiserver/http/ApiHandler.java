@@ -39,6 +39,7 @@ public final class ApiHandler extends Handler.Abstract {
     try {
       UserInfo user = authenticator.authenticate(ex.header("Authorization")).orElse(null);
       if (user == null && !routes.isPublic(ex.path())) {
+        ex.discardSmallBody();
         throw ApiException.unauthorized();
       }
       ex.user(user == null ? UserInfo.ANONYMOUS : user);

@@ -53,6 +53,24 @@ public final class Exchange {
     this.query = q;
   }
 
+  /**
+   * Reads and drops a small request body that will not be used (a refused request's): a server
+   * that answers and closes with the body still unread makes the kernel reset the connection, and
+   * the client may lose the answer with it. Large or unbounded bodies are left (the connection
+   * closes as before).
+   */
+  void discardSmallBody() {
+    long length = request.getLength();
+    if (length <= 0 || length > 1024 * 1024) {
+      return;
+    }
+    try {
+      Content.Source.consumeAll(request);
+    } catch (Exception e) {
+      // the client went away; nothing to answer
+    }
+  }
+
   /** Who made the request (set by the authentication before routing). */
   public dev.ordinal.apiserver.auth.UserInfo user() {
     return user;
