@@ -81,7 +81,9 @@ class ZooKeeperE2E extends RealPodsTestBase {
   @Test
   void drainEvictsOneMemberAndTheEnsembleKeepsItsQuorum() throws Exception {
     deployEnsemble();
-    assertThat(zk(0, "create", "/drain", "kept")).containsAnyOf("Created /drain", "Node already exists");
+    // Ready is the member's own check; the ensemble may still be electing a leader (ConnectionLoss)
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(zk(0, "create", "/drain", "kept")).containsAnyOf("Created /drain", "Node already exists"));
     if (kubectl.run("get", "pdb", "zk-pdb").exitCode() != 0) {
       kubectl.run("create", "pdb", "zk-pdb", "--selector=app=zk", "--max-unavailable=1").ok();
     }
