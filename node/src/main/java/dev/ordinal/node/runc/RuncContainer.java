@@ -182,8 +182,10 @@ final class RuncContainer {
    */
   int attach(List<String> command, java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr,
       ExecTerminal terminal) throws IOException {
-    List<String> exec = Stream.concat(Stream.of(tools.runc().toString(), "exec"), Stream.concat(
-        terminal == null ? Stream.of(id) : Stream.of("--tty", "--env", "TERM=xterm", id), command.stream())).toList();
+    Path ttyProcess = terminal == null ? null : ttyProcess(command, terminal.size());
+    List<String> exec = terminal == null
+        ? Stream.concat(Stream.of(tools.runc().toString(), "exec", id), command.stream()).toList()
+        : List.of(tools.runc().toString(), "exec", "--process", ttyProcess.toString(), id);
     ProcessBuilder pb = new ProcessBuilder(exec);
     if (terminal != null) {
       // runc exec --tty needs a terminal to copy from: script(1) gives it one, sized as the client's
@@ -216,7 +218,34 @@ final class RuncContainer {
       throw new IOException("exec failed: " + e.getCause());
     } finally {
       in.interrupt(); // it may still wait for input the command no longer reads
+      if (ttyProcess != null) {
+        Files.deleteIfExists(ttyProcess);
+      }
     }
+  }
+
+  /**
+   * The process of an {@code exec -it}: the container's own (user, env, cwd, capabilities) with
+   * the command, a terminal and the client's size set before it starts — {@code runc exec --tty}
+   * sizes the terminal only after the command runs, which under load it saw as 0x0.
+   */
+  private Path ttyProcess(List<String> command, PodExec.TerminalSize size) throws IOException {
+    ObjectNode process = ((ObjectNode) Json.MAPPER.readTree(dir.resolve("config.json").toFile()).path("process")).deepCopy();
+    var args = process.putArray("args");
+    command.forEach(args::add);
+    process.put("terminal", true);
+    process.putObject("consoleSize").put("height", size.rows()).put("width", size.columns());
+    var env = Json.MAPPER.createArrayNode();
+    process.path("env").forEach(e -> {
+      if (!e.asText().startsWith("TERM=")) {
+        env.add(e);
+      }
+    });
+    env.add("TERM=xterm");
+    process.set("env", env);
+    Path file = Files.createTempFile(dir, "exec-", ".json");
+    Files.write(file, Json.MAPPER.writeValueAsBytes(process));
+    return file;
   }
 
   /**
