@@ -240,7 +240,7 @@ public final class DaemonSetController implements AutoCloseable {
   }
 
   private void writeStatus(ObjectNode ds, ObjectNode status) {
-    if (ds.path("status").equals(status)) {
+    if (same(ds.path("status"), status)) {
       return;
     }
     ObjectNode latest = ds;
@@ -260,6 +260,20 @@ public final class DaemonSetController implements AutoCloseable {
         latest = client.get(Types.DAEMON_SETS, Meta.namespace(ds), Meta.name(ds));
       }
     }
+  }
+
+  /** Equal counts, whatever order the fields come in and whether a number is an int or a long node. */
+  static boolean same(JsonNode a, JsonNode b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (var it = b.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (!a.has(e.getKey()) || !a.get(e.getKey()).asText().equals(e.getValue().asText())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Ready pods become available after minReadySeconds without any event: look again then. */

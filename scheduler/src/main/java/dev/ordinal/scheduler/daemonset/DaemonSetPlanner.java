@@ -164,7 +164,10 @@ public final class DaemonSetPlanner {
           unavailable++;
         }
       } else if (!PodReadiness.isAvailable(n.oldPod(), minReady, now)) {
-        replace.add(n.oldPod()); // an unavailable old pod costs nothing to replace
+        // an unavailable old pod is replaced at once, and (as in upstream's later releases)
+        // counts against maxUnavailable, so that available pods wait
+        replace.add(n.oldPod());
+        unavailable++;
       } else if (unavailable < maxUnavailable) {
         candidates.add(n.oldPod());
       }
