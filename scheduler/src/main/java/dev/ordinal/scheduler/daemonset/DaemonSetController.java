@@ -60,8 +60,8 @@ public final class DaemonSetController implements AutoCloseable {
     });
     this.pods = new Informer(client, Types.PODS).onChange(this::podChanged);
     this.nodes = new Informer(client, Types.NODES).onChange((old, cur, deleted) -> {
-      if (deleted || old == null || !Objects.equals(Meta.labels(old), Meta.labels(cur))
-          || !old.path("spec").equals(cur.path("spec")) || !old.path("status").path("conditions").equals(cur.path("status").path("conditions"))) {
+      // eligibility reads the name, labels and spec (taints) only: heartbeats change nothing
+      if (deleted || old == null || !Objects.equals(Meta.labels(old), Meta.labels(cur)) || !old.path("spec").equals(cur.path("spec"))) {
         sets.all().forEach(s -> queue.add(Informer.key(s)));
       }
     });
@@ -207,7 +207,13 @@ public final class DaemonSetController implements AutoCloseable {
         }
       }
     } else if (plan.rollback() != null) {
-      client.update(Types.CONTROLLER_REVISIONS, plan.rollback());
+      try {
+        client.update(Types.CONTROLLER_REVISIONS, plan.rollback());
+      } catch (ApiException e) {
+        if (e.code() != 409 && e.code() != 404) {
+          throw e; // 409: renumbered already, the informer had not seen it yet
+        }
+      }
     }
     long collisions = ds.path("status").path("collisionCount").asLong(0);
     if (plan.collisionCount() != collisions) {
