@@ -89,4 +89,33 @@ class DaemonSetKubectlE2E extends OrdinalE2ETestBase {
     await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get", "pods", "-l", "app=logs", "-o", "name").out().isBlank()
         && kubectl.run("get", "controllerrevisions", "-o", "name").out().isBlank());
   }
+
+  /**
+   * kubectl 1.27–1.33, where installed: apply, rollout status, set image, history and undo of a
+   * DaemonSet (1.27 and 1.28 apply with --validate=false: they validate against /openapi/v2).
+   */
+  @Test
+  void everyInstalledKubectlRollsADaemonSetOutAndBack() throws Exception {
+    assertThat(kubectl.run("api-resources").ok().out()).containsPattern("daemonsets\\s+ds\\s+apps/v1\\s+true\\s+DaemonSet");
+    for (int minor = 27; minor <= 33; minor++) {
+      java.nio.file.Path binary = java.nio.file.Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1." + minor);
+      if (!java.nio.file.Files.isExecutable(binary)) {
+        continue;
+      }
+      Kubectl other = new Kubectl(binary.toString(), ordinal.kubeconfig(), java.nio.file.Files.createTempDirectory(work, "ds-cache-1." + minor));
+      String name = "v1-" + minor;
+      other.runWithInput(DS.replace("name: logs", "name: " + name).replace("app: logs", "app: " + name), "apply",
+          minor < 29 ? "--validate=false" : "--validate=strict", "-f", "-").ok(); // 1.27/1.28 validate with /openapi/v2
+      String status = "daemon set \"" + name + "\" successfully rolled out";
+      assertThat(other.run("rollout", "status", "ds/" + name, "--timeout=60s").ok().out()).as("kubectl 1.%d", minor).contains(status);
+      other.run("set", "image", "ds/" + name, "shipper=nginx:1.27").ok();
+      assertThat(other.run("rollout", "status", "ds/" + name, "--timeout=60s").ok().out()).as("kubectl 1.%d", minor).contains(status);
+      assertThat(other.run("rollout", "history", "ds/" + name).ok().out()).as("kubectl 1.%d", minor).containsPattern("(?m)^2\\s");
+      assertThat(other.run("rollout", "undo", "ds/" + name).ok().out()).as("kubectl 1.%d", minor).contains("rolled back");
+      other.run("rollout", "status", "ds/" + name, "--timeout=60s").ok();
+      assertThat(other.run("get", "ds", name, "-o", "jsonpath={.spec.template.spec.containers[0].image}").ok().out())
+          .as("kubectl 1.%d", minor).isEqualTo("nginx:1.26");
+      other.run("delete", "ds", name).ok();
+    }
+  }
 }
