@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -96,6 +97,7 @@ public final class ResourceCatalog {
     t.add(new ResourceType("apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, List.of("sts"), inAll(), Set.of("status", "scale"), StatefulSet.class));
     t.add(new ResourceType("apps", "v1", "deployments", "deployment", "Deployment", true, List.of("deploy"), inAll(), Set.of("status", "scale"), Deployment.class));
     t.add(new ResourceType("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, List.of("rs"), inAll(), Set.of("status", "scale"), ReplicaSet.class));
+    t.add(new ResourceType("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, List.of("ds"), inAll(), Set.of("status"), DaemonSet.class));
     t.add(new ResourceType("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, List.of(), none(), Set.of(), ControllerRevision.class));
     t.add(new ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, List.of(), none(), Set.of(), EndpointSlice.class));
     t.add(new ResourceType("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, List.of("sc"), none(), Set.of(), StorageClass.class));

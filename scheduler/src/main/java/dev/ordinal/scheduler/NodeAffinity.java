@@ -12,12 +12,12 @@ import java.util.Map;
  * node affinity; the score sums the weights of the preferred terms a node matches, scaled so the
  * best node scores 100. Pure.
  */
-final class NodeAffinity {
+public final class NodeAffinity {
   static final String REASON = "node(s) didn't match Pod's node affinity/selector";
 
   private NodeAffinity() {}
 
-  static String filter(ObjectNode pod, ObjectNode node) {
+  public static String filter(ObjectNode pod, ObjectNode node) {
     Map<String, String> labels = Meta.labels(node);
     for (var it = pod.path("spec").path("nodeSelector").fields(); it.hasNext(); ) {
       var e = it.next();

@@ -22,8 +22,13 @@ final class NodeFit {
     return "node(s) were not ready";
   }
 
-  static String schedulable(ObjectNode node) {
-    return node.path("spec").path("unschedulable").asBoolean(false) ? "node(s) were unschedulable" : null;
+  /** NodeUnschedulable: a cordoned node takes only pods that tolerate its unschedulable taint (daemon pods do). */
+  static String schedulable(ObjectNode pod, ObjectNode node) {
+    if (!node.path("spec").path("unschedulable").asBoolean(false)) {
+      return null;
+    }
+    ObjectNode taint = dev.ordinal.api.Json.object().put("key", "node.kubernetes.io/unschedulable").put("effect", "NoSchedule");
+    return dev.ordinal.scheduler.taints.Tolerations.tolerated(pod.path("spec").path("tolerations"), taint) ? null : "node(s) were unschedulable";
   }
 
   /** Requests of the pod against what the node has left after the pods already on it. */

@@ -86,7 +86,7 @@ final class SchedulingPlanner {
       PodTopologySpread spread, InterPodAffinity interPod) {
     String r = NodeFit.ready(node);
     if (r == null) {
-      r = NodeFit.schedulable(node);
+      r = NodeFit.schedulable(pod, node);
     }
     if (r == null) {
       r = TaintToleration.filter(pod, node);

@@ -55,6 +55,8 @@ class SchedulingPlannerTest {
         + "affinity/selector, 1 node(s) had untolerated taint {dedicated: db}, 1 node(s) were unschedulable."));
     String toleration = ",'tolerations':[{'key':'dedicated','operator':'Equal','value':'db','effect':'NoSchedule'}]";
     assertThat(decide(pod(toleration), nodes.subList(0, 1))).isEqualTo(new SchedulingDecision.Bind("a"));
+    String cordonTolerated = ",'tolerations':[{'key':'node.kubernetes.io/unschedulable','operator':'Exists','effect':'NoSchedule'}]";
+    assertThat(decide(pod(cordonTolerated), nodes.subList(1, 2))).isEqualTo(new SchedulingDecision.Bind("b"));
   }
 
   @Test

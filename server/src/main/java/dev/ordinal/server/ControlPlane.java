@@ -16,6 +16,7 @@ import dev.ordinal.node.runc.RuncRuntime;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.sim.SimulatedRuntime;
 import dev.ordinal.scheduler.Scheduler;
+import dev.ordinal.scheduler.daemonset.DaemonSetController;
 import dev.ordinal.scheduler.taints.TaintEvictionController;
 import dev.ordinal.storage.SqliteStorage;
 import dev.ordinal.storage.Storage;
@@ -97,6 +98,8 @@ public final class ControlPlane implements AutoCloseable {
       controllers.add(scheduler, scheduler::start);
       TaintEvictionController taintEviction = new TaintEvictionController(client);
       controllers.add(taintEviction, taintEviction::start);
+      DaemonSetController daemonSets = new DaemonSetController(client);
+      controllers.add(daemonSets, daemonSets::start);
       List<InetSocketAddress> dnsAddresses = new ArrayList<>();
       if (!node.dnsListen().isEmpty()) {
         int colon = node.dnsListen().lastIndexOf(':');

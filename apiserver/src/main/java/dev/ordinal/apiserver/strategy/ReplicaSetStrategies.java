@@ -164,13 +164,13 @@ final class ReplicaSetStrategies {
     }
   };
 
-  private static void templateDefaults(ObjectNode spec) {
+  static void templateDefaults(ObjectNode spec) {
     ObjectNode template = Defaults.object(spec, "template");
     PodSpecDefaults.apply(Defaults.object(template, "spec"));
   }
 
   /** Rules shared by Deployments and ReplicaSets: counts, selector against template, pod spec. */
-  private static void common(JsonNode spec, String kind, Errors errs) {
+  static void common(JsonNode spec, String kind, Errors errs) {
     errs.nonNegative("spec.replicas", spec.path("replicas"));
     errs.nonNegative("spec.minReadySeconds", spec.path("minReadySeconds"));
     JsonNode sel = spec.path("selector");
@@ -224,11 +224,11 @@ final class ReplicaSetStrategies {
     }
   }
 
-  private static boolean isZero(JsonNode n) {
+  static boolean isZero(JsonNode n) {
     return n.isNumber() ? n.asLong() == 0 : n.asText("").equals("0%") || n.asText("").equals("0");
   }
 
-  private static void intOrPercent(String path, JsonNode n, boolean atMostAll, Errors errs) {
+  static void intOrPercent(String path, JsonNode n, boolean atMostAll, Errors errs) {
     if (n.isNumber()) {
       errs.nonNegative(path, n);
       return;
@@ -242,7 +242,7 @@ final class ReplicaSetStrategies {
     }
   }
 
-  private static void immutableSelector(ObjectNode obj, ObjectNode old, List<FieldError> errs) {
+  static void immutableSelector(ObjectNode obj, ObjectNode old, List<FieldError> errs) {
     JsonNode a = obj.path("spec").path("selector");
     JsonNode b = old.path("spec").path("selector");
     if (!a.equals(b)) {

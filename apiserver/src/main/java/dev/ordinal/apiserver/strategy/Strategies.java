@@ -76,6 +76,7 @@ public final class Strategies {
       Map.entry("apps/v1/Deployment", ReplicaSetStrategies.DEPLOYMENT),
       Map.entry("apps/v1/ReplicaSet", ReplicaSetStrategies.REPLICA_SET),
       Map.entry("v1/ReplicationController", ReplicaSetStrategies.REPLICATION_CONTROLLER),
+      Map.entry("apps/v1/DaemonSet", new DaemonSetStrategy()),
       Map.entry("v1/Service", new ServiceStrategy()),
       Map.entry("v1/PersistentVolumeClaim", StorageStrategies.CLAIM),
       Map.entry("v1/PersistentVolume", StorageStrategies.VOLUME),

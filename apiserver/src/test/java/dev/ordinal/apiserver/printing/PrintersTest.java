@@ -69,6 +69,19 @@ class PrintersTest {
   }
 
   @Test
+  void daemonSetColumns() {
+    ObjectNode ds = obj("{'metadata':{'name':'logs'},'spec':{'selector':{'matchLabels':{'app':'logs'}},"
+        + "'template':{'spec':{'nodeSelector':{'kubernetes.io/os':'linux'},'containers':[{'name':'c','image':'busybox'}]}}},"
+        + "'status':{'desiredNumberScheduled':3,'currentNumberScheduled':2,'numberReady':1,'updatedNumberScheduled':2,'numberAvailable':1}}");
+    assertThat(DaemonSetPrinter.INSTANCE.cells(ds, NOW))
+        .containsExactly("logs", 3L, 2L, 1L, 2L, 1L, "kubernetes.io/os=linux", "<unknown>", "c", "busybox", "app=logs");
+    assertThat(DaemonSetPrinter.INSTANCE.columns()).extracting(c -> c.name()).containsExactly(
+        "Name", "Desired", "Current", "Ready", "Up-to-date", "Available", "Node Selector", "Age", "Containers", "Images", "Selector");
+    ds.with("spec").with("template").with("spec").remove("nodeSelector");
+    assertThat(DaemonSetPrinter.INSTANCE.cells(ds, NOW).get(6)).isEqualTo("<none>");
+  }
+
+  @Test
   void claimsAndClasses() {
     ObjectNode pvc = obj("{'metadata':{'name':'www-web-0'},'spec':{'storageClassName':'local-path','volumeName':'pv-1'},'status':{'phase':'Bound','capacity':{'storage':'1Gi'},'accessModes':['ReadWriteOnce']}}");
     assertThat(StoragePrinters.CLAIM.cells(pvc, NOW)).containsExactly("www-web-0", "Bound", "pv-1", "1Gi", "RWO", "local-path", "<unset>", "<unknown>", "Filesystem");

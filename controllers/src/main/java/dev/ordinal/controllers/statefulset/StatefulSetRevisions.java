@@ -88,6 +88,14 @@ public final class StatefulSetRevisions {
    * count.
    */
   public static Plan plan(ObjectNode set, List<ObjectNode> revisions) {
+    return plan(set, revisions, StatefulSetIdentity.ownerReference(set));
+  }
+
+  /**
+   * As {@link #plan(ObjectNode, List)} for any owner whose revisions hold {@code spec.template}
+   * (a DaemonSet's too), with the controller reference new revisions get.
+   */
+  public static Plan plan(ObjectNode set, List<ObjectNode> revisions, ObjectNode ownerRef) {
     ObjectNode data = data(set);
     long collisions = set.path("status").path("collisionCount").asLong(0);
     List<ObjectNode> sorted = sorted(revisions);
@@ -107,7 +115,7 @@ public final class StatefulSetRevisions {
       String name = Meta.name(set) + "-" + hash(data, collisions);
       boolean taken = revisions.stream().anyMatch(r -> Meta.name(r).equals(name));
       if (!taken) {
-        return new Plan(name, newRevision(set, name, data, newest + 1), null, collisions);
+        return new Plan(name, newRevision(set, name, data, newest + 1, ownerRef), null, collisions);
       }
       collisions++;
     }
@@ -117,7 +125,7 @@ public final class StatefulSetRevisions {
     return n.isObject() ? (ObjectNode) n : Json.object();
   }
 
-  private static ObjectNode newRevision(ObjectNode set, String name, ObjectNode data, long number) {
+  private static ObjectNode newRevision(ObjectNode set, String name, ObjectNode data, long number, ObjectNode ownerRef) {
     ObjectNode r = Json.object();
     r.put("apiVersion", "apps/v1").put("kind", "ControllerRevision");
     ObjectNode meta = r.putObject("metadata");
@@ -128,7 +136,7 @@ public final class StatefulSetRevisions {
       labels.setAll((ObjectNode) templateLabels);
     }
     labels.put("controller.kubernetes.io/hash", name.substring(Meta.name(set).length() + 1));
-    meta.putArray("ownerReferences").add(StatefulSetIdentity.ownerReference(set));
+    meta.putArray("ownerReferences").add(ownerRef);
     r.set("data", data);
     r.put("revision", number);
     return r;
