@@ -33,6 +33,8 @@ public final class ControllerManager implements AutoCloseable {
     }
     DeploymentController deployments = new DeploymentController(client);
     m.add(deployments, deployments::start);
+    dev.ordinal.controllers.job.JobController jobs = new dev.ordinal.controllers.job.JobController(client);
+    m.add(jobs, jobs::start);
     EndpointsController endpoints = new EndpointsController(client);
     m.add(endpoints, endpoints::start);
     DisruptionController disruption = new DisruptionController(client);
