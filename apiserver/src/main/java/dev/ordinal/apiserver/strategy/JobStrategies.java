@@ -44,7 +44,16 @@ final class JobStrategies {
     @Override
     public List<FieldError> validateCreate(ObjectNode job) {
       Errors errs = new Errors();
-      validateJobSpec(job.path("spec"), "spec", errs);
+      JsonNode spec = job.path("spec");
+      validateJobSpec(spec, "spec", errs);
+      if (!spec.path("manualSelector").asBoolean(false)) {
+        // upstream: without manualSelector the selector must be exactly the generated one
+        ObjectNode generated = Json.object();
+        generated.putObject("matchLabels").put(CONTROLLER_UID, job.path("metadata").path("uid").asText(""));
+        if (spec.path("selector").isObject() && !spec.path("selector").equals(generated)) {
+          errs.invalid("spec.selector", spec.path("selector").toString(), "`selector` not auto-generated");
+        }
+      }
       return errs.list();
     }
 
@@ -87,8 +96,10 @@ final class JobStrategies {
       Defaults.put(spec, "suspend", false);
       Defaults.put(spec, "successfulJobsHistoryLimit", 3);
       Defaults.put(spec, "failedJobsHistoryLimit", 1);
+      // only the pod template is defaulted: upstream's Job defaults apply to Jobs, so a Job made
+      // from the template gets them when it is created
       ObjectNode jobSpec = Defaults.object(Defaults.object(spec, "jobTemplate"), "spec");
-      jobSpecDefaults(jobSpec);
+      PodSpecDefaults.apply(Defaults.object(Defaults.object(jobSpec, "template"), "spec"));
     }
 
     @Override
@@ -125,11 +136,12 @@ final class JobStrategies {
       errs.nonNegative("spec.failedJobsHistoryLimit", spec.path("failedJobsHistoryLimit"));
       JsonNode jobSpec = spec.path("jobTemplate").path("spec");
       validateJobSpec(jobSpec, "spec.jobTemplate.spec", errs);
-      if (jobSpec.path("manualSelector").asBoolean(false) || jobSpec.has("selector")) {
-        // upstream: a CronJob's Jobs always get generated selectors
-        if (jobSpec.has("selector")) {
-          errs.forbidden("spec.jobTemplate.spec.selector", "`selector` will be auto-generated");
-        }
+      // upstream: a CronJob's Jobs always get generated selectors
+      if (jobSpec.path("selector").isObject()) {
+        errs.invalid("spec.jobTemplate.spec.selector", jobSpec.path("selector").toString(), "`selector` will be auto-generated");
+      }
+      if (jobSpec.path("manualSelector").asBoolean(false)) {
+        errs.notSupported("spec.jobTemplate.spec.manualSelector", true, List.of("nil", "false"));
       }
       return errs.list();
     }
@@ -175,7 +187,7 @@ final class JobStrategies {
       errs.invalid(path + ".activeDeadlineSeconds", deadline.asLong(), "must be greater than 0");
     }
     String mode = spec.path("completionMode").asText("");
-    if (!List.of("NonIndexed", "Indexed").contains(mode)) {
+    if (!List.of("NonIndexed", "Indexed").contains(mode) && !(mode.isEmpty() && !path.equals("spec"))) {
       errs.notSupported(path + ".completionMode", mode, List.of("NonIndexed", "Indexed"));
     } else if (mode.equals("Indexed")) {
       if (!spec.path("completions").isNumber()) {
@@ -215,7 +227,7 @@ final class JobStrategies {
     JsonNode pfp = spec.path("podFailurePolicy");
     if (pfp.isObject()) {
       if (!restart.equals("Never")) {
-        errs.invalid(path + ".podFailurePolicy", "", "only allowed when restartPolicy is Never"); // exact: template.spec.restartPolicy
+        errs.invalid(path + ".template.spec.restartPolicy", restart, "only \"Never\" is supported when podFailurePolicy is specified");
       }
       int i = 0;
       for (JsonNode rule : pfp.path("rules")) {

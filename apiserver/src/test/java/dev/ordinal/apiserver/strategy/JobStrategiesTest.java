@@ -76,6 +76,20 @@ class JobStrategiesTest {
   }
 
   @Test
+  void aSelectorThatIsNotTheGeneratedOneIsRefused() {
+    ObjectNode j = job("Never");
+    j.with("spec").putObject("selector").putObject("matchLabels").put("batch.kubernetes.io/controller-uid", "other");
+    JOB.applyDefaults(j);
+    assertThat(messages(JOB.validateCreate(j))).anyMatch(m -> m.startsWith("spec.selector: Invalid value: ")
+        && m.endsWith("other\"}}\": `selector` not auto-generated"));
+    ObjectNode pfp = job("OnFailure");
+    pfp.with("spec").putObject("podFailurePolicy").putArray("rules");
+    JOB.applyDefaults(pfp);
+    assertThat(messages(JOB.validateCreate(pfp))).contains(
+        "spec.template.spec.restartPolicy: Invalid value: \"OnFailure\": only \"Never\" is supported when podFailurePolicy is specified");
+  }
+
+  @Test
   void cronJobDefaultsAndRules() {
     ObjectNode cj = obj("{'metadata':{'name':'tick','namespace':'default'},'spec':{'schedule':'@hourly','jobTemplate':{'spec':{'template':{'spec':{"
         + "'restartPolicy':'OnFailure','containers':[{'name':'c','image':'busybox'}]}}}}}}");
@@ -83,7 +97,7 @@ class JobStrategiesTest {
     assertThat(cj.path("spec").path("concurrencyPolicy").asText()).isEqualTo("Allow");
     assertThat(cj.path("spec").path("successfulJobsHistoryLimit").asInt()).isEqualTo(3);
     assertThat(cj.path("spec").path("failedJobsHistoryLimit").asInt()).isEqualTo(1);
-    assertThat(cj.path("spec").path("jobTemplate").path("spec").path("backoffLimit").asInt()).isEqualTo(6);
+    assertThat(cj.path("spec").path("jobTemplate").path("spec").has("backoffLimit")).isFalse();
     assertThat(CRON.validateCreate(cj)).isEmpty();
     cj.with("spec").put("schedule", "61 * * * *").put("timeZone", "Nowhere/Town").put("concurrencyPolicy", "Sometimes");
     assertThat(messages(CRON.validateCreate(cj))).contains(
