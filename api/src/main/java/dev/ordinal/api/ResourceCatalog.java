@@ -99,6 +99,8 @@ public final class ResourceCatalog {
     t.add(new ResourceType("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, List.of("rs"), inAll(), Set.of("status", "scale"), ReplicaSet.class));
     t.add(new ResourceType("apps", "v1", "daemonsets", "daemonset", "DaemonSet", true, List.of("ds"), inAll(), Set.of("status"), DaemonSet.class));
     t.add(new ResourceType("apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, List.of(), none(), Set.of(), ControllerRevision.class));
+    t.add(new ResourceType("batch", "v1", "jobs", "job", "Job", true, List.of(), inAll(), Set.of("status"), io.fabric8.kubernetes.api.model.batch.v1.Job.class));
+    t.add(new ResourceType("batch", "v1", "cronjobs", "cronjob", "CronJob", true, List.of("cj"), inAll(), Set.of("status"), io.fabric8.kubernetes.api.model.batch.v1.CronJob.class));
     t.add(new ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, List.of(), none(), Set.of(), EndpointSlice.class));
     t.add(new ResourceType("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, List.of("sc"), none(), Set.of(), StorageClass.class));
     t.add(new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, List.of(), none(), Set.of(), Lease.class));

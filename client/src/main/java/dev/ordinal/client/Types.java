@@ -26,6 +26,8 @@ public final class Types {
   public static final ResourceType REPLICA_SETS = CATALOG.byPlural("apps", "v1", "replicasets").orElseThrow();
   public static final ResourceType REPLICATION_CONTROLLERS = core("replicationcontrollers");
   public static final ResourceType DAEMON_SETS = CATALOG.byPlural("apps", "v1", "daemonsets").orElseThrow();
+  public static final ResourceType JOBS = CATALOG.byPlural("batch", "v1", "jobs").orElseThrow();
+  public static final ResourceType CRON_JOBS = CATALOG.byPlural("batch", "v1", "cronjobs").orElseThrow();
   public static final ResourceType CONTROLLER_REVISIONS = CATALOG.byPlural("apps", "v1", "controllerrevisions").orElseThrow();
 
   public static final ResourceType POD_DISRUPTION_BUDGETS = CATALOG.byPlural("policy", "v1", "poddisruptionbudgets").orElseThrow();

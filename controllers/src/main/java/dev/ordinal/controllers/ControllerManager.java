@@ -33,6 +33,10 @@ public final class ControllerManager implements AutoCloseable {
     }
     DeploymentController deployments = new DeploymentController(client);
     m.add(deployments, deployments::start);
+    dev.ordinal.controllers.job.JobController jobs = new dev.ordinal.controllers.job.JobController(client);
+    m.add(jobs, jobs::start);
+    dev.ordinal.controllers.cronjob.CronJobController cronJobs = new dev.ordinal.controllers.cronjob.CronJobController(client);
+    m.add(cronJobs, cronJobs::start);
     EndpointsController endpoints = new EndpointsController(client);
     m.add(endpoints, endpoints::start);
     DisruptionController disruption = new DisruptionController(client);

@@ -152,6 +152,19 @@ public final class KubernetesPatchSchemas {
           struct("DaemonSetSpec").struct("template", POD_TEMPLATE_SPEC).build(),
           conditionsStatus("DaemonSetStatus"));
 
+  // --- batch/v1 -------------------------------------------------------------------------------
+
+  private static final PatchSchema JOB_SPEC = struct("JobSpec").struct("template", POD_TEMPLATE_SPEC).build();
+
+  private static final PatchSchema JOB = object("Job", JOB_SPEC, conditionsStatus("JobStatus"));
+
+  /** status.active is atomic upstream (no patch tags), so it is left untagged. */
+  private static final PatchSchema CRON_JOB =
+      object(
+          "CronJob",
+          struct("CronJobSpec").struct("jobTemplate", struct("JobTemplateSpec").struct("metadata", OBJECT_META).struct("spec", JOB_SPEC).build()).build(),
+          PatchSchema.OPAQUE);
+
   // --- policy/v1 ------------------------------------------------------------------------------
 
   /** spec.selector is patchStrategy=replace upstream; here it merges like any untagged struct. */
@@ -178,6 +191,8 @@ public final class KubernetesPatchSchemas {
           Map.entry("apps/v1/ReplicaSet", REPLICA_SET),
           Map.entry("apps/v1/DaemonSet", DAEMON_SET),
           Map.entry("v1/ReplicationController", REPLICATION_CONTROLLER),
+          Map.entry("batch/v1/Job", JOB),
+          Map.entry("batch/v1/CronJob", CRON_JOB),
           Map.entry("apps/v1/ControllerRevision", METADATA_ONLY),
           Map.entry("discovery.k8s.io/v1/EndpointSlice", METADATA_ONLY),
           Map.entry("storage.k8s.io/v1/StorageClass", METADATA_ONLY),

@@ -12,6 +12,8 @@ public final class TablePrinters {
       Map.entry("apps/v1/ReplicaSet", ReplicaSetPrinters.REPLICA_SET),
       Map.entry("v1/ReplicationController", ReplicaSetPrinters.REPLICATION_CONTROLLER),
       Map.entry("apps/v1/DaemonSet", DaemonSetPrinter.INSTANCE),
+      Map.entry("batch/v1/Job", JobPrinters.JOB),
+      Map.entry("batch/v1/CronJob", JobPrinters.CRON_JOB),
       Map.entry("v1/Service", NetworkPrinters.SERVICE),
       Map.entry("v1/Endpoints", NetworkPrinters.ENDPOINTS),
       Map.entry("discovery.k8s.io/v1/EndpointSlice", NetworkPrinters.ENDPOINT_SLICE),

@@ -106,6 +106,27 @@ final class KubernetesProtoMessages {
           .field(5, "minReadySeconds", INT).field(6, "revisionHistoryLimit", OPTIONAL_INT).field(7, "paused", BOOL)
           .field(9, "progressDeadlineSeconds", OPTIONAL_INT));
 
+  /** batch/v1 JobSpec (k8s.io/api batch/v1 generated.proto), the fields kubectl's generators and a client may set. */
+  static final ProtoMessage JOB_SPEC = new ProtoMessage()
+      .field(1, "parallelism", OPTIONAL_INT).field(2, "completions", OPTIONAL_INT).field(3, "activeDeadlineSeconds", OPTIONAL_INT)
+      .message(4, "selector", LABEL_SELECTOR).field(5, "manualSelector", OPTIONAL_BOOL).message(6, "template", POD_TEMPLATE_SPEC)
+      .field(7, "backoffLimit", OPTIONAL_INT).field(8, "ttlSecondsAfterFinished", OPTIONAL_INT).field(9, "completionMode", STRING)
+      .field(10, "suspend", OPTIONAL_BOOL).field(12, "backoffLimitPerIndex", OPTIONAL_INT).field(13, "maxFailedIndexes", OPTIONAL_INT)
+      .field(14, "podReplacementPolicy", STRING).field(15, "managedBy", STRING);
+
+  /** batch/v1 Job, as {@code kubectl create job} (also {@code --from=cronjob/NAME}) sends it. */
+  static final ProtoMessage JOB = new ProtoMessage().message(1, "metadata", OBJECT_META).message(2, "spec", JOB_SPEC);
+
+  /** batch/v1 CronJob, as {@code kubectl create cronjob} sends it. */
+  static final ProtoMessage CRON_JOB = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage()
+          .field(1, "schedule", STRING).field(2, "startingDeadlineSeconds", OPTIONAL_INT).field(3, "concurrencyPolicy", STRING)
+          .field(4, "suspend", OPTIONAL_BOOL)
+          .message(5, "jobTemplate", new ProtoMessage().message(1, "metadata", OBJECT_META).message(2, "spec", JOB_SPEC))
+          .field(6, "successfulJobsHistoryLimit", OPTIONAL_INT).field(7, "failedJobsHistoryLimit", OPTIONAL_INT)
+          .field(8, "timeZone", STRING));
+
   /**
    * meta/v1 DeleteOptions: gracePeriodSeconds and orphanDependents are pointers in Go, so a zero
    * on the wire means "now" and is kept; propagationPolicy is a string despite its varint tag.
@@ -148,7 +169,9 @@ final class KubernetesProtoMessages {
       Map.entry("policy/v1/PodDisruptionBudget", POD_DISRUPTION_BUDGET),
       Map.entry("policy/v1/Eviction", EVICTION),
       Map.entry("policy/v1beta1/Eviction", EVICTION),
-      Map.entry("apps/v1/Deployment", DEPLOYMENT));
+      Map.entry("apps/v1/Deployment", DEPLOYMENT),
+      Map.entry("batch/v1/Job", JOB),
+      Map.entry("batch/v1/CronJob", CRON_JOB));
 
   static ProtoMessage forKind(String apiVersion, String kind) {
     return BY_KIND.get(apiVersion + "/" + kind);

@@ -350,7 +350,8 @@ public final class ResourceStore {
   private boolean tracksGeneration() {
     // the workloads and policy/v1 PodDisruptionBudgets (whose status reports observedGeneration)
     return (type.group().equals("apps") && !type.kind().equals("ControllerRevision"))
-        || type.kind().equals("ReplicationController") || type.group().equals("policy");
+        || type.kind().equals("ReplicationController") || type.group().equals("policy")
+        || type.group().equals("batch");
   }
 
   /**

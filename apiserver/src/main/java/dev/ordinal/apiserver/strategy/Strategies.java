@@ -77,6 +77,8 @@ public final class Strategies {
       Map.entry("apps/v1/ReplicaSet", ReplicaSetStrategies.REPLICA_SET),
       Map.entry("v1/ReplicationController", ReplicaSetStrategies.REPLICATION_CONTROLLER),
       Map.entry("apps/v1/DaemonSet", new DaemonSetStrategy()),
+      Map.entry("batch/v1/Job", JobStrategies.JOB),
+      Map.entry("batch/v1/CronJob", JobStrategies.CRON_JOB),
       Map.entry("v1/Service", new ServiceStrategy()),
       Map.entry("v1/PersistentVolumeClaim", StorageStrategies.CLAIM),
       Map.entry("v1/PersistentVolume", StorageStrategies.VOLUME),

@@ -1,0 +1,181 @@
+package dev.ordinal.controllers.job;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.Json;
+import dev.ordinal.api.selector.LabelSelector;
+import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.registry.DeleteOptions;
+import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.client.Client;
+import dev.ordinal.client.Types;
+import dev.ordinal.controllers.events.EventRecorder;
+import dev.ordinal.controllers.pods.ControllerRefs;
+import dev.ordinal.controllers.pods.Expectations;
+import dev.ordinal.controllers.pods.PodControl;
+import dev.ordinal.controllers.runtime.Informer;
+import dev.ordinal.controllers.runtime.WorkQueue;
+import dev.ordinal.controllers.runtime.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Job controller (upstream's job-controller, with the TTL-after-finished controller folded
+ * in): informers on Jobs and pods feed a queue of Job keys; each sync claims the Job's pods, and
+ * once the informer has seen the Job's own writes ({@link Expectations}) lets {@link JobPlanner}
+ * decide, creates and deletes pods through {@link PodControl}, writes the status, and deletes a
+ * finished Job whose ttlSecondsAfterFinished has passed (Foreground, as the TTL controller).
+ */
+public final class JobController implements AutoCloseable {
+  static final String COMPONENT = "job-controller";
+  private final Client client;
+  private final Informer jobs;
+  private final Informer pods;
+  private final WorkQueue<String> queue = new WorkQueue<>();
+  private final Worker worker;
+  private final Expectations expectations = new Expectations();
+  private final EventRecorder events;
+  private final PodControl control;
+
+  public JobController(Client client) {
+    this.client = client;
+    this.events = new EventRecorder(client, COMPONENT);
+    this.control = new PodControl(client, events, expectations);
+    this.jobs = new Informer(client, Types.JOBS).onChange((old, cur, deleted) -> {
+      if (deleted) {
+        expectations.forget(Informer.key(cur));
+      }
+      queue.add(Informer.key(cur));
+    });
+    this.pods = new Informer(client, Types.PODS).onChange(this::podChanged);
+    this.worker = new Worker(COMPONENT, queue, this::sync, 2);
+  }
+
+  public void start() {
+    jobs.start();
+    pods.start();
+    worker.start();
+  }
+
+  private void podChanged(ObjectNode old, ObjectNode pod, boolean deleted) {
+    String owner = ownerKey(pod);
+    if (owner != null) {
+      if (deleted || Meta.isDeleting(pod)) {
+        expectations.deletionObserved(owner, Informer.key(pod));
+      } else if (old == null) {
+        expectations.creationObserved(owner);
+      }
+      queue.add(owner);
+    } else if (!deleted) {
+      for (ObjectNode j : jobs.inNamespace(Meta.namespace(pod))) {
+        if (selector(j).matches(Meta.labels(pod))) {
+          queue.add(Informer.key(j));
+        }
+      }
+    }
+  }
+
+  private static String ownerKey(ObjectNode pod) {
+    ObjectNode ref = ControllerRefs.controllerOf(pod);
+    if (ref == null || !ref.path("kind").asText().equals("Job") || !ref.path("apiVersion").asText().equals("batch/v1")) {
+      return null;
+    }
+    return Informer.key(Meta.namespace(pod), ref.path("name").asText());
+  }
+
+  private static LabelSelector selector(ObjectNode job) {
+    try {
+      return LabelSelector.fromSelector(Json.convert(job.path("spec").path("selector"), io.fabric8.kubernetes.api.model.LabelSelector.class));
+    } catch (RuntimeException e) {
+      return LabelSelector.fromMap(java.util.Map.of());
+    }
+  }
+
+  Optional<Duration> sync(String key) throws InterruptedException {
+    String ns = key.substring(0, key.indexOf('/'));
+    String name = key.substring(key.indexOf('/') + 1);
+    ObjectNode job = jobs.get(ns, name).orElse(null);
+    if (job == null) {
+      expectations.forget(key);
+      return Optional.empty();
+    }
+    LabelSelector selector = selector(job);
+    if (selector.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean satisfied = expectations.isSatisfied(key);
+    List<ObjectNode> candidates = new ArrayList<>();
+    for (ObjectNode p : pods.inNamespace(ns)) {
+      // finished orphans are not adopted (upstream claims only active ones); owned finished pods count
+      if (JobPods.active(p) || ControllerRefs.isControlledBy(p, Meta.uid(job))) {
+        candidates.add(p);
+      }
+    }
+    List<ObjectNode> claimed = control.applyClaim(job, ControllerRefs.claim(job, selector, candidates));
+    if (!satisfied || Meta.isDeleting(job)) {
+      return Optional.empty();
+    }
+    JobPlanner.Plan plan = JobPlanner.plan(job, claimed, Instant.now());
+    if (plan.deleteJob()) {
+      try {
+        client.delete(Types.JOBS, ns, name, new DeleteOptions(null, "Foreground", Meta.uid(job), null, false));
+      } catch (ApiException e) {
+        if (e.code() != 404 && e.code() != 409) {
+          throw e;
+        }
+      }
+      return Optional.empty();
+    }
+    ApiException failure = null;
+    try {
+      List<ObjectNode> made = new ArrayList<>();
+      for (int index : plan.create()) {
+        made.add(JobPods.newPod(job, index));
+      }
+      control.createPods(key, job, made);
+      control.deletePods(key, job, plan.delete());
+    } catch (ApiException e) {
+      failure = e;
+    }
+    writeStatus(job, plan.status());
+    for (JobPlanner.Event e : plan.events()) {
+      events.record(job, "", e.type(), e.reason(), e.message());
+    }
+    if (failure != null) {
+      throw failure; // requeued with back-off
+    }
+    return Optional.ofNullable(plan.requeue());
+  }
+
+  private void writeStatus(ObjectNode job, ObjectNode status) {
+    if (status.equals(job.path("status"))) {
+      return;
+    }
+    ObjectNode latest = job;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      ObjectNode next = latest.deepCopy();
+      next.set("status", status);
+      try {
+        client.updateStatus(Types.JOBS, next);
+        return;
+      } catch (ApiException e) {
+        if (e.code() == 404) {
+          return;
+        }
+        if (e.code() != 409) {
+          throw e;
+        }
+        latest = client.get(Types.JOBS, Meta.namespace(job), Meta.name(job));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    jobs.close();
+    pods.close();
+  }
+}
