@@ -5,6 +5,7 @@ import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.runtime.StatusWrites;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.pods.ControllerRefs;
@@ -107,23 +108,7 @@ public final class CronJobController implements AutoCloseable {
     if (status.equals(cj.path("status"))) {
       return;
     }
-    ObjectNode latest = cj;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      ObjectNode next = latest.deepCopy();
-      next.set("status", status);
-      try {
-        client.updateStatus(Types.CRON_JOBS, next);
-        return;
-      } catch (ApiException e) {
-        if (e.code() == 404) {
-          return;
-        }
-        if (e.code() != 409) {
-          throw e;
-        }
-        latest = client.get(Types.CRON_JOBS, Meta.namespace(cj), Meta.name(cj));
-      }
-    }
+    StatusWrites.replace(client, Types.CRON_JOBS, cj, status);
   }
 
   @Override

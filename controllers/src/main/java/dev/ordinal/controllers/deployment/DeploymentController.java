@@ -7,6 +7,7 @@ import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.runtime.StatusWrites;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.deployment.DeploymentAction.CreateReplicaSet;
 import dev.ordinal.controllers.deployment.DeploymentAction.DeleteReplicaSet;
@@ -222,23 +223,7 @@ public final class DeploymentController implements AutoCloseable {
     if (ReplicaSets.canonical(d.path("status")).equals(ReplicaSets.canonical(status))) {
       return;
     }
-    ObjectNode latest = d;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      ObjectNode next = latest.deepCopy();
-      next.set("status", status);
-      try {
-        client.updateStatus(Types.DEPLOYMENTS, next);
-        return;
-      } catch (ApiException e) {
-        if (e.code() == 404) {
-          return;
-        }
-        if (e.code() != 409) {
-          throw e;
-        }
-        latest = client.get(Types.DEPLOYMENTS, Meta.namespace(d), Meta.name(d));
-      }
-    }
+    StatusWrites.replace(client, Types.DEPLOYMENTS, d, status);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.runtime.StatusWrites;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.pods.ControllerRefs;
@@ -153,23 +154,7 @@ public final class JobController implements AutoCloseable {
     if (status.equals(job.path("status"))) {
       return;
     }
-    ObjectNode latest = job;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      ObjectNode next = latest.deepCopy();
-      next.set("status", status);
-      try {
-        client.updateStatus(Types.JOBS, next);
-        return;
-      } catch (ApiException e) {
-        if (e.code() == 404) {
-          return;
-        }
-        if (e.code() != 409) {
-          throw e;
-        }
-        latest = client.get(Types.JOBS, Meta.namespace(job), Meta.name(job));
-      }
-    }
+    StatusWrites.replace(client, Types.JOBS, job, status);
   }
 
   @Override

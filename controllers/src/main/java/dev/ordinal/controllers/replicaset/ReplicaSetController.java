@@ -5,6 +5,7 @@ import dev.ordinal.api.selector.LabelSelector;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.runtime.StatusWrites;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.pods.ControllerRefs;
@@ -152,23 +153,7 @@ public final class ReplicaSetController implements AutoCloseable {
     if (!ReplicaSetStatus.differs(owner, status)) {
       return;
     }
-    ObjectNode latest = owner;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      ObjectNode next = latest.deepCopy();
-      next.set("status", status);
-      try {
-        client.updateStatus(kind.type(), next);
-        return;
-      } catch (ApiException e) {
-        if (e.code() == 404) {
-          return;
-        }
-        if (e.code() != 409) {
-          throw e;
-        }
-        latest = client.get(kind.type(), Meta.namespace(owner), Meta.name(owner));
-      }
-    }
+    StatusWrites.replace(client, kind.type(), owner, status);
   }
 
   /** Ready pods become available after minReadySeconds without any event: look again then. */

@@ -8,6 +8,7 @@ import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
+import dev.ordinal.controllers.runtime.StatusWrites;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.pods.ControllerRefs;
@@ -249,23 +250,7 @@ public final class DaemonSetController implements AutoCloseable {
     if (same(ds.path("status"), status)) {
       return;
     }
-    ObjectNode latest = ds;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      ObjectNode next = latest.deepCopy();
-      next.set("status", status);
-      try {
-        client.updateStatus(Types.DAEMON_SETS, next);
-        return;
-      } catch (ApiException e) {
-        if (e.code() == 404) {
-          return;
-        }
-        if (e.code() != 409) {
-          throw e;
-        }
-        latest = client.get(Types.DAEMON_SETS, Meta.namespace(ds), Meta.name(ds));
-      }
-    }
+    StatusWrites.replace(client, Types.DAEMON_SETS, ds, status);
   }
 
   /** Equal counts, whatever order the fields come in and whether a number is an int or a long node. */
