@@ -12,6 +12,7 @@ import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.pods.ControllerRefs;
 import dev.ordinal.controllers.pods.Expectations;
+import dev.ordinal.controllers.pods.OwnedPodEvents;
 import dev.ordinal.controllers.pods.PodControl;
 import dev.ordinal.controllers.runtime.Informer;
 import dev.ordinal.controllers.runtime.WorkQueue;
@@ -37,6 +38,7 @@ public final class JobController implements AutoCloseable {
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
   private final Expectations expectations = new Expectations();
+  private final OwnedPodEvents podEvents;
   private final EventRecorder events;
   private final PodControl control;
 
@@ -50,7 +52,8 @@ public final class JobController implements AutoCloseable {
       }
       queue.add(Informer.key(cur));
     });
-    this.pods = new Informer(client, Types.PODS).onChange(this::podChanged);
+    this.podEvents = new OwnedPodEvents("Job", "batch/v1", expectations, queue, jobs::inNamespace, JobController::selector);
+    this.pods = new Informer(client, Types.PODS).onChange(podEvents::podChanged);
     this.worker = new Worker(COMPONENT, queue, this::sync, 2);
   }
 
@@ -60,31 +63,7 @@ public final class JobController implements AutoCloseable {
     worker.start();
   }
 
-  private void podChanged(ObjectNode old, ObjectNode pod, boolean deleted) {
-    String owner = ownerKey(pod);
-    if (owner != null) {
-      if (deleted || Meta.isDeleting(pod)) {
-        expectations.deletionObserved(owner, Informer.key(pod));
-      } else if (old == null) {
-        expectations.creationObserved(owner);
-      }
-      queue.add(owner);
-    } else if (!deleted) {
-      for (ObjectNode j : jobs.inNamespace(Meta.namespace(pod))) {
-        if (selector(j).matches(Meta.labels(pod))) {
-          queue.add(Informer.key(j));
-        }
-      }
-    }
-  }
 
-  private static String ownerKey(ObjectNode pod) {
-    ObjectNode ref = ControllerRefs.controllerOf(pod);
-    if (ref == null || !ref.path("kind").asText().equals("Job") || !ref.path("apiVersion").asText().equals("batch/v1")) {
-      return null;
-    }
-    return Informer.key(Meta.namespace(pod), ref.path("name").asText());
-  }
 
   private static LabelSelector selector(ObjectNode job) {
     try {

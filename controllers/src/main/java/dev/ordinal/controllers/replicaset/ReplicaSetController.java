@@ -10,6 +10,7 @@ import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.pods.ControllerRefs;
 import dev.ordinal.controllers.pods.Expectations;
+import dev.ordinal.controllers.pods.OwnedPodEvents;
 import dev.ordinal.controllers.pods.PodControl;
 import dev.ordinal.controllers.pods.PodReadiness;
 import dev.ordinal.controllers.runtime.Informer;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,6 +42,7 @@ public final class ReplicaSetController implements AutoCloseable {
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
   private final Expectations expectations = new Expectations();
+  private final OwnedPodEvents podEvents;
   private final PodControl control;
 
   public ReplicaSetController(Client client, ReplicaSetKind kind) {
@@ -54,7 +55,8 @@ public final class ReplicaSetController implements AutoCloseable {
       }
       queue.add(Informer.key(cur));
     });
-    this.pods = new Informer(client, Types.PODS).onChange(this::podChanged);
+    this.podEvents = new OwnedPodEvents(kind.type().kind(), kind.type().apiVersion(), expectations, queue, owners::inNamespace, kind::selector);
+    this.pods = new Informer(client, Types.PODS).onChange(podEvents::podChanged);
     // As the StatefulSet controller: every pod event asks for a pass over all the owner's pods;
     // resting about 20 µs a replica (at most 50 ms) between passes of an owner that changed
     // during its pass lets a big owner's events gather into one pass.
@@ -68,39 +70,7 @@ public final class ReplicaSetController implements AutoCloseable {
     worker.start();
   }
 
-  /** Upstream's addPod/updatePod/deletePod: observe expectations, wake the owners concerned. */
-  private void podChanged(ObjectNode old, ObjectNode pod, boolean deleted) {
-    String owner = ownerKey(pod);
-    if (owner != null) {
-      if (deleted || Meta.isDeleting(pod)) {
-        expectations.deletionObserved(owner, Informer.key(pod));
-      } else if (old == null) {
-        expectations.creationObserved(owner);
-      }
-      queue.add(owner);
-    }
-    String oldOwner = old == null ? null : ownerKey(old);
-    if (oldOwner != null && !oldOwner.equals(owner)) {
-      queue.add(oldOwner);
-    }
-    boolean relabelled = old != null && !Objects.equals(Meta.labels(old), Meta.labels(pod));
-    if (!deleted && (owner == null || relabelled)) {
-      for (ObjectNode o : owners.inNamespace(Meta.namespace(pod))) {
-        if (kind.selector(o).matches(Meta.labels(pod))) {
-          queue.add(Informer.key(o));
-        }
-      }
-    }
-  }
 
-  private String ownerKey(ObjectNode pod) {
-    ObjectNode ref = ControllerRefs.controllerOf(pod);
-    if (ref == null || !ref.path("kind").asText().equals(kind.type().kind())
-        || !ref.path("apiVersion").asText().equals(kind.type().apiVersion())) {
-      return null;
-    }
-    return Informer.key(Meta.namespace(pod), ref.path("name").asText());
-  }
 
   Optional<Duration> sync(String key) throws InterruptedException {
     String ns = key.substring(0, key.indexOf('/'));

@@ -13,6 +13,7 @@ import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.pods.ControllerRefs;
 import dev.ordinal.controllers.pods.Expectations;
+import dev.ordinal.controllers.pods.OwnedPodEvents;
 import dev.ordinal.controllers.pods.PodControl;
 import dev.ordinal.controllers.pods.PodReadiness;
 import dev.ordinal.controllers.runtime.Informer;
@@ -48,6 +49,7 @@ public final class DaemonSetController implements AutoCloseable {
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
   private final Expectations expectations = new Expectations();
+  private final OwnedPodEvents podEvents;
   private final PodControl control;
 
   public DaemonSetController(Client client) {
@@ -59,7 +61,8 @@ public final class DaemonSetController implements AutoCloseable {
       }
       queue.add(Informer.key(cur));
     });
-    this.pods = new Informer(client, Types.PODS).onChange(this::podChanged);
+    this.podEvents = new OwnedPodEvents("DaemonSet", "apps/v1", expectations, queue, sets::inNamespace, DaemonSetController::selector);
+    this.pods = new Informer(client, Types.PODS).onChange(podEvents::podChanged);
     this.nodes = new Informer(client, Types.NODES).onChange((old, cur, deleted) -> {
       // eligibility reads the name, labels and spec (taints) only: heartbeats change nothing
       if (deleted || old == null || !Objects.equals(Meta.labels(old), Meta.labels(cur)) || !old.path("spec").equals(cur.path("spec"))) {
@@ -67,7 +70,7 @@ public final class DaemonSetController implements AutoCloseable {
       }
     });
     this.revisions = new Informer(client, Types.CONTROLLER_REVISIONS).onChange((old, cur, deleted) -> {
-      String owner = ownerKey(cur);
+      String owner = podEvents.ownerKey(cur);
       if (owner != null) {
         queue.add(owner);
       }
@@ -83,37 +86,7 @@ public final class DaemonSetController implements AutoCloseable {
     worker.start();
   }
 
-  private void podChanged(ObjectNode old, ObjectNode pod, boolean deleted) {
-    String owner = ownerKey(pod);
-    if (owner != null) {
-      if (deleted || Meta.isDeleting(pod)) {
-        expectations.deletionObserved(owner, Informer.key(pod));
-      } else if (old == null) {
-        expectations.creationObserved(owner);
-      }
-      queue.add(owner);
-    }
-    String oldOwner = old == null ? null : ownerKey(old);
-    if (oldOwner != null && !oldOwner.equals(owner)) {
-      queue.add(oldOwner);
-    }
-    boolean relabelled = old != null && !Objects.equals(Meta.labels(old), Meta.labels(pod));
-    if (!deleted && (owner == null || relabelled)) {
-      for (ObjectNode s : sets.inNamespace(Meta.namespace(pod))) {
-        if (selector(s).matches(Meta.labels(pod))) {
-          queue.add(Informer.key(s));
-        }
-      }
-    }
-  }
 
-  private static String ownerKey(ObjectNode obj) {
-    ObjectNode ref = ControllerRefs.controllerOf(obj);
-    if (ref == null || !ref.path("kind").asText().equals("DaemonSet") || !ref.path("apiVersion").asText().equals("apps/v1")) {
-      return null;
-    }
-    return Informer.key(Meta.namespace(obj), ref.path("name").asText());
-  }
 
   static LabelSelector selector(ObjectNode ds) {
     JsonNode sel = ds.path("spec").path("selector");
