@@ -94,7 +94,7 @@ public final class PodEviction {
     boolean pinPod = false;
     if (!covering.isEmpty()) {
       ObjectNode pdb = covering.getFirst();
-      if (!DisruptionBudgets.isReady(pod) && unhealthyMayGo(pdb)) {
+      if (!DisruptionBudgets.isReady(pod) && unhealthyMayGo(pdb, pod)) {
         // an unready pod does not count as healthy: removing it spends no disruption, as long
         // as it does not become ready meanwhile (hence the resourceVersion precondition below)
         pinPod = true;
@@ -124,14 +124,35 @@ public final class PodEviction {
     return !(phase.equals("Succeeded") || phase.equals("Failed") || DisruptionBudgets.isTerminating(pod));
   }
 
-  /** An unready pod may go under AlwaysAllow, or under IfHealthyBudget while the budget is met. */
-  private static boolean unhealthyMayGo(ObjectNode pdb) {
+  /**
+   * An unready pod may go under AlwaysAllow, or under IfHealthyBudget while the budget is met.
+   *
+   * <p>Upstream reads "met" from the budget's status alone. That status lags the pods: when a
+   * quorum service loses its leader to an eviction, the other members turn unready together while
+   * the status still says the budget is met, and a drain retrying every 5 s would take them for
+   * free (seen on the ZooKeeper example: the ensemble lost its quorum). So the healthy pods are
+   * also counted live, as the disruption controller counts them (Ready, not being deleted, not
+   * awaiting an eviction in {@code disruptedPods}), without the pod asked for.
+   */
+  private boolean unhealthyMayGo(ObjectNode pdb, ObjectNode pod) {
     if (pdb.path("spec").path("unhealthyPodEvictionPolicy").asText("").equals("AlwaysAllow")) {
       return true;
     }
     long current = pdb.path("status").path("currentHealthy").asLong(0);
     long desired = pdb.path("status").path("desiredHealthy").asLong(0);
-    return current >= desired && desired > 0;
+    return current >= desired && desired > 0 && liveHealthyOthers(pdb, pod) >= desired;
+  }
+
+  private long liveHealthyOthers(ObjectNode pdb, ObjectNode pod) {
+    JsonNode disrupted = pdb.path("status").path("disruptedPods");
+    long healthy = 0;
+    for (ObjectNode other : pods.list(Meta.namespace(pod), ListOptions.ALL).items()) {
+      if (!Meta.name(other).equals(Meta.name(pod)) && DisruptionBudgets.selects(pdb, other)
+          && DisruptionBudgets.isReady(other) && !DisruptionBudgets.isTerminating(other) && !disrupted.has(Meta.name(other))) {
+        healthy++;
+      }
+    }
+    return healthy;
   }
 
   /** checkAndDecrement, retried with a fresh budget when another writer got there first. */

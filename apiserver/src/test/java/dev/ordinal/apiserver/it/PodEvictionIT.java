@@ -150,6 +150,8 @@ class PodEvictionIT extends ApiServerTestBase {
   @Test
   void unreadyPodsGoWhileTheBudgetIsMetOrWhenThePolicyAlwaysAllows() throws Exception {
     // IfHealthyBudget (the default): met (3 of 2), so the unready pod goes without spending anything
+    pod("Running", true);
+    pod("Running", true);
     String unready = pod("Running", false);
     budget("zk-pdb", ",'maxUnavailable':1", 0, 3, 2);
     assertThat(evict(unready, "").statusCode()).isEqualTo(201);
@@ -169,6 +171,40 @@ class PodEvictionIT extends ApiServerTestBase {
     budget("always", ",'maxUnavailable':1,'unhealthyPodEvictionPolicy':'AlwaysAllow'", 0, 1, 2);
     assertThat(evict(guarded, "").statusCode()).isEqualTo(201);
     assertThat(terminating(guarded)).isTrue();
+  }
+
+  /**
+   * A quorum service whose leader was just evicted: the other members turn unready together, the
+   * budget's status still says met. Each of them is guarded as a healthy one would be.
+   */
+  @Test
+  void unreadyPodsAreGuardedWhenTheOthersAreUnreadyTooWhateverTheStatusSays() throws Exception {
+    String first = pod("Running", false);
+    String second = pod("Running", false);
+    String leader = pod("Running", true);
+    assertThat(api.send("DELETE", PODS + "/" + leader, null, null).statusCode()).isEqualTo(200);
+    budget("zk-pdb", ",'maxUnavailable':1", 0, 2, 2);
+    HttpResponse<String> r = evict(first, "");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+    assertThat(body(r).path("details").path("causes").get(0).path("message").asText())
+        .isEqualTo("The disruption budget zk-pdb needs 2 healthy pods and has 2 currently");
+    assertThat(evict(second, "").statusCode()).isEqualTo(429);
+    assertThat(terminating(first)).isFalse();
+    assertThat(terminating(second)).isFalse();
+
+    // once the others are ready again, an unready one goes for free, as upstream lets it
+    setReady(second, true);
+    String third = pod("Running", true);
+    assertThat(evict(first, "").statusCode()).isEqualTo(201);
+    assertThat(terminating(first)).isTrue();
+    assertThat(terminating(third)).isFalse();
+  }
+
+  static void setReady(String name, boolean ready) throws Exception {
+    ObjectNode p = (ObjectNode) get(PODS + "/" + name);
+    p.putObject("status").put("phase", "Running").putArray("conditions").addObject().put("type", "Ready").put("status", ready ? "True" : "False");
+    HttpResponse<String> r = api.send("PUT", PODS + "/" + name + "/status", "application/json", p.toString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
   @Test
