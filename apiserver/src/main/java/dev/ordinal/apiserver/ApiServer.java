@@ -1,7 +1,11 @@
 package dev.ordinal.apiserver;
 
 import dev.ordinal.api.ResourceCatalog;
+import dev.ordinal.apiserver.audit.AuditLog;
+import dev.ordinal.apiserver.audit.Auditor;
 import dev.ordinal.apiserver.auth.Authenticator;
+import dev.ordinal.apiserver.auth.ClientCertificates;
+import dev.ordinal.apiserver.auth.RequestedClientCertificates;
 import dev.ordinal.apiserver.auth.SigningKey;
 import dev.ordinal.apiserver.discovery.Discovery;
 import dev.ordinal.apiserver.nodes.ExecEndpoint;
@@ -14,6 +18,11 @@ import dev.ordinal.apiserver.openapi.OpenApiV3;
 import dev.ordinal.apiserver.registry.Registry;
 import dev.ordinal.storage.Storage;
 import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.security.cert.CRL;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import javax.net.ssl.TrustManager;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -35,6 +44,8 @@ public final class ApiServer implements AutoCloseable {
   private final ServerConnector connector;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final Tls tls;
+  private final ClientCertificates clientCertificates;
+  private final Auditor audit = new Auditor();
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
 
   /**
@@ -57,14 +68,15 @@ public final class ApiServer implements AutoCloseable {
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     jetty = new Server(threads);
     this.tls = tls;
+    this.clientCertificates = tls == null || tls.clientCa() == null ? null : new ClientCertificates(java.util.List.of(tls.clientCa()));
     connector = newConnector(listen, port);
     jetty.addConnector(connector);
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
-    Authenticator authenticator = new Authenticator(token, registry.tokens());
+    Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
     Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator);
-    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes)));
+    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes, audit)));
   }
 
   private ServerConnector newConnector(String host, int port) {
@@ -75,7 +87,14 @@ public final class ApiServer implements AutoCloseable {
     if (tls == null) {
       c = new ServerConnector(jetty, new HttpConnectionFactory(http));
     } else {
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      SslContextFactory.Server ssl = clientCertificates == null ? new SslContextFactory.Server() : new SslContextFactory.Server() {
+        @Override
+        protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls) {
+          return new TrustManager[] {new RequestedClientCertificates(clientCertificates)};
+        }
+      };
+      // asked for, not required: tokens work without one, and a bad one is a 401, not a failed handshake
+      ssl.setWantClientAuth(clientCertificates != null);
       ssl.setKeyStorePath(tls.keystore().toString());
       ssl.setKeyStorePassword(tls.password());
       ssl.setKeyStoreType("PKCS12");
@@ -125,8 +144,20 @@ public final class ApiServer implements AutoCloseable {
     });
   }
 
-  /** Where the serving key and certificate are: a PKCS12 keystore and its password. */
-  public record Tls(java.nio.file.Path keystore, String password) {}
+  /**
+   * Where the serving key and certificate are: a PKCS12 keystore and its password; and the CA whose
+   * client certificates name users (null: none do).
+   */
+  public record Tls(java.nio.file.Path keystore, String password, X509Certificate clientCa) {
+    public Tls(java.nio.file.Path keystore, String password) {
+      this(keystore, password, null);
+    }
+  }
+
+  /** Writes the audit log (every write, every request refused with 401 or 403) to {@code log}; closed with the server. */
+  public void auditTo(AuditLog log) {
+    audit.writeTo(log);
+  }
 
   /** Loads the caches and starts listening. */
   public void start() throws Exception {
@@ -160,6 +191,9 @@ public final class ApiServer implements AutoCloseable {
       jetty.stop();
     } catch (Exception e) {
       // stopping is best effort; the process is going away
+    }
+    if (audit.log() != null) {
+      audit.log().close();
     }
     registry.close();
   }

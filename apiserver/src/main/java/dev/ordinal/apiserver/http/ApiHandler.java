@@ -20,15 +20,18 @@ public final class ApiHandler extends Handler.Abstract {
 
   private final Authenticator authenticator;
   private final Routes routes;
+  private final dev.ordinal.apiserver.audit.Auditor audit;
 
-  public ApiHandler(Authenticator authenticator, Routes routes) {
+  public ApiHandler(Authenticator authenticator, Routes routes, dev.ordinal.apiserver.audit.Auditor audit) {
     super(InvocationType.BLOCKING);
     this.authenticator = authenticator;
     this.routes = routes;
+    this.audit = audit;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    java.time.Instant received = java.time.Instant.now();
     Exchange ex;
     try {
       ex = new Exchange(request, response, callback);
@@ -37,7 +40,7 @@ public final class ApiHandler extends Handler.Abstract {
       return true;
     }
     try {
-      UserInfo user = authenticator.authenticate(ex.header("Authorization")).orElse(null);
+      UserInfo user = authenticator.authenticate(ex.header("Authorization"), ex.peerCertificates()).orElse(null);
       if (user == null && !routes.isPublic(ex.path())) {
         ex.discardSmallBody();
         throw ApiException.unauthorized();
@@ -58,6 +61,7 @@ public final class ApiHandler extends Handler.Abstract {
         ex.fail(e);
       }
     }
+    audit.record(ex, received);
     return true;
   }
 }

@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /** One HTTP request and its response, with the reading and writing the API needs. Blocking. */
-public final class Exchange {
+public final class Exchange implements dev.ordinal.apiserver.audit.AuditedRequest {
   /** Kubernetes' limit on request bodies. */
   public static final int MAX_BODY = 3 * 1024 * 1024;
 
@@ -30,6 +30,8 @@ public final class Exchange {
   private final Fields query;
   private boolean completed;
   private dev.ordinal.apiserver.auth.UserInfo user = dev.ordinal.apiserver.auth.UserInfo.ANONYMOUS;
+  private ObjectNode errorStatus; // for the audit log
+  private String requestObjectName; // for the audit log
 
   Exchange(Request request, Response response, Callback callback) {
     this(request, response, callback, false);
@@ -82,6 +84,52 @@ public final class Exchange {
 
   public String method() {
     return request.getMethod();
+  }
+
+  @Override
+  public String requestUri() {
+    return request.getHttpURI().getPathQuery();
+  }
+
+  @Override
+  public int status() {
+    return response.getStatus();
+  }
+
+  @Override
+  public ObjectNode errorStatus() {
+    return errorStatus;
+  }
+
+  @Override
+  public String requestObjectName() {
+    return requestObjectName;
+  }
+
+  @Override
+  public String remoteAddress() {
+    return Request.getRemoteAddr(request);
+  }
+
+  @Override
+  public boolean presentedCertificate() {
+    return peerCertificates() != null;
+  }
+
+  /** The client's certificate chain (leaf first) as TLS received it, unverified; null when none. */
+  public java.security.cert.X509Certificate[] peerCertificates() {
+    return peerCertificates(request);
+  }
+
+  /** The client certificates of any Jetty request (a WebSocket upgrade's too), from Jetty's TLS session data. */
+  public static java.security.cert.X509Certificate[] peerCertificates(Request request) {
+    // SecureRequestCustomizer puts the connection's TLS session data on every request it sees
+    if (request.getAttribute(org.eclipse.jetty.io.EndPoint.SslSessionData.ATTRIBUTE)
+        instanceof org.eclipse.jetty.io.EndPoint.SslSessionData tls) {
+      java.security.cert.X509Certificate[] chain = tls.peerCertificates();
+      return chain == null || chain.length == 0 ? null : chain;
+    }
+    return null;
   }
 
   public String path() {
@@ -171,13 +219,16 @@ public final class Exchange {
     String ct = contentType();
     if (ct.equals("application/vnd.kubernetes.protobuf")) {
       try {
-        return ProtobufBodies.decode(b);
+        JsonNode n = ProtobufBodies.decode(b);
+        requestObjectName = n == null ? null : n.path("metadata").path("name").textValue();
+        return n;
       } catch (ProtoException e) {
         throw new ApiException(415, "UnsupportedMediaType", e.getMessage(), null);
       }
     }
     try {
       JsonNode n = ct.endsWith("yaml") ? Json.YAML.readTree(b) : Json.MAPPER.readTree(b);
+      requestObjectName = n == null ? null : n.path("metadata").path("name").textValue();
       return n == null || n.isMissingNode() ? null : n;
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("the request body is not valid " + (ct.endsWith("yaml") ? "YAML" : "JSON") + ": "
@@ -226,6 +277,7 @@ public final class Exchange {
 
   public void error(ApiException e) {
     ObjectNode status = e.toStatus();
+    errorStatus = status;
     long retryAfter = status.path("details").path("retryAfterSeconds").asLong(0);
     if (retryAfter > 0) {
       header("Retry-After", Long.toString(retryAfter)); // as Kubernetes' 429s and 503s carry it

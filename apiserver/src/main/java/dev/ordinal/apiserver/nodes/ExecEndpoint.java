@@ -133,7 +133,7 @@ public final class ExecEndpoint {
   }
 
   private static ObjectNode pod(ServerUpgradeRequest request, Registry registry, Authenticator token) {
-    if (token.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION)).isEmpty()) {
+    if (token.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), dev.ordinal.apiserver.http.Exchange.peerCertificates(request)).isEmpty()) {
       throw ApiException.unauthorized();
     }
     String[] parts = request.getHttpURI().getPath().split("/");
