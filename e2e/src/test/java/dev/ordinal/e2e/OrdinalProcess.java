@@ -91,6 +91,32 @@ final class OrdinalProcess implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Runs another `ordinal` command against the same data directory and returns its stdout alone
+   * (e.g. a kubeconfig), with its exit code and stderr.
+   */
+  Kubectl.Result commandStdout(String... args) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main"));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--data-dir", dataDir.toString()));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+    p.getOutputStream().close();
+    var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes());
+      } catch (IOException e) {
+        return "";
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes());
+    return new Kubectl.Result(p.waitFor(), out, err.get());
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
   /** Stops the server: SIGTERM, or with {@code hard} SIGKILL (a crash). */
   void stop(boolean hard) throws InterruptedException {
     if (process == null) {

@@ -2,6 +2,7 @@ package dev.ordinal.server;
 
 import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.apiserver.ApiServer;
+import dev.ordinal.apiserver.audit.AuditLog;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
@@ -66,8 +67,19 @@ public final class ControlPlane implements AutoCloseable {
     public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053");
   }
 
+  /** The audit log's rotation: at {@code maxSizeMegabytes} (0: never), keeping {@code maxBackups} files (0: all). */
+  public record AuditOptions(long maxSizeMegabytes, int maxBackups) {
+    public static final AuditOptions DEFAULT = new AuditOptions(100, 5);
+  }
+
   /** As {@link #start(DataDir, String, int, Runtime)}, with the node's options. */
   public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime, NodeOptions node) throws Exception {
+    return start(dir, listen, port, runtime, node, AuditOptions.DEFAULT);
+  }
+
+  /** As {@link #start(DataDir, String, int, Runtime, NodeOptions)}, with the audit log's rotation. */
+  public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime, NodeOptions node, AuditOptions audit)
+      throws Exception {
     Storage storage = SqliteStorage.open(dir.database());
     ApiServer api = null;
     try {
@@ -76,7 +88,8 @@ public final class ControlPlane implements AutoCloseable {
       ServingCertificate cert = ServingCertificate.ensure(dir.root().resolve("tls"), listen,
           podGateway == null ? List.of() : List.of(podGateway));
       api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token(),
-          new ApiServer.Tls(cert.keystore(), cert.password()), dir.serviceAccountKey());
+          new ApiServer.Tls(cert.keystore(), cert.password(), cert.ca()), dir.serviceAccountKey());
+      api.auditTo(new AuditLog(dir.auditLog(), audit.maxSizeMegabytes() * 1024 * 1024, audit.maxBackups()));
       api.registry().enableServiceAccountAdmission(cert.pem());
       api.start();
       boolean wildcard = listen.equals("0.0.0.0") || listen.equals("::");

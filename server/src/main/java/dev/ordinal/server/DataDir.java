@@ -11,8 +11,9 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * The data directory: the state database, the API token and the kubeconfig. Only its owner may
- * read it (0700 directory, 0600 files): it holds every secret of the cluster.
+ * The data directory: the state database, the API token, the kubeconfig, the cluster CA and the
+ * audit log. Only its owner may read it (0700 directory, 0600 files): it holds every secret of
+ * the cluster.
  */
 public final class DataDir {
   private final Path root;
@@ -47,6 +48,11 @@ public final class DataDir {
 
   public Path kubeconfig() {
     return root.resolve("kubeconfig");
+  }
+
+  /** The audit log ({@code audit/audit.log}, its rotated files beside it); the directory is made 0700 when first written. */
+  public Path auditLog() {
+    return root.resolve("audit").resolve("audit.log");
   }
 
   /** The bearer token: generated on first start and kept, so kubeconfigs stay valid across restarts. */

@@ -32,7 +32,6 @@ import java.util.Set;
 public final class ServingCertificate {
   static final String PASSWORD = "ordinal";
   private static final String ALIAS = "ordinal";
-  private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   private static final Duration SERVING_VALIDITY = Duration.ofDays(365);
   private static final Duration RENEW_BEFORE = Duration.ofDays(30);
   /** The names in-cluster clients use for the API: the {@code kubernetes} Service's. */
@@ -58,20 +57,9 @@ public final class ServingCertificate {
   public static ServingCertificate ensure(Path dir, String listen, List<String> extraIps) throws IOException {
     Files.createDirectories(dir);
     try {
-      Path caCrt = dir.resolve("ca.crt");
-      Path caKeyFile = dir.resolve("ca.key");
-      X509Certificate ca;
-      PrivateKey caKey;
-      if (Files.exists(caCrt) && Files.exists(caKeyFile)) {
-        ca = Certificates.parseCertificate(Files.readString(caCrt));
-        caKey = Certificates.parsePrivateKey(Files.readString(caKeyFile), "EC");
-      } else {
-        KeyPair kp = Certificates.newKeyPair();
-        ca = Certificates.selfSignedCa("ordinal-ca", kp, CA_VALIDITY);
-        caKey = kp.getPrivate();
-        DataDir.writePrivate(caKeyFile, Certificates.pem(caKey));
-        DataDir.writePrivate(caCrt, Certificates.pem(ca));
-      }
+      ClusterCa clusterCa = ClusterCa.ensure(dir);
+      X509Certificate ca = clusterCa.certificate();
+      PrivateKey caKey = clusterCa.key();
       Path ks = dir.resolve("serving.p12");
       List<String> dns = new ArrayList<>();
       List<String> ips = new ArrayList<>();

@@ -40,6 +40,15 @@ final class UpCommand implements Callable<Integer> {
           + "gateway, port 53) (default: ${DEFAULT-VALUE}).")
   String dnsListen;
 
+  @Option(names = "--audit-log-maxsize", defaultValue = "100",
+      description = "Megabytes the audit log (DATA_DIR/audit/audit.log) may reach before it is rotated; 0 never rotates "
+          + "(default: ${DEFAULT-VALUE}).")
+  long auditLogMaxSize;
+
+  @Option(names = "--audit-log-maxbackup", defaultValue = "5",
+      description = "Rotated audit log files kept; 0 keeps all (default: ${DEFAULT-VALUE}).")
+  int auditLogMaxBackup;
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -72,7 +81,12 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
       return 2;
     }
-    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen));
+    if (auditLogMaxSize < 0 || auditLogMaxBackup < 0) {
+      System.err.println("ordinal: --audit-log-maxsize and --audit-log-maxbackup must not be negative");
+      return 2;
+    }
+    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen),
+        new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
