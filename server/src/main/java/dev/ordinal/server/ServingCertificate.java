@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * The cluster CA and the API server's serving certificate it signs, made in-process (see
- * {@link Certificates}) and kept in {@code <data-dir>/tls}: {@code ca.crt}/{@code ca.key} (the CA
- * that kubeconfigs and pods' {@code kube-root-ca.crt} trust, made once), and {@code serving.p12}
+ * {@link Certificates}) and kept in {@code <data-dir>/tls}: {@code ca.crt}/{@code ca.key} (the
+ * {@link ClusterCa} that kubeconfigs and pods' {@code kube-root-ca.crt} trust, made once), and {@code serving.p12}
  * (the key and chain Jetty serves), made again whenever the names it must cover change, the CA
  * changes, or it nears its end. kubectl (client-go) sends a bearer token only over TLS, so the API
  * is always served over HTTPS. The files are protected by the data directory's permissions (0700)
@@ -41,12 +41,10 @@ public final class ServingCertificate {
 
   private final Path keystore;
   private final X509Certificate ca;
-  private final PrivateKey caKey;
 
-  private ServingCertificate(Path keystore, X509Certificate ca, PrivateKey caKey) {
+  private ServingCertificate(Path keystore, X509Certificate ca) {
     this.keystore = keystore;
     this.ca = ca;
-    this.caKey = caKey;
   }
 
   /**
@@ -75,7 +73,7 @@ public final class ServingCertificate {
         writeKeystore(ks, serving.getPrivate(), cert, ca);
         DataDir.writePrivate(namesFile, wanted);
       }
-      return new ServingCertificate(ks, ca, caKey);
+      return new ServingCertificate(ks, ca);
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot make or read the certificates in " + dir + ": " + e.getMessage(), e);
     }
@@ -140,11 +138,6 @@ public final class ServingCertificate {
   /** The cluster CA. */
   public X509Certificate ca() {
     return ca;
-  }
-
-  /** The CA's key, for signing client certificates of users. */
-  PrivateKey caKey() {
-    return caKey;
   }
 
   /** The CA in PEM: kubeconfig's certificate-authority-data (before base64) and pods' ca.crt. */

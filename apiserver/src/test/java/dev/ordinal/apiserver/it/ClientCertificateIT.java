@@ -168,6 +168,30 @@ class ClientCertificateIT {
     assertThat(line.path("responseStatus").path("code").asInt()).isEqualTo(201);
   }
 
+  /** The status a WebSocket upgrade to exec is refused with: a 404 means the user passed authentication. */
+  private static int execUpgradeStatus(HttpClient http) throws Exception {
+    URI uri = URI.create("wss://127.0.0.1:" + server.port() + "/api/v1/namespaces/default/pods/nothing/exec?command=true");
+    try {
+      http.newWebSocketBuilder().subprotocols("v5.channel.k8s.io").buildAsync(uri, new java.net.http.WebSocket.Listener() {})
+          .get(10, java.util.concurrent.TimeUnit.SECONDS).abort();
+      return 101;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+    }
+  }
+
+  @Test
+  void execUpgradesTakeTheCertificateToo() throws Exception {
+    KeyPair key = Certificates.newKeyPair();
+    assertThat(execUpgradeStatus(client(key.getPrivate(), clientCertificate(CA, CA_KEY.getPrivate(), key, "dave", List.of()))))
+        .isEqualTo(404);
+    KeyPair otherCaKey = Certificates.newKeyPair();
+    X509Certificate otherCa = Certificates.selfSignedCa("ordinal-ca", otherCaKey, Duration.ofDays(1));
+    assertThat(execUpgradeStatus(client(key.getPrivate(), clientCertificate(otherCa, otherCaKey.getPrivate(), key, "dave", List.of()))))
+        .isEqualTo(401);
+    assertThat(execUpgradeStatus(client(null))).isEqualTo(401);
+  }
+
   /** Presents one chain whatever the server asks for (JSSE's own key managers leave out a certificate of an unnamed CA). */
   private static final class FixedKeyManager extends X509ExtendedKeyManager {
     private final PrivateKey key;
