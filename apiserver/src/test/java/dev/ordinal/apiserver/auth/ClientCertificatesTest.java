@@ -92,6 +92,23 @@ class ClientCertificatesTest {
   }
 
   @Test
+  void aRememberedChainIsStillCheckedForExpiry() {
+    X509Certificate cert = client("erin", List.of(), Certificates.Usage.CLIENT);
+    Instant[] now = {Instant.now()};
+    var certs = new ClientCertificates(List.of(CA), new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return now[0]; }
+    });
+    X509Certificate[] chain = {cert};
+    assertThat(certs.authenticate(chain)).isInstanceOf(ClientCertificates.Outcome.Authenticated.class);
+    // the same chain again, as a connection's next request presents it: remembered
+    assertThat(certs.authenticate(new X509Certificate[] {cert})).isEqualTo(certs.authenticate(chain));
+    now[0] = now[0].plus(Duration.ofDays(2));
+    assertThat(certs.authenticate(chain)).isInstanceOf(ClientCertificates.Outcome.Rejected.class);
+  }
+
+  @Test
   void withoutACommonNameNobodyIsNamed() {
     var outcome = CERTS.authenticate(new X509Certificate[] {client("", List.of("system:masters"), Certificates.Usage.CLIENT)});
     assertThat(((ClientCertificates.Outcome.Rejected) outcome).reason()).contains("no common name");
