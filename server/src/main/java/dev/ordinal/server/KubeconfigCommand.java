@@ -73,6 +73,10 @@ final class KubeconfigCommand implements Callable<Integer> {
     String url = server != null ? server : serverOf(dataDir.resolve("kubeconfig"));
     KeyPair key = Certificates.newKeyPair();
     X509Certificate cert = ca.issueClient(user, groups, key.getPublic(), validity);
+    if (cert.getNotAfter().after(ca.certificate().getNotAfter())) {
+      err.println("ordinal: warning: the certificate outlives the cluster CA, which ends " + ca.certificate().getNotAfter().toInstant()
+          + "; it will not be accepted after that");
+    }
     String kubeconfig = Kubeconfig.renderClientCertificate(url, ca.pem(), user, Certificates.pem(cert), Certificates.pem(key.getPrivate()));
     if (output != null) {
       DataDir.writePrivate(output, kubeconfig);
