@@ -76,8 +76,9 @@ public final class ApiServer implements AutoCloseable {
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
     Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
-        ready::get, address, authenticator);
-    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes, audit)));
+        ready::get, address, authenticator, registry.authorizer());
+    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
+        new ApiHandler(authenticator, registry.authorizer(), routes, audit)));
   }
 
   private ServerConnector newConnector(String host, int port) {

@@ -39,6 +39,16 @@ class UsersE2E extends OrdinalE2ETestBase {
         .isEqualTo("alice [\"readers\",\"system:authenticated\"]");
     // the admin's kubeconfig is untouched and still the admin's
     assertThat(kubectl.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}").ok().out()).isEqualTo("admin");
+    // RBAC judges alice by her certificate's groups: nothing bound to readers yet, then a binding
+    Kubectl.Result forbidden = alice.run("get", "pods");
+    assertThat(forbidden.exitCode()).isNotZero();
+    assertThat(forbidden.err()).contains("pods is forbidden: User \"alice\" cannot list resource \"pods\" in API group \"\" "
+        + "in the namespace \"default\"");
+    kubectl.run("create", "rolebinding", "readers-view", "--clusterrole=view", "--group=readers").ok();
+    await().atMost(Duration.ofSeconds(10)).until(() -> alice.run("get", "pods").exitCode() == 0);
+    // the admin acting as alice is recorded as the admin, impersonating alice
+    Kubectl.Result impersonated = kubectl.run("--as=alice", "--as-group=readers", "create", "configmap", "by-alice");
+    assertThat(impersonated.exitCode()).isNotZero();
 
     // the audit log names alice for her SelfSubjectReview (a create), and records a refused token
     Path auditLog = ordinal.dataDir().resolve("audit/audit.log");
@@ -48,6 +58,12 @@ class UsersE2E extends OrdinalE2ETestBase {
       String log = Files.readString(auditLog);
       assertThat(log.lines().filter(l -> l.contains("\"resource\":\"selfsubjectreviews\"") && l.contains("\"username\":\"alice\"")
           && l.contains("\"groups\":[\"readers\",\"system:authenticated\"]") && l.contains("\"code\":201"))).isNotEmpty();
+      assertThat(log.lines().filter(l -> l.contains("\"verb\":\"list\"") && l.contains("\"username\":\"alice\"")
+          && l.contains("\"resource\":\"pods\"") && l.contains("\"reason\":\"Forbidden\"") && l.contains("\"code\":403")))
+          .isNotEmpty();
+      assertThat(log.lines().filter(l -> l.contains("\"verb\":\"create\"") && l.contains("\"user\":{\"username\":\"admin\"")
+          && l.contains("\"impersonatedUser\":{\"username\":\"alice\",\"groups\":[\"readers\",\"system:authenticated\"]}")
+          && l.contains("\"resource\":\"configmaps\"") && l.contains("\"code\":403"))).isNotEmpty();
       // kubectl's first request, discovery, is already refused
       assertThat(log.lines().filter(l -> l.contains("\"userAgent\":\"kubectl") && l.contains("\"user\":{}")
           && l.contains("Authentication failed, attempted: bearer") && l.contains("\"code\":401"))).isNotEmpty();

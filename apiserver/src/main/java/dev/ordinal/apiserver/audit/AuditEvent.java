@@ -82,8 +82,11 @@ public record AuditEvent(String auditId, String stage, String requestUri, String
     String verb = verb(request.method(), info, request.param("watch"));
     boolean unauthenticated = request.status() == 401;
     ObjectNode status = responseStatus(request, unauthenticated);
+    UserInfo requester = request.requester();
+    UserInfo acting = request.user();
+    UserInfo impersonated = acting != null && !acting.equals(requester) ? acting : null;
     return new AuditEvent(auditId, unauthenticated ? "ResponseStarted" : "ResponseComplete", request.requestUri(), verb,
-        unauthenticated ? null : request.user(), null, sourceIps(request), request.header("User-Agent"),
+        unauthenticated ? null : requester, unauthenticated ? null : impersonated, sourceIps(request), request.header("User-Agent"),
         objectRef(info, request.requestObjectName()), status, received, now);
   }
 

@@ -22,8 +22,11 @@ public interface AuditedRequest {
   /** A query parameter, or "" when absent. */
   String param(String name);
 
-  /** The user the request was authenticated as ({@link UserInfo#ANONYMOUS} before and without). */
+  /** Who the request acts as: the authenticated user, or whom it impersonates ({@link UserInfo#ANONYMOUS} before and without). */
   UserInfo user();
+
+  /** Who the request's credentials named; {@link #user()} differs when the request impersonates someone. */
+  UserInfo requester();
 
   /** The response's status code. */
   int status();

@@ -30,6 +30,7 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
   private final Fields query;
   private boolean completed;
   private dev.ordinal.apiserver.auth.UserInfo user = dev.ordinal.apiserver.auth.UserInfo.ANONYMOUS;
+  private dev.ordinal.apiserver.auth.UserInfo requester; // for the audit log: differs from user when impersonating
   private ObjectNode errorStatus; // for the audit log
   private String requestObjectName; // for the audit log
 
@@ -92,6 +93,16 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
   }
 
   @Override
+  public dev.ordinal.apiserver.auth.UserInfo requester() {
+    return requester != null ? requester : user;
+  }
+
+  /** Who the credentials named, before impersonation (set by the authentication). */
+  void requester(dev.ordinal.apiserver.auth.UserInfo requester) {
+    this.requester = requester;
+  }
+
+  @Override
   public int status() {
     return response.getStatus();
   }
@@ -139,6 +150,23 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
 
   public String header(String name) {
     return request.getHeaders().get(name);
+  }
+
+  /** Every value of a header, in order; empty when absent. */
+  public java.util.List<String> headerValues(String name) {
+    return request.getHeaders().getValuesList(name);
+  }
+
+  /** Every header whose name starts with {@code prefix} (case-insensitive), by lower-cased name. */
+  public java.util.Map<String, java.util.List<String>> headersStartingWith(String prefix) {
+    java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+    for (var field : request.getHeaders()) {
+      String name = field.getName().toLowerCase(java.util.Locale.ROOT);
+      if (name.startsWith(prefix)) {
+        out.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(field.getValue());
+      }
+    }
+    return out;
   }
 
   /** A query parameter, or "" when absent. */

@@ -27,6 +27,8 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final ServiceIps serviceIps;
   private final ServiceAccountTokens tokens;
   private final TokenRequests tokenRequests;
+  private final dev.ordinal.apiserver.authz.RbacAuthorizer authorizer;
+  private final dev.ordinal.apiserver.authz.RbacEscalation escalation;
   private volatile boolean serviceAccountAdmission;
   private volatile String clusterCaPem;
 
@@ -48,6 +50,26 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
         .map(s -> (Iterable<ObjectNode>) s.list(null, ListOptions.ALL).items()).orElse(List.of()));
     this.tokens = new ServiceAccountTokens(signingKey, new TokenLookup(), java.time.Clock.systemUTC());
     this.tokenRequests = new TokenRequests(this, tokens);
+    List<ResourceType> rbac = List.of("roles", "clusterroles", "rolebindings", "clusterrolebindings").stream()
+        .map(p -> catalog.byPlural("rbac.authorization.k8s.io", "v1", p).orElseThrow()).toList();
+    this.authorizer = new dev.ordinal.apiserver.authz.RbacAuthorizer(() -> {
+      caches.syncWithStore();
+      long v = 0;
+      for (ResourceType t : rbac) {
+        v = Math.max(v, caches.cache(t).lastChange());
+      }
+      return v;
+    }, () -> new dev.ordinal.apiserver.authz.RbacSnapshot(all(rbac.get(0)), all(rbac.get(1)), all(rbac.get(2)), all(rbac.get(3))));
+    this.escalation = new dev.ordinal.apiserver.authz.RbacEscalation(authorizer);
+  }
+
+  private List<ObjectNode> all(ResourceType type) {
+    return stores.get(type).list(null, ListOptions.ALL).items();
+  }
+
+  /** RBAC: who may do what, from the Roles, ClusterRoles and bindings stored. */
+  public dev.ordinal.apiserver.authz.RbacAuthorizer authorizer() {
+    return authorizer;
   }
 
   /** ServiceAccount tokens: issued by {@link #tokenRequests()}, checked by the authenticator. */
@@ -160,6 +182,10 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
    */
   @Override
   public void admitCreate(ResourceType type, ObjectNode obj) {
+    if (dev.ordinal.apiserver.authz.RbacEscalation.applies(type.group())) {
+      escalation.admit(type.kind(), obj, null);
+      return;
+    }
     if (isService(type)) {
       serviceIps.admitCreate(type, obj);
       return;
@@ -209,6 +235,9 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   /** Cluster IPs follow a Service's type changes. */
   @Override
   public void admitUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
+    if (dev.ordinal.apiserver.authz.RbacEscalation.applies(type.group())) {
+      escalation.admit(type.kind(), obj, old);
+    }
     if (isService(type)) {
       serviceIps.admitUpdate(type, obj, old);
     }

@@ -23,6 +23,7 @@ class AuditEventTest {
     String query = "";
     Map<String, String> headers = new HashMap<>();
     UserInfo user = UserInfo.ADMIN;
+    UserInfo requester;
     int status = 201;
     ObjectNode error;
     String bodyName;
@@ -42,6 +43,7 @@ class AuditEventTest {
       return "";
     }
     @Override public UserInfo user() { return user; }
+    @Override public UserInfo requester() { return requester == null ? user : requester; }
     @Override public int status() { return status; }
     @Override public ObjectNode errorStatus() { return error; }
     @Override public String requestObjectName() { return bodyName; }
@@ -179,6 +181,15 @@ class AuditEventTest {
     FakeRequest r = new FakeRequest();
     AuditEvent plain = AuditEvent.of(r, "id", RECEIVED, DONE);
     assertThat(plain.toJson().has("impersonatedUser")).isFalse();
+    r.user = new UserInfo("alice", "", List.of("readers", UserInfo.AUTHENTICATED), Map.of());
+    r.requester = UserInfo.ADMIN;
+    r.status = 403;
+    r.error = ApiException.forbidden("configmaps is forbidden: User \"alice\" cannot create resource \"configmaps\" in API group \"\" "
+        + "in the namespace \"default\"").toStatus();
+    ObjectNode json = AuditEvent.of(r, "id", RECEIVED, DONE).toJson();
+    assertThat(json.path("user").path("username").asText()).isEqualTo("admin");
+    assertThat(Json.string(json.path("impersonatedUser"))).isEqualTo("{\"username\":\"alice\",\"groups\":[\"readers\",\"system:authenticated\"]}");
+    assertThat(json.path("responseStatus").path("reason").asText()).isEqualTo("Forbidden");
     AuditEvent as = new AuditEvent(plain.auditId(), plain.stage(), plain.requestUri(), plain.verb(), plain.user(),
         new UserInfo("bob", "u-1", List.of("dev"), Map.of()), plain.sourceIps(), plain.userAgent(), plain.objectRef(),
         plain.responseStatus(), plain.received(), plain.stageTime());

@@ -70,6 +70,20 @@ class ClientCertificateIT {
     audit = new AuditLog(dir.resolve("audit/audit.log"), 0, 5);
     server.auditTo(audit);
     server.start();
+    // RBAC for the certificates' users, by the groups their certificates name (the admin token may do anything)
+    HttpClient admin = client(null);
+    for (String[] role : new String[][] {
+        {"whoami", "authentication.k8s.io", "selfsubjectreviews", "create", "system:authenticated"},
+        {"namespace-reader", "", "namespaces", "get\",\"list", "readers"},
+        {"operator", "", "namespaces\",\"pods\",\"pods/exec", "*", "ops"}}) {
+      assertThat(send(admin, "POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", TOKEN, """
+          {"metadata":{"name":"%s"},"rules":[{"apiGroups":["%s"],"resources":["%s"],"verbs":["%s"]}]}"""
+          .formatted(role[0], role[1], role[2], role[3])).statusCode()).isEqualTo(201);
+      assertThat(send(admin, "POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", TOKEN, """
+          {"metadata":{"name":"%s"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"%s"},
+           "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"%s"}]}"""
+          .formatted(role[0], role[0], role[4])).statusCode()).isEqualTo(201);
+    }
   }
 
   @AfterAll
@@ -120,9 +134,11 @@ class ClientCertificateIT {
     HttpClient alice = client(key.getPrivate(), clientCertificate(CA, CA_KEY.getPrivate(), key, "alice", List.of("readers", "dev")));
     JsonNode user = whoami(alice, null);
     assertThat(user.path("username").asText()).isEqualTo("alice");
-    assertThat(Json.MAPPER.convertValue(user.path("groups"), List.class)).containsExactly("readers", "dev", "system:authenticated");
+    assertThat(user.path("groups").toString()).isEqualTo("[\"readers\",\"dev\",\"system:authenticated\"]");
     assertThat(user.path("extra").path("authentication.kubernetes.io/credential-id").get(0).asText()).startsWith("X509SHA256=");
-    assertThat(send(alice, "GET", "/api/v1/namespaces", null, null).statusCode()).isEqualTo(200);
+    // RBAC sees the certificate's groups: readers may list namespaces, not create them
+    await().atMost(Duration.ofSeconds(5)).until(() -> send(alice, "GET", "/api/v1/namespaces", null, null).statusCode() == 200);
+    assertThat(send(alice, "POST", "/api/v1/namespaces", null, "{\"metadata\":{\"name\":\"alices\"}}").statusCode()).isEqualTo(403);
     // the certificate comes first, as upstream's union of authenticators
     assertThat(whoami(alice, TOKEN).path("username").asText()).isEqualTo("alice");
   }
@@ -162,6 +178,19 @@ class ClientCertificateIT {
     JsonNode line = await().atMost(Duration.ofSeconds(5)).until(() -> Files.readAllLines(audit.file()).stream()
         .map(l -> Json.parseObject(l.getBytes())).filter(e -> e.path("objectRef").path("name").asText().equals("carols"))
         .findFirst(), java.util.Optional::isPresent).orElseThrow();
+    // and a refusal by RBAC, with the requester as the certificate names her
+    HttpClient erin = client(key.getPrivate(), clientCertificate(CA, CA_KEY.getPrivate(), key, "erin", List.of("readers")));
+    assertThat(send(erin, "DELETE", "/api/v1/namespaces/carols", null, null).statusCode()).isEqualTo(403);
+    JsonNode refused = await().atMost(Duration.ofSeconds(5)).until(() -> Files.readAllLines(audit.file()).stream()
+        .map(l -> Json.parseObject(l.getBytes())).filter(e -> e.path("user").path("username").asText().equals("erin"))
+        .findFirst(), java.util.Optional::isPresent).orElseThrow();
+    assertThat(refused.path("verb").asText()).isEqualTo("delete");
+    assertThat(refused.path("objectRef").path("name").asText()).isEqualTo("carols");
+    assertThat(refused.path("responseStatus").path("code").asInt()).isEqualTo(403);
+    assertThat(refused.path("responseStatus").path("reason").asText()).isEqualTo("Forbidden");
+    assertThat(refused.path("responseStatus").path("message").asText())
+        .isEqualTo("namespaces \"carols\" is forbidden: User \"erin\" cannot delete resource \"namespaces\" in API group \"\" "
+            + "in the namespace \"carols\"");
     assertThat(line.path("verb").asText()).isEqualTo("create");
     assertThat(line.path("user").path("username").asText()).isEqualTo("carol");
     assertThat(line.path("user").path("groups").toString()).isEqualTo("[\"ops\",\"system:authenticated\"]");
@@ -183,8 +212,11 @@ class ClientCertificateIT {
   @Test
   void execUpgradesTakeTheCertificateToo() throws Exception {
     KeyPair key = Certificates.newKeyPair();
-    assertThat(execUpgradeStatus(client(key.getPrivate(), clientCertificate(CA, CA_KEY.getPrivate(), key, "dave", List.of()))))
+    assertThat(execUpgradeStatus(client(key.getPrivate(), clientCertificate(CA, CA_KEY.getPrivate(), key, "dave", List.of("ops")))))
         .isEqualTo(404);
+    // without a group that may exec, the certificate authenticates but RBAC refuses
+    assertThat(execUpgradeStatus(client(key.getPrivate(), clientCertificate(CA, CA_KEY.getPrivate(), key, "dave", List.of()))))
+        .isEqualTo(403);
     KeyPair otherCaKey = Certificates.newKeyPair();
     X509Certificate otherCa = Certificates.selfSignedCa("ordinal-ca", otherCaKey, Duration.ofDays(1));
     assertThat(execUpgradeStatus(client(key.getPrivate(), clientCertificate(otherCa, otherCaKey.getPrivate(), key, "dave", List.of()))))
