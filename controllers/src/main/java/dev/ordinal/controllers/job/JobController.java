@@ -111,8 +111,8 @@ public final class JobController implements AutoCloseable {
     ApiException failure = null;
     try {
       List<ObjectNode> made = new ArrayList<>();
-      for (int index : plan.create()) {
-        made.add(JobPods.newPod(job, index));
+      for (JobPlanner.NewPod planned : plan.create()) {
+        made.add(JobPods.newPod(job, planned));
       }
       control.createPods(key, job, made);
       control.deletePods(key, job, plan.delete());
