@@ -107,8 +107,18 @@ public final class JobPlanner {
         lastFailure = lastFailure == null || at.isAfter(lastFailure) ? at : lastFailure;
       }
     }
-    int succeeded = Math.max(status.path("succeeded").asInt(0), indexed ? completed.size() : succeededPods);
-    int failed = Math.max(status.path("failed").asInt(0), failedPods);
+    // once SuccessCriteriaMet is set the counts stay: upstream lets go of every pod then (their
+    // tracking finalizers), so the pods it deletes, failing as they stop, are not counted
+    boolean countsFrozen = false;
+    for (JsonNode c : status.path("conditions")) {
+      countsFrozen |= c.path("type").asText().equals("SuccessCriteriaMet") && c.path("status").asText().equals("True");
+    }
+    if (countsFrozen && indexed) {
+      completed = new TreeSet<>(Indexes.parse(status.path("completedIndexes").asText(""), completions));
+    }
+    int succeeded = countsFrozen ? status.path("succeeded").asInt(0)
+        : Math.max(status.path("succeeded").asInt(0), indexed ? completed.size() : succeededPods);
+    int failed = countsFrozen ? status.path("failed").asInt(0) : Math.max(status.path("failed").asInt(0), failedPods);
     // OnFailure pods restart in place: their restarts count as failures (pastBackoffLimitOnFailure)
     int restarts = 0;
     if (spec.path("template").path("spec").path("restartPolicy").asText().equals("OnFailure")) {
@@ -145,7 +155,9 @@ public final class JobPlanner {
       }
       indexFailures = IndexFailures.of(spec, status, pods, completed, activeIndexes);
     }
-    TreeSet<Integer> failedIndexes = indexFailures == null ? new TreeSet<>() : new TreeSet<>(indexFailures.failedIndexes());
+    TreeSet<Integer> failedIndexes = indexFailures == null ? new TreeSet<>()
+        : countsFrozen ? new TreeSet<>(Indexes.parse(status.path("failedIndexes").asText(""), completions))
+        : new TreeSet<>(indexFailures.failedIndexes());
 
     // as upstream: once SuccessCriteriaMet is set only the pods' removal is left; else a
     // FailureTarget stays, else the first failure found (FailJob, backoff limit, deadline, failed

@@ -344,10 +344,13 @@ class JobPlannerTest {
     j.set("status", plan.status());
     // the deleted pods fail as they stop: neither a failure policy nor the backoff limit is looked at any more
     ((ObjectNode) j.path("spec")).put("backoffLimit", 0);
-    plan = JobPlanner.plan(j, List.of(ok(0), pod("pi-1", "Failed", 1, 137, NOW), pod("pi-2", "Failed", 2, 137, NOW)), NOW.plusSeconds(2));
+    plan = JobPlanner.plan(j, List.of(ok(0), pod("pi-1", "Failed", 1, 137, NOW), ok(2)), NOW.plusSeconds(2));
     assertThat(condition(plan.status(), "Complete")).isEqualTo("True/SuccessPolicy");
     assertThat(message(plan.status(), "Complete")).isEqualTo("Matched rules at index 0");
     assertThat(condition(plan.status(), "FailureTarget")).isEmpty();
+    // the counts stay as they were when the rule was met: the pods stopped for it are not failures
+    assertThat(plan.status().has("failed")).isFalse();
+    assertThat(plan.status().path("succeeded").asInt()).isEqualTo(1);
     assertThat(plan.status().path("completedIndexes").asText()).isEqualTo("0");
     assertThat(plan.status().path("completionTime").asText()).isEqualTo(Meta.timestamp(NOW.plusSeconds(2)));
     assertThat(plan.create()).isEmpty();
