@@ -76,7 +76,19 @@ public final class ServiceProxy implements AutoCloseable {
     queue.add(KEY);
   }
 
+  /** Relays first: they do not wait for the rules (a failing iptables is retried, the listeners stay as planned). */
   private Optional<Duration> sync() throws IOException {
+    Optional<Duration> retry = syncExternalPorts();
+    try {
+      syncRules();
+    } catch (IOException e) {
+      log.warn("writing the service rules (retried): {}", e.getMessage());
+      throw e;
+    }
+    return retry;
+  }
+
+  private void syncRules() throws IOException {
     String rules = ProxyRules.render(services.all(), (ns, name) -> endpoints.get(ns, name), podCidr);
     run(List.of("iptables-restore", "--noflush"), rules);
     for (List<String> hook : hooks) {
@@ -85,7 +97,6 @@ public final class ServiceProxy implements AutoCloseable {
         run(concat(List.of("iptables", "-t", "nat", "-I", hook.get(0), "1"), rule), null);
       }
     }
-    return syncExternalPorts();
   }
 
   /** Opens and closes relays as planned, and shows which LoadBalancers are served. */
