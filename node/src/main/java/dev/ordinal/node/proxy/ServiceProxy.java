@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * kube-proxy's job on this machine: keeps the nat table's ORDINAL chains equal to what
  * {@link ProxyRules} makes of the Services and their Endpoints (rewritten whole, atomically, with
- * {@code iptables-restore --noflush}), hooked into PREROUTING and OUTPUT; removes them on close.
+ * {@code iptables-restore --noflush}), hooked into PREROUTING and OUTPUT (and, for ports
+ * without endpoints, the filter table's OUTPUT and FORWARD); removes them on close.
  *
  * <p>Traffic from outside: node ports and LoadBalancer ports ({@link ExternalPorts}) are served
  * on the ingress address ({@link IngressAddress}: the listen address) by {@link Relay}s that
@@ -48,9 +49,14 @@ public final class ServiceProxy implements AutoCloseable {
   private final Informer endpoints;
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
-  private final List<List<String>> hooks = List.of(
-      List.of("PREROUTING", "-j", ProxyRules.SERVICES), List.of("OUTPUT", "-j", ProxyRules.SERVICES),
-      List.of("POSTROUTING", "-j", ProxyRules.POSTROUTING));
+  /** A jump from a built-in chain to ours. */
+  private record Hook(String table, String chain, List<String> rule) {}
+
+  private static final List<Hook> HOOKS = List.of(
+      new Hook("nat", "PREROUTING", List.of("-j", ProxyRules.SERVICES)), new Hook("nat", "OUTPUT", List.of("-j", ProxyRules.SERVICES)),
+      new Hook("nat", "POSTROUTING", List.of("-j", ProxyRules.POSTROUTING)),
+      new Hook("filter", "OUTPUT", List.of("-m", "conntrack", "--ctstate", "NEW", "-j", ProxyRules.REJECT)),
+      new Hook("filter", "FORWARD", List.of("-m", "conntrack", "--ctstate", "NEW", "-j", ProxyRules.REJECT)));
 
   private final String podCidr;
   private final Client client;
@@ -91,10 +97,9 @@ public final class ServiceProxy implements AutoCloseable {
   private void syncRules() throws IOException {
     String rules = ProxyRules.render(services.all(), (ns, name) -> endpoints.get(ns, name), podCidr);
     run(List.of("iptables-restore", "--noflush"), rules);
-    for (List<String> hook : hooks) {
-      List<String> rule = hook.subList(1, hook.size());
-      if (!ok(concat(List.of("iptables", "-t", "nat", "-C", hook.get(0)), rule))) {
-        run(concat(List.of("iptables", "-t", "nat", "-I", hook.get(0), "1"), rule), null);
+    for (Hook hook : HOOKS) {
+      if (!ok(concat(List.of("iptables", "-t", hook.table(), "-C", hook.chain()), hook.rule()))) {
+        run(concat(List.of("iptables", "-t", hook.table(), "-I", hook.chain(), "1"), hook.rule()), null);
       }
     }
   }
@@ -150,18 +155,20 @@ public final class ServiceProxy implements AutoCloseable {
     endpoints.close();
     relays.close();
     try {
-      for (List<String> hook : hooks) {
-        ok(concat(List.of("iptables", "-t", "nat", "-D", hook.get(0)), hook.subList(1, hook.size())));
+      for (Hook hook : HOOKS) {
+        ok(concat(List.of("iptables", "-t", hook.table(), "-D", hook.chain()), hook.rule()));
       }
-      String current = output(List.of("iptables-save", "-t", "nat"));
-      for (String line : current.lines().toList()) {
-        if (line.startsWith(":ORDINAL-") || line.startsWith(":ORD-")) {
-          ok(List.of("iptables", "-t", "nat", "-F", line.substring(1, line.indexOf(' '))));
+      for (String table : List.of("nat", "filter")) {
+        String current = output(List.of("iptables-save", "-t", table));
+        for (String line : current.lines().toList()) {
+          if (line.startsWith(":ORDINAL-") || line.startsWith(":ORD-")) {
+            ok(List.of("iptables", "-t", table, "-F", line.substring(1, line.indexOf(' '))));
+          }
         }
-      }
-      for (String line : current.lines().toList()) {
-        if (line.startsWith(":ORDINAL-") || line.startsWith(":ORD-")) {
-          ok(List.of("iptables", "-t", "nat", "-X", line.substring(1, line.indexOf(' '))));
+        for (String line : current.lines().toList()) {
+          if (line.startsWith(":ORDINAL-") || line.startsWith(":ORD-")) {
+            ok(List.of("iptables", "-t", table, "-X", line.substring(1, line.indexOf(' '))));
+          }
         }
       }
     } catch (IOException e) {
