@@ -35,6 +35,8 @@ final class ServiceNodePorts {
   private final Supplier<Iterable<ObjectNode>> services;
   private final RandomGenerator random;
   private final Set<Integer> inFlight = ConcurrentHashMap.newKeySet();
+  // a lock, not a monitor: listing the Services may wait for the watch cache (ARCHITECTURE.md "Threads")
+  private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
   /** @param services the stored Services, read fresh (consistent with every acknowledged write) */
   ServiceNodePorts(Supplier<Iterable<ObjectNode>> services, RandomGenerator random) {
@@ -57,7 +59,16 @@ final class ServiceNodePorts {
     inFlight.removeAll(released);
   }
 
-  private synchronized void allocate(ResourceType type, ObjectNode svc, Set<Integer> own) {
+  private void allocate(ResourceType type, ObjectNode svc, Set<Integer> own) {
+    lock.lock();
+    try {
+      allocateLocked(type, svc, own);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void allocateLocked(ResourceType type, ObjectNode svc, Set<Integer> own) {
     JsonNode spec = svc.path("spec");
     boolean needs = ServiceExternalFields.needsNodePorts(spec);
     boolean lb = spec.path("type").asText("").equals("LoadBalancer");
