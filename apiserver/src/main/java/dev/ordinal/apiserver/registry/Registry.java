@@ -64,6 +64,12 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
       return v;
     }, () -> new dev.ordinal.apiserver.authz.RbacSnapshot(all(rbac.get(0)), all(rbac.get(1)), all(rbac.get(2)), all(rbac.get(3))));
     this.escalation = new dev.ordinal.apiserver.authz.RbacEscalation(authorizer);
+    ResourceType pods = catalog.byPlural("", "v1", "pods").orElseThrow();
+    ResourceType claims = catalog.byPlural("", "v1", "persistentvolumeclaims").orElseThrow();
+    authorizer.nodes(new dev.ordinal.apiserver.authz.NodeAuthorizer(
+        node -> stores.get(pods).list(null, ListOptions.ALL).items().stream()
+            .filter(p -> node.equals(p.path("spec").path("nodeName").asText())).toList(),
+        (ns, name) -> find(pods, ns, name), (ns, name) -> find(claims, ns, name)));
   }
 
   private List<ObjectNode> all(ResourceType type) {
@@ -185,6 +191,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
    */
   @Override
   public void admitCreate(ResourceType type, ObjectNode obj) {
+    dev.ordinal.apiserver.authz.NodeAuthorizer.admitCreate(dev.ordinal.apiserver.authz.RequestUser.current(), type.kind(), obj);
     if (dev.ordinal.apiserver.authz.RbacEscalation.applies(type.group())) {
       escalation.admit(type.kind(), obj, null);
       return;
