@@ -27,6 +27,14 @@ public final class InProcessClient implements Client {
     this.registry = registry;
   }
 
+  /**
+   * This client acting as {@code user}: every call authorized as over HTTP, and run as that user in
+   * admission. The plain client is the API server itself, which everything trusts.
+   */
+  public Client as(dev.ordinal.apiserver.auth.UserInfo user) {
+    return new AuthorizedClient(this, registry.authorizer(), user);
+  }
+
   private ResourceStore store(ResourceType type) {
     return registry.store(type);
   }

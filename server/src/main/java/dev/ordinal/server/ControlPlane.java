@@ -4,6 +4,7 @@ import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.apiserver.ApiServer;
 import dev.ordinal.apiserver.audit.AuditLog;
 import dev.ordinal.client.Client;
+import dev.ordinal.apiserver.authz.NodeAuthorizer;
 import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
 import dev.ordinal.controllers.serviceaccount.ServiceAccountsController;
@@ -96,35 +97,40 @@ public final class ControlPlane implements AutoCloseable {
       if (podGateway != null && !wildcard && !listen.equals(podGateway)) {
         api.alsoListenOn(podGateway);
       }
-      Client client = new InProcessClient(api.registry());
+      InProcessClient client = new InProcessClient(api.registry());
       Bootstrap.ensureSystemObjects(client);
       Bootstrap.ensureKubernetesService(client, podGateway != null ? podGateway : listen, api.port());
       String nodeName = NodeNames.local();
-      ControllerManager controllers = ControllerManager.standard(client);
-      ServiceAccountsController serviceAccounts = new ServiceAccountsController(client, cert.pem());
+      // every component acts as its own user with its own roles (bootstrap-policy.yaml); the
+      // bootstrap above is the API server's own work
+      ControllerManager controllers = ControllerManager.standard(name -> client.as(ComponentIdentities.controller(name)));
+      ServiceAccountsController serviceAccounts = new ServiceAccountsController(
+          client.as(ComponentIdentities.controller("service-account-controller")), cert.pem());
       controllers.add(serviceAccounts, serviceAccounts::start);
-      LocalPathProvisioner provisioner = new LocalPathProvisioner(client, nodeName, dir.volumes());
+      LocalPathProvisioner provisioner = new LocalPathProvisioner(client.as(ComponentIdentities.controller("persistent-volume-binder")),
+          nodeName, dir.volumes());
       controllers.add(provisioner, provisioner::start);
-      PersistentVolumeBinder binder = new PersistentVolumeBinder(client, provisioner);
+      PersistentVolumeBinder binder = new PersistentVolumeBinder(client.as(ComponentIdentities.controller("persistent-volume-binder")), provisioner);
       controllers.add(binder, binder::start);
-      Scheduler scheduler = new Scheduler(client);
+      Scheduler scheduler = new Scheduler(client.as(ComponentIdentities.SCHEDULER));
       controllers.add(scheduler, scheduler::start);
-      TaintEvictionController taintEviction = new TaintEvictionController(client);
+      TaintEvictionController taintEviction = new TaintEvictionController(client.as(ComponentIdentities.controller("taint-eviction-controller")));
       controllers.add(taintEviction, taintEviction::start);
-      DaemonSetController daemonSets = new DaemonSetController(client);
+      DaemonSetController daemonSets = new DaemonSetController(client.as(ComponentIdentities.controller("daemon-set-controller")));
       controllers.add(daemonSets, daemonSets::start);
       List<InetSocketAddress> dnsAddresses = new ArrayList<>();
       if (!node.dnsListen().isEmpty()) {
         int colon = node.dnsListen().lastIndexOf(':');
         dnsAddresses.add(new InetSocketAddress(node.dnsListen().substring(0, colon), Integer.parseInt(node.dnsListen().substring(colon + 1))));
       }
+      Client nodeClient = client.as(NodeAuthorizer.userFor(nodeName));
       if (runtime != Runtime.NONE) {
         ContainerRuntime containers;
         if (runtime == Runtime.SIMULATED) {
           containers = new SimulatedRuntime();
         } else {
           RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged()),
-              new ClientPodResources(client));
+              new ClientPodResources(nodeClient));
           try {
             runc.prepareNetwork();
           } catch (IOException e) {
@@ -133,14 +139,14 @@ public final class ControlPlane implements AutoCloseable {
           api.nodes().attach(runc, runc);
           containers = runc;
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
-          ServiceProxy proxy = new ServiceProxy(client, node.podCidr());
+          ServiceProxy proxy = new ServiceProxy(client.as(ComponentIdentities.PROXY), node.podCidr(), listen);
           controllers.add(proxy, proxy::start);
         }
-        NodeAgent agent = new NodeAgent(client, nodeName, containers);
+        NodeAgent agent = new NodeAgent(nodeClient, nodeName, containers);
         controllers.add(agent, agent::start);
       }
       if (!dnsAddresses.isEmpty()) {
-        ClusterDns dns = new ClusterDns(client, dnsAddresses);
+        ClusterDns dns = new ClusterDns(client.as(ComponentIdentities.DNS), dnsAddresses);
         controllers.add(dns, dns::start);
       }
       controllers.start();

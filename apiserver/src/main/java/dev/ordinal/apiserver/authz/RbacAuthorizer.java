@@ -28,6 +28,7 @@ public final class RbacAuthorizer {
   private final Supplier<RbacSnapshot> build;
   private final ReentrantLock rebuild = new ReentrantLock();
   private volatile State state = new State(-1, RbacSnapshot.empty(), new ConcurrentHashMap<>());
+  private volatile NodeAuthorizer nodes;
 
   private record State(long version, RbacSnapshot snapshot, Map<Attributes, Decision> decisions) {}
 
@@ -40,9 +41,21 @@ public final class RbacAuthorizer {
     this.build = build;
   }
 
+  /** Node agents are authorized by the Node authorizer first, as kube-apiserver's Node,RBAC chain. */
+  public void nodes(NodeAuthorizer nodeAuthorizer) {
+    this.nodes = nodeAuthorizer;
+  }
+
   public Decision authorize(Attributes a) {
     if (a.user() != null && a.user().groups().contains(MASTERS)) {
       return Decision.allow("");
+    }
+    NodeAuthorizer n = nodes;
+    if (n != null) {
+      Decision byNode = n.authorize(a);
+      if (byNode != null) {
+        return byNode;
+      }
     }
     State s = current();
     Decision cached = s.decisions().get(a);

@@ -25,6 +25,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final ResourceType namespaces;
   private final UnknownFields unknownFields;
   private final ServiceIps serviceIps;
+  private final ServiceNodePorts serviceNodePorts;
   private final ServiceAccountTokens tokens;
   private final TokenRequests tokenRequests;
   private final dev.ordinal.apiserver.authz.RbacAuthorizer authorizer;
@@ -46,8 +47,10 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
       stores.put(t, new ResourceStore(t, storage, caches.cache(t), Strategies.forType(t), this));
     }
     this.namespaces = catalog.byPlural("", "v1", "namespaces").orElseThrow();
-    this.serviceIps = new ServiceIps(() -> catalog.byPlural("", "v1", "services").map(stores::get)
-        .map(s -> (Iterable<ObjectNode>) s.list(null, ListOptions.ALL).items()).orElse(List.of()));
+    java.util.function.Supplier<Iterable<ObjectNode>> storedServices = () -> catalog.byPlural("", "v1", "services")
+        .map(stores::get).map(s -> (Iterable<ObjectNode>) s.list(null, ListOptions.ALL).items()).orElse(List.of());
+    this.serviceIps = new ServiceIps(storedServices);
+    this.serviceNodePorts = new ServiceNodePorts(storedServices, new java.util.Random());
     this.tokens = new ServiceAccountTokens(signingKey, new TokenLookup(), java.time.Clock.systemUTC());
     this.tokenRequests = new TokenRequests(this, tokens);
     List<ResourceType> rbac = List.of("roles", "clusterroles", "rolebindings", "clusterrolebindings").stream()
@@ -61,6 +64,12 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
       return v;
     }, () -> new dev.ordinal.apiserver.authz.RbacSnapshot(all(rbac.get(0)), all(rbac.get(1)), all(rbac.get(2)), all(rbac.get(3))));
     this.escalation = new dev.ordinal.apiserver.authz.RbacEscalation(authorizer);
+    ResourceType pods = catalog.byPlural("", "v1", "pods").orElseThrow();
+    ResourceType claims = catalog.byPlural("", "v1", "persistentvolumeclaims").orElseThrow();
+    authorizer.nodes(new dev.ordinal.apiserver.authz.NodeAuthorizer(
+        node -> stores.get(pods).list(null, ListOptions.ALL).items().stream()
+            .filter(p -> node.equals(p.path("spec").path("nodeName").asText())).toList(),
+        (ns, name) -> find(pods, ns, name), (ns, name) -> find(claims, ns, name)));
   }
 
   private List<ObjectNode> all(ResourceType type) {
@@ -178,16 +187,18 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
 
   /**
    * Kubernetes' DefaultStorageClass admission (a claim without a class gets the default one), and
-   * ClusterIP allocation for Services.
+   * ClusterIP and node port allocation for Services.
    */
   @Override
   public void admitCreate(ResourceType type, ObjectNode obj) {
+    dev.ordinal.apiserver.authz.NodeAuthorizer.admitCreate(dev.ordinal.apiserver.authz.RequestUser.current(), type.kind(), obj);
     if (dev.ordinal.apiserver.authz.RbacEscalation.applies(type.group())) {
       escalation.admit(type.kind(), obj, null);
       return;
     }
     if (isService(type)) {
       serviceIps.admitCreate(type, obj);
+      serviceNodePorts.admitCreate(type, obj);
       return;
     }
     if (serviceAccountAdmission && type.kind().equals("Pod") && type.group().isEmpty()) {
@@ -232,7 +243,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     return sa;
   }
 
-  /** Cluster IPs follow a Service's type changes. */
+  /** Cluster IPs and node ports follow a Service's type changes. */
   @Override
   public void admitUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
     if (dev.ordinal.apiserver.authz.RbacEscalation.applies(type.group())) {
@@ -240,6 +251,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     }
     if (isService(type)) {
       serviceIps.admitUpdate(type, obj, old);
+      serviceNodePorts.admitUpdate(type, obj, old);
     }
     if (isSecret(type) && LegacyTokenSecrets.applies(obj)) {
       String ns = Meta.namespace(obj);

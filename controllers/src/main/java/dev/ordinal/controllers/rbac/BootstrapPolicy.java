@@ -50,6 +50,12 @@ public final class BootstrapPolicy {
       ArrayNode subjects = binding.putArray("subjects");
       b.path("groups").forEach(g -> subjects.addObject().put("apiGroup", "rbac.authorization.k8s.io").put("kind", "Group")
           .put("name", g.asText()));
+      b.path("users").forEach(u -> subjects.addObject().put("apiGroup", "rbac.authorization.k8s.io").put("kind", "User")
+          .put("name", u.asText()));
+      b.path("serviceAccounts").forEach(sa -> {
+        String[] nsName = sa.asText().split("/", 2);
+        subjects.addObject().put("kind", "ServiceAccount").put("name", nsName[1]).put("namespace", nsName[0]);
+      });
       out.add(binding);
     }
     return out;
