@@ -10,6 +10,7 @@ import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.dns.ClusterDns;
 import dev.ordinal.node.NodeAgent;
+import dev.ordinal.node.ServiceRoutes;
 import dev.ordinal.node.proxy.ServiceProxy;
 import dev.ordinal.node.runc.ClientPodResources;
 import dev.ordinal.node.runc.RuncRuntime;
@@ -107,6 +108,7 @@ public final class ControlPlane implements AutoCloseable {
       }
       if (runtime != Runtime.NONE) {
         ContainerRuntime containers;
+        ServiceRoutes routes = ServiceRoutes.NONE;
         if (runtime == Runtime.SIMULATED) {
           containers = new SimulatedRuntime();
         } else {
@@ -122,8 +124,9 @@ public final class ControlPlane implements AutoCloseable {
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
           ServiceProxy proxy = new ServiceProxy(client, node.podCidr());
           controllers.add(proxy, proxy::start);
+          routes = proxy;
         }
-        NodeAgent agent = new NodeAgent(client, nodeName, containers);
+        NodeAgent agent = new NodeAgent(client, nodeName, containers, routes);
         controllers.add(agent, agent::start);
       }
       if (!dnsAddresses.isEmpty()) {

@@ -5,11 +5,13 @@ import dev.ordinal.client.Types;
 import dev.ordinal.controllers.runtime.Informer;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
+import dev.ordinal.node.ServiceRoutes;
 import dev.ordinal.node.runc.HostCommand;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * kube-proxy's job on this machine: keeps the nat table's ORDINAL chains equal to what
  * {@link ProxyRules} makes of the Services and their Endpoints (rewritten whole, atomically, with
  * {@code iptables-restore --noflush}), hooked into PREROUTING and OUTPUT; removes them on close.
+ * Tells the node agent which pod addresses the rules in force send connections to, so that a
+ * deleted pod is stopped only once they no longer do.
  */
-public final class ServiceProxy implements AutoCloseable {
+public final class ServiceProxy implements AutoCloseable, ServiceRoutes {
   private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
   private static final String KEY = "rules";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -32,6 +36,8 @@ public final class ServiceProxy implements AutoCloseable {
       List.of("POSTROUTING", "-j", ProxyRules.POSTROUTING));
 
   private final String podCidr;
+  /** The endpoint addresses of the rules last written (none before the first write). */
+  private volatile Set<String> routed = Set.of();
 
   public ServiceProxy(Client client, String podCidr) {
     this.podCidr = podCidr;
@@ -50,6 +56,7 @@ public final class ServiceProxy implements AutoCloseable {
   private Optional<Duration> sync() throws IOException {
     String rules = ProxyRules.render(services.all(), (ns, name) -> endpoints.get(ns, name), podCidr);
     run(List.of("iptables-restore", "--noflush"), rules);
+    routed = ProxyRules.destinations(rules);
     for (List<String> hook : hooks) {
       List<String> rule = hook.subList(1, hook.size());
       if (!ok(concat(List.of("iptables", "-t", "nat", "-C", hook.get(0)), rule))) {
@@ -57,6 +64,11 @@ public final class ServiceProxy implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  @Override
+  public boolean routesTo(String podIp) {
+    return routed.contains(podIp);
   }
 
   @Override
