@@ -44,10 +44,18 @@ public final class NodeAgent implements AutoCloseable {
    * a shutdown does not wait out 30-second grace periods.
    */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  /**
+   * How long a deleted pod's containers are left alone, at most, for the Service rules to stop
+   * sending it connections (the endpoints controller and the proxy take some tens of milliseconds;
+   * more only when they are stuck, and then stopping goes ahead). Never more than the grace period.
+   */
+  static final Duration DRAIN_LIMIT = Duration.ofSeconds(2);
+  private static final Duration DRAIN_RECHECK = Duration.ofMillis(20);
 
   private final Client client;
   private final String nodeName;
   private final ContainerRuntime runtime;
+  private final ServiceRoutes routes;
   private final NodeRegistration registration;
   private final Informer pods;
   private final WorkQueue<String> queue = new WorkQueue<>();
@@ -59,13 +67,21 @@ public final class NodeAgent implements AutoCloseable {
   private final java.util.Set<String> unfinished = ConcurrentHashMap.newKeySet();
   /** Pods whose stop has been announced (Killing events), so that each container's is recorded once. */
   private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
+  /** When each deleted pod was first seen deleting, while its traffic drains (see {@link #DRAIN_LIMIT}). */
+  private final Map<String, Instant> draining = new ConcurrentHashMap<>();
   private final EventRecorder events;
   private ScheduledExecutorService heartbeat;
 
   public NodeAgent(Client client, String nodeName, ContainerRuntime runtime) {
+    this(client, nodeName, runtime, ServiceRoutes.NONE);
+  }
+
+  /** @param routes what the node's Service rules send traffic to: a deleted pod is stopped once they no longer reach it */
+  public NodeAgent(Client client, String nodeName, ContainerRuntime runtime, ServiceRoutes routes) {
     this.client = client;
     this.nodeName = nodeName;
     this.runtime = runtime;
+    this.routes = routes;
     this.registration = new NodeRegistration(client, nodeName, runtime.version(), runtime.podCapacity());
     this.events = new EventRecorder(client, "kubelet");
     this.pods = new Informer(client, Types.PODS).onChange((old, pod, deleted) -> {
@@ -219,6 +235,7 @@ public final class NodeAgent implements AutoCloseable {
     probing.forget(uid);
     reported.removeIf(k -> k.startsWith(uid + "/"));
     stopping.remove(uid);
+    draining.remove(uid);
   }
 
   /** kubelet's "Failed" events for containers that cannot start, once per pod and message (repeats are counted). */
@@ -249,7 +266,31 @@ public final class NodeAgent implements AutoCloseable {
 
   private Optional<Duration> terminate(ObjectNode pod, Instant now) {
     long grace = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(30);
+    if (stillRouted(pod, grace, now)) {
+      return Optional.of(DRAIN_RECHECK);
+    }
     return terminate(pod, grace, now) ? Optional.empty() : Optional.of(BUSY_RECHECK);
+  }
+
+  /**
+   * Whether a deleted pod's containers should wait before they are told to stop: the Service rules
+   * still send it new connections, and it has waited less than {@link #DRAIN_LIMIT} (and its grace
+   * period). A pod leaves its Services' endpoints as soon as it is deleting; stopping nginx before
+   * the rules follow would refuse, or (once its network is gone) hang, the connections sent in between.
+   */
+  private boolean stillRouted(ObjectNode pod, long grace, Instant now) {
+    String ip = pod.path("status").path("podIP").asText("");
+    String uid = Meta.uid(pod);
+    if (ip.isEmpty() || stopping.contains(uid)) {
+      return false;
+    }
+    Instant since = draining.computeIfAbsent(uid, u -> now);
+    Duration limit = Duration.ofSeconds(grace).compareTo(DRAIN_LIMIT) < 0 ? Duration.ofSeconds(grace) : DRAIN_LIMIT;
+    if (now.isBefore(since.plus(limit)) && routes.routesTo(ip)) {
+      return true;
+    }
+    draining.remove(uid);
+    return false;
   }
 
   /** Stops the deleted pod's containers and, once they have stopped, removes it and its object; true when done. */

@@ -16,13 +16,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The simulated runtime behind a gate: syncs wait until the gate opens (a sandbox that takes its
- * time), it can claim to hold pods it never ran (leftovers of a crash), and it records removals.
+ * time), it can claim to hold pods it never ran (leftovers of a crash), and it records stops and removals.
  */
 final class GatedRuntime implements ContainerRuntime {
   final SimulatedRuntime sim = new SimulatedRuntime(Duration.ofMillis(200), Duration.ofSeconds(1));
   final CountDownLatch gate = new CountDownLatch(1);
   final Set<String> held = ConcurrentHashMap.newKeySet();
   final List<String> removed = new CopyOnWriteArrayList<>();
+  /** When each pod was first asked to stop. */
+  final java.util.Map<String, Instant> stopAsked = new ConcurrentHashMap<>();
 
   GatedRuntime open() {
     gate.countDown();
@@ -52,6 +54,7 @@ final class GatedRuntime implements ContainerRuntime {
 
   @Override
   public boolean stop(ObjectNode pod, long gracePeriodSeconds, Instant now) {
+    stopAsked.putIfAbsent(dev.ordinal.apiserver.registry.Meta.uid(pod), Instant.now());
     return sim.stop(pod, gracePeriodSeconds, now);
   }
 

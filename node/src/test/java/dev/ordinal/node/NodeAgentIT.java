@@ -59,8 +59,12 @@ class NodeAgentIT {
 
   /** A second agent on its own runtime (the one from start() is closed first: one agent per node). */
   NodeAgent restartWith(dev.ordinal.node.runtime.ContainerRuntime runtime) {
+    return restartWith(runtime, ServiceRoutes.NONE);
+  }
+
+  NodeAgent restartWith(dev.ordinal.node.runtime.ContainerRuntime runtime, ServiceRoutes routes) {
     agent.close();
-    agent = new NodeAgent(client, "node-a", runtime);
+    agent = new NodeAgent(client, "node-a", runtime, routes);
     agent.start();
     return agent;
   }
@@ -158,6 +162,36 @@ class NodeAgentIT {
     client.delete(Types.PODS, "d", "gone", DeleteOptions.DEFAULT);
     assertThat(client.find(Types.PODS, "d", "gone")).isPresent();
     await().atMost(Duration.ofSeconds(10)).until(() -> client.find(Types.PODS, "d", "gone").isEmpty());
+  }
+
+  @Test
+  void aDeletedPodIsStoppedOnceTheServiceRulesNoLongerSendItConnections() {
+    GatedRuntime runtime = new GatedRuntime().open();
+    java.util.Set<String> routed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    restartWith(runtime, routed::contains);
+    client.create(Types.PODS, "d", pod("served", "", "", ""));
+    client.create(Types.PODS, "d", pod("stuck", "", "", ""));
+    await().atMost(Duration.ofSeconds(10)).until(() -> status("served").path("phase").asText().equals("Running")
+        && status("stuck").path("phase").asText().equals("Running"));
+    String served = client.get(Types.PODS, "d", "served").path("metadata").path("uid").asText();
+    String stuck = client.get(Types.PODS, "d", "stuck").path("metadata").path("uid").asText();
+    routed.add(status("served").path("podIP").asText());
+    routed.add(status("stuck").path("podIP").asText());
+
+    client.delete(Types.PODS, "d", "served", DeleteOptions.DEFAULT);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> !runtime.stopAsked.containsKey(served));
+    Instant unrouted = Instant.now();
+    routed.remove(status("served").path("podIP").asText());
+    await().atMost(Duration.ofSeconds(1)).until(() -> runtime.stopAsked.containsKey(served));
+    assertThat(Duration.between(unrouted, runtime.stopAsked.get(served))).isLessThan(Duration.ofMillis(300));
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.find(Types.PODS, "d", "served").isEmpty());
+
+    // rules that never catch up hold a pod back for NodeAgent.DRAIN_LIMIT, no more
+    Instant deleted = Instant.now();
+    client.delete(Types.PODS, "d", "stuck", DeleteOptions.DEFAULT);
+    await().atMost(Duration.ofSeconds(5)).until(() -> runtime.stopAsked.containsKey(stuck));
+    assertThat(Duration.between(deleted, runtime.stopAsked.get(stuck)))
+        .isGreaterThanOrEqualTo(NodeAgent.DRAIN_LIMIT.minusMillis(100)).isLessThan(NodeAgent.DRAIN_LIMIT.plusSeconds(1));
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.dns.ClusterDns;
 import dev.ordinal.node.NodeAgent;
+import dev.ordinal.node.ServiceRoutes;
 import dev.ordinal.node.proxy.ServiceProxy;
 import dev.ordinal.node.runc.ClientPodResources;
 import dev.ordinal.node.runc.RuncRuntime;
@@ -126,6 +127,7 @@ public final class ControlPlane implements AutoCloseable {
       Client nodeClient = client.as(NodeAuthorizer.userFor(nodeName));
       if (runtime != Runtime.NONE) {
         ContainerRuntime containers;
+        ServiceRoutes routes = ServiceRoutes.NONE;
         if (runtime == Runtime.SIMULATED) {
           containers = new SimulatedRuntime();
         } else {
@@ -141,8 +143,9 @@ public final class ControlPlane implements AutoCloseable {
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
           ServiceProxy proxy = new ServiceProxy(client.as(ComponentIdentities.PROXY), node.podCidr(), listen);
           controllers.add(proxy, proxy::start);
+          routes = proxy;
         }
-        NodeAgent agent = new NodeAgent(nodeClient, nodeName, containers);
+        NodeAgent agent = new NodeAgent(nodeClient, nodeName, containers, routes);
         controllers.add(agent, agent::start);
       }
       if (!dnsAddresses.isEmpty()) {

@@ -78,23 +78,8 @@ final class KubernetesProtoMessages {
       .repeated(2, "matchExpressions", new ProtoMessage().field(1, "key", STRING).field(2, "operator", STRING)
           .field(3, "values", REPEATED_STRING));
 
-  /** core/v1 Container: the fields kubectl's create generators set (deployment, job, cronjob). */
-  static final ProtoMessage CONTAINER = new ProtoMessage()
-      .field(1, "name", STRING).field(2, "image", STRING).field(3, "command", REPEATED_STRING)
-      .field(4, "args", REPEATED_STRING).field(5, "workingDir", STRING)
-      .repeated(6, "ports", new ProtoMessage().field(1, "name", STRING).field(2, "hostPort", INT)
-          .field(3, "containerPort", INT).field(4, "protocol", STRING).field(5, "hostIP", STRING))
-      .repeated(7, "env", new ProtoMessage().field(1, "name", STRING).field(2, "value", STRING))
-      .field(13, "terminationMessagePath", STRING).field(14, "imagePullPolicy", STRING)
-      .field(16, "stdin", BOOL).field(17, "stdinOnce", BOOL).field(18, "tty", BOOL)
-      .field(20, "terminationMessagePolicy", STRING);
-
-  static final ProtoMessage POD_TEMPLATE_SPEC = new ProtoMessage()
-      .message(1, "metadata", OBJECT_META)
-      .message(2, "spec", new ProtoMessage().repeated(2, "containers", CONTAINER).field(3, "restartPolicy", STRING)
-          .field(4, "terminationGracePeriodSeconds", OPTIONAL_INT).field(6, "dnsPolicy", STRING)
-          .field(7, "nodeSelector", MAP_STRING).field(8, "serviceAccountName", STRING)
-          .repeated(20, "initContainers", CONTAINER));
+  /** core/v1 PodTemplateSpec: see {@link PodProtoMessages}. */
+  static final ProtoMessage POD_TEMPLATE_SPEC = PodProtoMessages.POD_TEMPLATE_SPEC;
 
   /** apps/v1 Deployment, as {@code kubectl create deployment} sends it. */
   static final ProtoMessage DEPLOYMENT = new ProtoMessage()

@@ -23,7 +23,15 @@ final class ProtoMessage {
     REPEATED_STRING,
     REPEATED_MESSAGE,
     TIME,
-    INT_OR_STRING
+    INT_OR_STRING,
+    /** A resource.Quantity message (its string is field 1), as JSON's string. */
+    QUANTITY,
+    /** A map of names to resource.Quantity messages (a ResourceList). */
+    MAP_QUANTITY,
+    /** A repeated integer, packed or not. */
+    REPEATED_INT,
+    /** An embedded Go struct: its fields are the parent's in JSON (Volume's VolumeSource, Probe's ProbeHandler). */
+    INLINE
   }
 
   record Field(String name, Kind kind, ProtoMessage message) {}
@@ -37,6 +45,12 @@ final class ProtoMessage {
 
   ProtoMessage message(int number, String name, ProtoMessage message) {
     fields.put(number, new Field(name, Kind.MESSAGE, message));
+    return this;
+  }
+
+  /** A message whose fields JSON puts in this one's (a Go struct embedded without a JSON name). */
+  ProtoMessage inline(int number, ProtoMessage message) {
+    fields.put(number, new Field("", Kind.INLINE, message));
     return this;
   }
 

@@ -12,8 +12,10 @@ import java.util.Base64;
  * clients behind {@code kubectl create configmap|secret|namespace|service|serviceaccount} encode
  * objects that way, and {@code kubectl drain} its DeleteOptions, and do not fall back to JSON. The envelope is the magic {@code k8s\0}
  * followed by a {@code runtime.Unknown} (typeMeta = 1, raw = 2), whose raw bytes are the object.
- * Only the kinds in {@link KubernetesProtoMessages} are understood; values that are zero on the
- * wire are left out, as Kubernetes' JSON leaves them out.
+ * Only the kinds in {@link KubernetesProtoMessages} are understood, and of them the fields listed
+ * there and in {@link PodProtoMessages} (a pod template whole, since {@code kubectl create job
+ * --from=cronjob} sends the CronJob's); values that are zero on the wire are left out, as
+ * Kubernetes' JSON leaves them out.
  */
 public final class ProtobufBodies {
   private static final byte[] MAGIC = {'k', '8', 's', 0};
@@ -103,6 +105,19 @@ public final class ProtobufBodies {
             out.set(f.name(), m);
           }
         }
+        case INLINE -> out.setAll(read(r.nested(), f.message()));
+        case QUANTITY -> put(out, f.name(), quantity(r.nested()));
+        case MAP_QUANTITY -> quantityEntry(out.with(f.name()), r.nested());
+        case REPEATED_INT -> {
+          if ((tag & 7) == ProtoReader.LENGTH_DELIMITED) {
+            ProtoReader packed = r.nested();
+            while (!packed.done()) {
+              array(out, f.name()).add(packed.varint());
+            }
+          } else {
+            array(out, f.name()).add(r.varint());
+          }
+        }
         case REPEATED_MESSAGE -> array(out, f.name()).add(read(r.nested(), f.message()));
         case REPEATED_STRING -> array(out, f.name()).add(r.string());
         case MAP_STRING, MAP_BYTES -> mapEntry(out.with(f.name()), r.nested(), f.kind() == ProtoMessage.Kind.MAP_BYTES);
@@ -144,6 +159,37 @@ public final class ProtobufBodies {
   private static ArrayNode array(ObjectNode out, String name) {
     JsonNode a = out.get(name);
     return a instanceof ArrayNode an ? an : out.putArray(name);
+  }
+
+  /** A resource.Quantity: its canonical string is field 1. */
+  private static String quantity(ProtoReader q) {
+    String value = "";
+    while (!q.done()) {
+      int tag = q.tag();
+      if (tag >>> 3 == 1) {
+        value = q.string();
+      } else {
+        q.skip(tag & 7);
+      }
+    }
+    return value;
+  }
+
+  /** A ResourceList entry: the resource's name = 1, its Quantity = 2. */
+  private static void quantityEntry(ObjectNode map, ProtoReader entry) {
+    String key = "";
+    String value = "";
+    while (!entry.done()) {
+      int tag = entry.tag();
+      if (tag >>> 3 == 1) {
+        key = entry.string();
+      } else if (tag >>> 3 == 2) {
+        value = quantity(entry.nested());
+      } else {
+        entry.skip(tag & 7);
+      }
+    }
+    map.put(key, value);
   }
 
   /** A map entry is a message with key = 1 and value = 2. */

@@ -107,4 +107,43 @@ class ProtobufBodiesTest {
     assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(80);
     assertThat(d.path("spec").has("strategy")).isFalse();
   }
+
+  @Test
+  void decodesTheWholePodTemplateKubectlCreateJobFromCronJobCopies() {
+    byte[] secretKeyRef = concat(field(1, field(1, "mysql")), field(2, "password"));
+    byte[] env = concat(field(1, "MYSQL_PWD"), field(3, field(4, secretKeyRef)));
+    byte[] cpu = concat(field(1, "cpu"), field(2, field(1, "250m")));
+    byte[] resources = field(2, cpu);
+    byte[] mount = concat(field(1, "backup"), field(2, 0), field(3, "/backup"), field(4, ""));
+    byte[] probe = concat(field(1, field(1, field(1, "mysqladmin"))), field(2, 30), field(4, 10));
+    byte[] container = concat(field(1, "dump"), field(2, "mariadb:10.11"), field(7, env), field(8, resources), field(9, mount),
+        field(10, probe), field(15, field(4, 0)));
+    byte[] pvc = field(10, concat(field(1, "backup"), field(2, 0)));
+    byte[] configMap = field(19, concat(field(1, field(1, "conf")), field(3, 0x1ed)));
+    byte[] volumes = concat(field(1, concat(field(1, "backup"), field(2, pvc))), field(1, concat(field(1, "conf"), field(2, configMap))));
+    byte[] podSpec = concat(volumes, field(2, container), field(3, "OnFailure"),
+        field(14, concat(field(4, 999), field(4, 1000), field(5, 999))), field(30, 1));
+    byte[] spec = concat(field(6, concat(field(1, new byte[0]), field(2, podSpec))), field(7, 2));
+    byte[] raw = concat(field(1, field(1, "backup-now")), field(2, spec), field(3, new byte[0]));
+    byte[] envelope = concat(new byte[] {'k', '8', 's', 0}, field(1, concat(field(1, "batch/v1"), field(2, "Job"))), field(2, raw));
+    ObjectNode job = ProtobufBodies.decode(envelope);
+    var pod = job.path("spec").path("template").path("spec");
+    assertThat(pod.path("volumes").get(0).path("persistentVolumeClaim").path("claimName").asText()).isEqualTo("backup");
+    assertThat(pod.path("volumes").get(1).path("configMap").path("name").asText()).isEqualTo("conf");
+    assertThat(pod.path("volumes").get(1).path("configMap").path("defaultMode").asInt()).isEqualTo(0755);
+    var c = pod.path("containers").get(0);
+    assertThat(c.path("env").get(0).path("valueFrom").path("secretKeyRef").path("name").asText()).isEqualTo("mysql");
+    assertThat(c.path("env").get(0).path("valueFrom").path("secretKeyRef").path("key").asText()).isEqualTo("password");
+    assertThat(c.path("resources").path("requests").path("cpu").asText()).isEqualTo("250m");
+    assertThat(c.path("volumeMounts").get(0).path("mountPath").asText()).isEqualTo("/backup");
+    assertThat(c.path("volumeMounts").get(0).has("readOnly")).isFalse();
+    assertThat(c.path("livenessProbe").path("exec").path("command").get(0).asText()).isEqualTo("mysqladmin");
+    assertThat(c.path("livenessProbe").path("initialDelaySeconds").asInt()).isEqualTo(30);
+    assertThat(c.path("securityContext").has("runAsUser")).as("a pointer: 0 is root").isTrue();
+    assertThat(c.path("securityContext").path("runAsUser").asInt(-1)).isZero();
+    assertThat(pod.path("securityContext").path("supplementalGroups").toString()).isEqualTo("[999,1000]");
+    assertThat(pod.path("securityContext").path("fsGroup").asInt()).isEqualTo(999);
+    assertThat(pod.path("enableServiceLinks").asBoolean()).isTrue();
+    assertThat(job.path("spec").path("backoffLimit").asInt()).isEqualTo(2);
+  }
 }

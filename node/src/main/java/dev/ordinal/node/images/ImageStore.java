@@ -52,7 +52,7 @@ public final class ImageStore {
         }
       }
       return Optional.of(new StoredImage(canonical, layers, strings(config.path("Entrypoint")), strings(config.path("Cmd")), env,
-          config.path("WorkingDir").asText(""), config.path("User").asText("")));
+          config.path("WorkingDir").asText(""), config.path("User").asText(""), config.path("StopSignal").asText("")));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

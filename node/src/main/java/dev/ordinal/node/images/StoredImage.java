@@ -9,6 +9,7 @@ import java.util.Map;
  * running it.
  *
  * @param user the config's User ("" for root)
+ * @param stopSignal the config's StopSignal, such as {@code SIGQUIT} ("" for SIGTERM)
  */
 public record StoredImage(String reference, List<Path> layers, List<String> entrypoint, List<String> cmd, Map<String, String> env,
-    String workingDir, String user) {}
+    String workingDir, String user, String stopSignal) {}

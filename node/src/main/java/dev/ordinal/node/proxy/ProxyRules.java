@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The nat-table rules that make ClusterIPs work, as kube-proxy's iptables mode writes them: a
@@ -87,6 +91,18 @@ final class ProxyRules {
     rules.forEach(r -> out.append(r).append('\n'));
     return out.append("COMMIT\n").toString();
   }
+
+  /** The addresses the rules DNAT connections to: every {@code --to-destination}, without its port. */
+  static Set<String> destinations(String rules) {
+    Set<String> out = new HashSet<>();
+    Matcher m = DESTINATION.matcher(rules);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return Set.copyOf(out);
+  }
+
+  private static final Pattern DESTINATION = Pattern.compile("--to-destination (\\S+):\\d+");
 
   /** Ready endpoint addresses with the port the Service port maps to (by name). */
   private static List<String[]> targets(ObjectNode ep, JsonNode servicePort) {

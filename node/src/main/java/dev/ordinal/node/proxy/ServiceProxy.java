@@ -13,6 +13,7 @@ import dev.ordinal.controllers.runtime.StatusWrites;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
 import dev.ordinal.node.proxy.ExternalPorts.Listener;
+import dev.ordinal.node.ServiceRoutes;
 import dev.ordinal.node.runc.HostCommand;
 import java.io.IOException;
 import java.time.Duration;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * makes the host accept packets for 127.0.0.0/8 from its neighbours (CVE-2020-8558: localhost-only
  * services reachable from the network). A port another program holds gets a Warning
  * {@code FailedToListen} on the Service and is tried again every {@value #RETRY_SECONDS} s.
+ * Tells the node agent which pod addresses the rules in force send connections to, so that a
+ * deleted pod is stopped only once they no longer do.
  */
-public final class ServiceProxy implements AutoCloseable {
+public final class ServiceProxy implements AutoCloseable, ServiceRoutes {
   private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
   private static final String KEY = "rules";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -63,6 +66,8 @@ public final class ServiceProxy implements AutoCloseable {
   private final String ingressAddress;
   private final EventRecorder events;
   private final ExternalPortRelays relays = ExternalPortRelays.relaying();
+  /** The endpoint addresses of the rules last written (none before the first write). */
+  private volatile Set<String> routed = Set.of();
 
   /** @param listen where Ordinal listens ({@code ordinal up --listen}); node ports are served there only */
   public ServiceProxy(Client client, String podCidr, String listen) {
@@ -97,6 +102,7 @@ public final class ServiceProxy implements AutoCloseable {
   private void syncRules() throws IOException {
     String rules = ProxyRules.render(services.all(), (ns, name) -> endpoints.get(ns, name), podCidr);
     run(List.of("iptables-restore", "--noflush"), rules);
+    routed = ProxyRules.destinations(rules);
     for (Hook hook : HOOKS) {
       if (!ok(concat(List.of("iptables", "-t", hook.table(), "-C", hook.chain()), hook.rule()))) {
         run(concat(List.of("iptables", "-t", hook.table(), "-I", hook.chain(), "1"), hook.rule()), null);
@@ -146,6 +152,11 @@ public final class ServiceProxy implements AutoCloseable {
       // the next change to the Service or its Endpoints tries again
       log.warn("writing the load balancer status of {}/{}: {}", Meta.namespace(svc), Meta.name(svc), e.getMessage());
     }
+  }
+
+  @Override
+  public boolean routesTo(String podIp) {
+    return routed.contains(podIp);
   }
 
   @Override

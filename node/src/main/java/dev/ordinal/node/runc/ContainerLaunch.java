@@ -45,8 +45,13 @@ final class ContainerLaunch {
     String workingDir = container.path("workingDir").asText(imageConfig.workingDir());
     // an image's own root holds nothing of the host's to hide
     List<String> hide = image.ownRoot() ? List.of() : hidden;
-    return new Launch(OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), identity, null, netns,
-        cgroupsPath, hide, mounts(container, podDir, podVolumes))), image.layers(), image.seed());
+    ObjectNode oci = OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), identity, null, netns,
+        cgroupsPath, hide, mounts(container, podDir, podVolumes)));
+    if (!imageConfig.stopSignal().isEmpty()) {
+      // in the bundle, so that an agent restarted since still stops the container the image's way
+      oci.with("annotations").put(RuncContainer.STOP_SIGNAL, imageConfig.stopSignal());
+    }
+    return new Launch(oci, image.layers(), image.seed());
   }
 
   static List<OciSpec.Mount> mounts(JsonNode container, Path podDir, Map<String, Path> podVolumes) throws ConfigError {

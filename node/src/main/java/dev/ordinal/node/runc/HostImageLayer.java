@@ -2,8 +2,6 @@ package dev.ordinal.node.runc;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,9 +43,14 @@ final class HostImageLayer {
     }
     try {
       Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException raced) {
-      // another container of the same image wrote it first; theirs is the same
+    } catch (IOException raced) {
+      // Another container of the same image wrote it first; theirs is the same. rename(2) onto a
+      // non-empty directory fails with ENOTEMPTY, which the JDK reports as a plain
+      // FileSystemException ("Directory not empty"), so the type cannot tell a race: the result can.
       HostCommand.run(List.of("rm", "-rf", partial.toString()), Duration.ofSeconds(10));
+      if (!Files.isDirectory(dir)) {
+        throw raced;
+      }
     }
     return dir;
   }

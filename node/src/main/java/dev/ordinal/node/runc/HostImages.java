@@ -60,8 +60,9 @@ final class HostImages {
       + ":/usr/share/java/log4j-1.2.jar -Dzookeeper.root.logger=INFO,CONSOLE";
 
   private static final Map<String, Entry> CATALOGUE = Map.of(
+      // STOPSIGNAL SIGQUIT, as the official image: nginx finishes the requests under way (SIGTERM drops them)
       "nginx", new Entry(new ImageConfig(List.of(), List.of("nginx", "-g", "daemon off;"),
-          Map.of("PATH", ImageConfig.PATH), "/"), List.of("nginx"), "/usr/sbin/nginx",
+          Map.of("PATH", ImageConfig.PATH), "/", "SIGQUIT"), List.of("nginx"), "/usr/sbin/nginx",
           Map.of("/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_SITE), List.of("/etc/nginx/sites-enabled/default")),
       "busybox", new Entry(new ImageConfig(List.of(), List.of("sh"),
           Map.of("PATH", "/bin:/usr/bin:/sbin:/usr/sbin"), "/"), List.of("busybox"), "/bin/busybox"),

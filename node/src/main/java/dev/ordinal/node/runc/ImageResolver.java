@@ -59,7 +59,7 @@ final class ImageResolver {
     Optional<StoredImage> stored = store.lookup(image);
     if (stored.isPresent()) {
       StoredImage s = stored.get();
-      ImageConfig config = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir());
+      ImageConfig config = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir(), s.stopSignal());
       return new Resolved(config, s.layers(), null, s.user(), true);
     }
     String name = HostImages.repository(image);

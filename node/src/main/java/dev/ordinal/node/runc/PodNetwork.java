@@ -51,9 +51,26 @@ final class PodNetwork {
     if (!HostCommand.run(List.of("ip", "link", "show", "ord0"), TIMEOUT).ok()) {
       HostCommand.check(List.of("ip", "link", "add", "ord0", "type", "bridge"), TIMEOUT);
     }
+    pinBridgeAddress();
     String prefix = subnet.substring(subnet.indexOf('/'));
     HostCommand.check(List.of("ip", "addr", "replace", gateway + prefix, "dev", "ord0"), TIMEOUT);
     HostCommand.check(List.of("ip", "link", "set", "ord0", "up"), TIMEOUT);
+  }
+
+  /**
+   * A bridge made without an address takes the lowest of its ports' MAC addresses, so it changes
+   * whenever a pod whose veth has a lower one joins or that pod leaves; the other pods' ARP entries
+   * for the gateway then name a MAC no one answers to, and everything they send through it (DNS,
+   * Services, the API server) is lost for seconds until they ask again — during a rolling update, a
+   * request in a hundred. Setting the address, even to the one it has, fixes it (the kernel keeps a
+   * set address: addr_assign_type 3, NET_ADDR_SET).
+   */
+  private static void pinBridgeAddress() throws IOException {
+    Path sys = Path.of("/sys/class/net/ord0");
+    if (!Files.readString(sys.resolve("addr_assign_type")).strip().equals("3")) {
+      String mac = Files.readString(sys.resolve("address")).strip();
+      HostCommand.check(List.of("ip", "link", "set", "dev", "ord0", "address", mac), TIMEOUT);
+    }
   }
 
   static String namespaceName(String podUid) {

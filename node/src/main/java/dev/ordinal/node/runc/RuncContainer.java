@@ -39,6 +39,9 @@ final class RuncContainer {
   /** The host programs, found once. */
   record Tools(Path runc, Path conmon, Path socketDir) {}
 
+  /** The bundle annotation naming the image's stop signal (containerd's name for it). */
+  static final String STOP_SIGNAL = "io.containerd.image.config.stop-signal";
+
   RuncContainer(Tools tools, String id, Path dir, Path exitDir) {
     this.tools = tools;
     this.id = id;
@@ -164,6 +167,16 @@ final class RuncContainer {
       return Files.readAllLines(control).stream().anyMatch(l -> l.startsWith("oom_kill ") && !l.endsWith(" 0"));
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The signal that asks this container to stop: its image's STOPSIGNAL, else TERM (as runc kill names them). */
+  String stopSignal() {
+    try {
+      String named = Json.MAPPER.readTree(dir.resolve("config.json").toFile()).path("annotations").path(STOP_SIGNAL).asText("");
+      return named.isEmpty() ? "TERM" : named.replaceFirst("^SIG", "");
+    } catch (IOException e) {
+      return "TERM";
     }
   }
 

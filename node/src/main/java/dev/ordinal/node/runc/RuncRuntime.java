@@ -426,7 +426,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
               if (preStop.isObject()) {
                 Hooks.run(preStop, spec, c, p.ip, grace);
               }
-              signalQuietly(c, "TERM");
+              signalQuietly(c, c.stopSignal());
             });
           }
         }

@@ -59,6 +59,8 @@ class ContainerConfigTest {
     assertThat(HostImages.repository("localhost:5000/mysql:5.7")).isEqualTo("mysql");
     assertThat(HostImages.lookup("zookeeper:3.8").orElseThrow().config().cmd()).contains("start-foreground");
     assertThat(HostImages.lookup("quay.io/unknown/thing")).isEmpty();
+    assertThat(HostImages.lookup("nginx:1.27").orElseThrow().config().stopSignal()).as("the official image's STOPSIGNAL").isEqualTo("SIGQUIT");
+    assertThat(HostImages.lookup("busybox").orElseThrow().config().stopSignal()).as("SIGTERM").isEmpty();
   }
 
   @Test

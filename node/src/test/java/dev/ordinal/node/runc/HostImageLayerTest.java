@@ -35,6 +35,24 @@ class HostImageLayerTest {
   }
 
   @Test
+  void containersPreparingTheSameLayerAtOnceAllGetIt() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "whiteouts are character devices, which only root can make");
+    HostImages.Entry nginx = HostImages.lookup("nginx").orElseThrow();
+    // the replicas of a new Deployment start together; the losers of the rename saw ENOTEMPTY
+    List<java.util.concurrent.Callable<Path>> preparing = java.util.Collections.nCopies(8, () -> HostImageLayer.of(dir, "nginx", nginx));
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      List<Path> layers = new java.util.ArrayList<>();
+      for (var f : pool.invokeAll(preparing)) {
+        layers.add(f.get());
+      }
+      assertThat(layers).hasSize(8).containsOnly(layers.getFirst());
+    }
+    try (var listing = Files.list(dir)) {
+      assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".partial"));
+    }
+  }
+
+  @Test
   void hostImagesWithoutALayerRunOnTheHostsRootAlone() throws Exception {
     ImageResolver resolver = new ImageResolver(new dev.ordinal.node.images.ImageStore(dir), dir.resolve("host-images"));
     assumeTrue(Files.exists(Path.of("/bin/bash")));
