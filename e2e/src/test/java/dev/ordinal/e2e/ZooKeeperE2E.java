@@ -37,6 +37,15 @@ class ZooKeeperE2E extends RealPodsTestBase {
     return r.out() + r.err(); // zkCli prints its results on stderr
   }
 
+  /** As {@link #zk}, without failing when zkCli does (no quorum yet): what it printed. */
+  String zkOnce(int member, String... command) throws Exception {
+    String[] args = new String[6 + command.length];
+    System.arraycopy(new String[] {"exec", "zk-" + member, "-c", "zookeeper", "--", CLI}, 0, args, 0, 6);
+    System.arraycopy(command, 0, args, 6, command.length);
+    Kubectl.Result r = kubectl.run(args);
+    return r.out() + r.err();
+  }
+
   /** Seed 000's storage (a hand-made PV per member, pinned to the node by its labels) and the ensemble, all Ready. */
   void deployEnsemble() throws Exception {
     Path pvs = work.resolve("zookeeper-local-pvs.yaml");
@@ -110,7 +119,7 @@ class ZooKeeperE2E extends RealPodsTestBase {
       // an unreachable peer can stretch past the drain's 40 s; so wait for it, as a client would.
       int other = (gone + 1) % 3;
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() ->
-          assertThat(kubectl.run("exec", "zk-" + other, "-c", "zookeeper", "--", CLI, "get", "/drain").out()).contains("kept"));
+          assertThat(zkOnce(other, "get", "/drain")).contains("kept"));
       assertThat(zk((gone + 2) % 3, "set", "/drain", "still-kept")).doesNotContain("Exception");
     } finally {
       kubectl.run("uncordon", node).ok();
