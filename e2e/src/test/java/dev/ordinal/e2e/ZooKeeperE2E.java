@@ -29,20 +29,21 @@ class ZooKeeperE2E extends RealPodsTestBase {
     return example("zookeeper.yaml");
   }
 
-  String zk(int member, String... command) throws Exception {
+  static String[] zkArgs(int member, String... command) {
     String[] args = new String[6 + command.length];
     System.arraycopy(new String[] {"exec", "zk-" + member, "-c", "zookeeper", "--", CLI}, 0, args, 0, 6);
     System.arraycopy(command, 0, args, 6, command.length);
-    Kubectl.Result r = kubectl.run(args).ok();
+    return args;
+  }
+
+  String zk(int member, String... command) throws Exception {
+    Kubectl.Result r = kubectl.run(zkArgs(member, command)).ok();
     return r.out() + r.err(); // zkCli prints its results on stderr
   }
 
   /** As {@link #zk}, without failing when zkCli does (no quorum yet): what it printed. */
   String zkOnce(int member, String... command) throws Exception {
-    String[] args = new String[6 + command.length];
-    System.arraycopy(new String[] {"exec", "zk-" + member, "-c", "zookeeper", "--", CLI}, 0, args, 0, 6);
-    System.arraycopy(command, 0, args, 6, command.length);
-    Kubectl.Result r = kubectl.run(args);
+    Kubectl.Result r = kubectl.run(zkArgs(member, command));
     return r.out() + r.err();
   }
 
