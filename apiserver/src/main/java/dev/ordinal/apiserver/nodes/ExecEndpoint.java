@@ -6,6 +6,7 @@ import dev.ordinal.api.Json;
 import dev.ordinal.apiserver.auth.Authenticator;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.http.ApiHandler;
+import dev.ordinal.apiserver.http.Exchange;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.apiserver.registry.Registry;
 import java.nio.ByteBuffer;
@@ -63,7 +64,7 @@ public final class ExecEndpoint {
       }
       response.setAcceptedSubProtocol(protocol);
       return new ExecSocket(exec, new ExecSocket.Target(Meta.uid(pod), container, new ArrayList<>(command),
-          "true".equals(query.getValue("stdin")) || "1".equals(query.getValue("stdin")), "true".equals(query.getValue("tty"))));
+          Exchange.bool(query.getValue("stdin")), Exchange.bool(query.getValue("tty"))));
     } catch (ApiException e) {
       return refuse(response, callback, e);
     }
