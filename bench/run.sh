@@ -7,6 +7,7 @@
 #   bench/run.sh dns [replicas]          the cluster DNS: queries/s, latency, and how soon a new pod's name resolves
 #   bench/run.sh streams [requests]      API and DNS latency with 10 exec -it, 10 logs -f, 5 port-forwards open (root; default 1,000)
 #   bench/run.sh examples [runs]         the examples on real pods (root): apply → all Ready, MariaDB 3 → 4 (default 3 runs)
+#   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -21,7 +22,8 @@ case "$which" in
   dns) main=dev.ordinal.bench.DnsBench ;;
   examples) main=dev.ordinal.bench.ExamplesBench ;;
   streams) main=dev.ordinal.bench.StreamsBench ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, pods, dns, streams or examples)" ;;
+  patroni) main=dev.ordinal.bench.PatroniBench ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, pods, dns, streams, examples or patroni)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"
