@@ -88,7 +88,7 @@ class PatroniE2E extends RealPodsTestBase {
   /** SQL from a member's container to a Service, over the network with the superuser's password. */
   Kubectl.Result sqlVia(String pod, String service, String statement) throws Exception {
     return kubectl.run("exec", pod, "-c", "patroni", "--", "bash", "-c",
-        "PGPASSWORD=$PATRONI_SUPERUSER_PASSWORD psql -X -A -t -h " + service + " -U postgres -c \"" + statement + "\"");
+        "PGPASSWORD=$PATRONI_SUPERUSER_PASSWORD psql -X -q -A -t -h " + service + " -U postgres -c \"" + statement + "\"");
   }
 
   void awaitHealthyCluster() {
