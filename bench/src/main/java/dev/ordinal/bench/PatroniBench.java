@@ -1,5 +1,7 @@
 package dev.ordinal.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ordinal.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ public final class PatroniBench {
           }
         }
         if (promoted == null) {
-          throw new IllegalStateException("no member took writes within 120 s of deleting " + old);
+          throw new IllegalStateException("no member took writes within 120 s of deleting " + old + diagnostics());
         }
         failovers.add((System.nanoTime() - deleted) / 1e9);
         System.err.printf(Locale.ROOT, "run %d: %s deleted, %s took a write after %.1f s%n", i + 1, old, promoted, failovers.getLast());
@@ -100,25 +102,67 @@ public final class PatroniBench {
     return copy;
   }
 
-  /** A leader and two members that patronictl shows running or streaming, the leader labelled. */
+  /**
+   * A leader, a synchronous standby and a replica that patronictl shows running (or streaming) on
+   * the leader's timeline without lag, and the leader's pod labelled.
+   */
   private void awaitHealthy() throws Exception {
     long deadline = System.nanoTime() + 300_000_000_000L;
+    String last = "";
     while (System.nanoTime() < deadline) {
       for (String pod : List.of("pg-0", "pg-1", "pg-2")) {
-        String list = tryOutput(pod, "patronictl", "-c", "/etc/patroni/config.yml", "list", "-f", "tsv");
+        String list = tryOutput(pod, "patronictl", "-c", "/etc/patroni/config.yml", "list", "-f", "json");
         if (list == null) {
           continue;
         }
-        long leaders = list.lines().filter(l -> l.contains("\tLeader\trunning")).count();
-        long replicas = list.lines().filter(l -> l.matches(".*\t(Replica|Sync Standby)\t(running|streaming).*")).count();
-        if (leaders == 1 && replicas == 2 && !leader().isEmpty()) {
+        last = list;
+        if (healthy(Json.MAPPER.readTree(list)) && !leader().isEmpty()) {
           return;
         }
         break;
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("no leader with two replicas within 300 s");
+    throw new IllegalStateException("no leader with a synchronous standby and a replica within 300 s: " + last + diagnostics());
+  }
+
+  static boolean healthy(JsonNode members) {
+    int leaders = 0;
+    int sync = 0;
+    int replicas = 0;
+    java.util.Set<String> timelines = new java.util.HashSet<>();
+    for (JsonNode m : members) {
+      String role = m.path("Role").asText();
+      String state = m.path("State").asText();
+      timelines.add(m.path("TL").asText());
+      boolean up = state.equals("running") || state.equals("streaming");
+      if (role.equals("Leader") && state.equals("running")) {
+        leaders++;
+      } else if (up && m.path("Lag in MB").asInt(-1) == 0) {
+        if (role.equals("Sync Standby")) {
+          sync++;
+        } else if (role.equals("Replica")) {
+          replicas++;
+        }
+      }
+    }
+    return leaders == 1 && sync == 1 && replicas == 1 && timelines.size() == 1;
+  }
+
+  /** What a failed run leaves to look at: the keys, the pods' roles and the members' last log lines. */
+  private String diagnostics() {
+    StringBuilder b = new StringBuilder("\n");
+    try {
+      b.append(kubectl("get", "endpoints,pods", "-o", "wide", "-L", "role")).append('\n');
+      b.append(kubectl("get", "endpoints", "-l", "app=pg", "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.annotations}{\"\\n\"}{end}"));
+      for (String pod : List.of("pg-0", "pg-1", "pg-2")) {
+        String log = kubectl("logs", pod, "--tail=40");
+        b.append("\n--- ").append(pod).append(" ---\n").append(log);
+      }
+    } catch (Exception e) {
+      b.append(e);
+    }
+    return b.toString();
   }
 
   private String leader() throws Exception {
