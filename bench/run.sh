@@ -3,9 +3,11 @@
 #   bench/run.sh [api [pods]]            the API server: latency, throughput, lists, watches (default 10,000 pods)
 #   bench/run.sh statefulset [replicas]  StatefulSets on the simulated runtime (default 20)
 #   bench/run.sh deployment [replicas]   a Deployment on the simulated runtime: available, rolled, scaled to 0 (default 1,000)
+#   bench/run.sh job [completions [parallelism]]  a Job on the simulated runtime, pods that succeed at once: created → Complete (default 1,000 / 100)
 #   bench/run.sh pods [n]                real pods on runc (root): start latency against the bare-runc floor
 #   bench/run.sh dns [replicas]          the cluster DNS: queries/s, latency, and how soon a new pod's name resolves
 #   bench/run.sh streams [requests]      API and DNS latency with 10 exec -it, 10 logs -f, 5 port-forwards open (root; default 1,000)
+#   bench/run.sh rbac [requests]         RBAC's cost: the authorizer with 1,000 Roles/bindings, and GET/create as admin vs a bound ServiceAccount (default 2,000)
 #   bench/run.sh examples [runs]         the examples on real pods (root): apply → all Ready, MariaDB 3 → 4 (default 3 runs)
 #   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
 set -euo pipefail
@@ -18,12 +20,14 @@ case "$which" in
   api) main=dev.ordinal.bench.ApiBench ;;
   statefulset) main=dev.ordinal.bench.StatefulSetBench ;;
   deployment) main=dev.ordinal.bench.DeploymentBench ;;
+  job) main=dev.ordinal.bench.JobBench ;;
   pods) main=dev.ordinal.bench.PodStartBench ;;
   dns) main=dev.ordinal.bench.DnsBench ;;
   examples) main=dev.ordinal.bench.ExamplesBench ;;
   streams) main=dev.ordinal.bench.StreamsBench ;;
+  rbac) main=dev.ordinal.bench.RbacBench ;;
   patroni) main=dev.ordinal.bench.PatroniBench ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, pods, dns, streams, examples or patroni)" ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples or patroni)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"

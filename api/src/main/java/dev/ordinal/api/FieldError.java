@@ -18,6 +18,7 @@ public record FieldError(String path, Type type, Object value, String detail) {
     NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
     DUPLICATE("FieldValueDuplicate", "Duplicate value"),
     TOO_LONG("FieldValueTooLong", "Too long"),
+    TOO_MANY("FieldValueTooMany", "Too many"),
     NOT_FOUND("FieldValueNotFound", "Not found");
 
     private final String reason;
@@ -59,10 +60,21 @@ public record FieldError(String path, Type type, Object value, String detail) {
     return new FieldError(path, Type.DUPLICATE, value, "");
   }
 
+  /** field.TooLong: the value is not repeated in the message. */
+  public static FieldError tooLong(String path, int maxBytes) {
+    return new FieldError(path, Type.TOO_LONG, null, "must have at most " + maxBytes + " bytes");
+  }
+
+  /** field.TooMany: {@code spec.x: Too many: 21: must have at most 20 items}. */
+  public static FieldError tooMany(String path, int actual, int max) {
+    return new FieldError(path, Type.TOO_MANY, actual, "must have at most " + max + " items");
+  }
+
   /** Kubernetes' rendering: {@code spec.replicas: Invalid value: -1: must be greater than or equal to 0}. */
   public String message() {
     StringBuilder b = new StringBuilder(path).append(": ").append(type.phrase());
-    if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE || type == Type.NOT_FOUND) {
+    if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE || type == Type.NOT_FOUND
+        || type == Type.TOO_MANY) {
       b.append(": ").append(value instanceof String s ? "\"" + s + "\"" : String.valueOf(value));
     }
     if (detail != null && !detail.isEmpty()) {

@@ -106,7 +106,16 @@ public final class ResourceCatalog {
     t.add(new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, List.of(), none(), Set.of(), Lease.class));
     t.add(new ResourceType("events.k8s.io", "v1", "events", "event", "Event", true, List.of("ev"), none(), Set.of(), io.fabric8.kubernetes.api.model.events.v1.Event.class));
     t.add(new ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, List.of("pdb"), none(), Set.of("status"), PodDisruptionBudget.class));
+    t.add(rbac("roles", "role", "Role", true, io.fabric8.kubernetes.api.model.rbac.Role.class));
+    t.add(rbac("rolebindings", "rolebinding", "RoleBinding", true, io.fabric8.kubernetes.api.model.rbac.RoleBinding.class));
+    t.add(rbac("clusterroles", "clusterrole", "ClusterRole", false, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class));
+    t.add(rbac("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false,
+        io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class));
     return t;
+  }
+
+  private static ResourceType rbac(String plural, String singular, String kind, boolean namespaced, Class<? extends HasMetadata> model) {
+    return new ResourceType("rbac.authorization.k8s.io", "v1", plural, singular, kind, namespaced, List.of(), none(), Set.of(), model);
   }
 
   private static ResourceType core(

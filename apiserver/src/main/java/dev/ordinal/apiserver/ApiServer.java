@@ -63,8 +63,8 @@ public final class ApiServer implements AutoCloseable {
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens());
     Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
-        ready::get, address, authenticator);
-    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, routes)));
+        ready::get, address, authenticator, registry.authorizer());
+    jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator, new ApiHandler(authenticator, registry.authorizer(), routes)));
   }
 
   private ServerConnector newConnector(String host, int port) {

@@ -74,7 +74,12 @@ final class BenchServer implements AutoCloseable {
   }
 
   HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
+    return sendAs(token, method, path, contentType, body);
+  }
+
+  /** As {@link #send}, with another bearer token. */
+  HttpResponse<String> sendAs(String bearer, String method, String path, String contentType, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + bearer);
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }

@@ -30,6 +30,11 @@ public final class Types {
   public static final ResourceType CRON_JOBS = CATALOG.byPlural("batch", "v1", "cronjobs").orElseThrow();
   public static final ResourceType CONTROLLER_REVISIONS = CATALOG.byPlural("apps", "v1", "controllerrevisions").orElseThrow();
 
+  public static final ResourceType ROLES = CATALOG.byPlural("rbac.authorization.k8s.io", "v1", "roles").orElseThrow();
+  public static final ResourceType ROLE_BINDINGS = CATALOG.byPlural("rbac.authorization.k8s.io", "v1", "rolebindings").orElseThrow();
+  public static final ResourceType CLUSTER_ROLES = CATALOG.byPlural("rbac.authorization.k8s.io", "v1", "clusterroles").orElseThrow();
+  public static final ResourceType CLUSTER_ROLE_BINDINGS =
+      CATALOG.byPlural("rbac.authorization.k8s.io", "v1", "clusterrolebindings").orElseThrow();
   public static final ResourceType POD_DISRUPTION_BUDGETS = CATALOG.byPlural("policy", "v1", "poddisruptionbudgets").orElseThrow();
 
   private Types() {}

@@ -41,6 +41,8 @@ public final class ControllerManager implements AutoCloseable {
     m.add(endpoints, endpoints::start);
     DisruptionController disruption = new DisruptionController(client);
     m.add(disruption, disruption::start);
+    dev.ordinal.controllers.rbac.ClusterRoleAggregator aggregation = new dev.ordinal.controllers.rbac.ClusterRoleAggregator(client);
+    m.add(aggregation, aggregation::start);
     return m;
   }
 

@@ -102,13 +102,18 @@ final class HostLeftovers {
         String[] h = hook.split(":");
         run("iptables", "-t", "nat", "-D", h[0], "-j", h[1]);
       }
-      List<String> chains = run("iptables-save", "-t", "nat").lines().filter(l -> l.startsWith(":ORD")).map(l -> l.substring(1, l.indexOf(' ')))
-          .toList();
-      for (String c : chains) {
-        run("iptables", "-t", "nat", "-F", c);
+      for (String chain : List.of("OUTPUT", "FORWARD")) {
+        run("iptables", "-t", "filter", "-D", chain, "-m", "conntrack", "--ctstate", "NEW", "-j", "ORDINAL-REJECT");
       }
-      for (String c : chains) {
-        run("iptables", "-t", "nat", "-X", c);
+      for (String table : List.of("nat", "filter")) {
+        List<String> chains = run("iptables-save", "-t", table).lines().filter(l -> l.startsWith(":ORD"))
+            .map(l -> l.substring(1, l.indexOf(' '))).toList();
+        for (String c : chains) {
+          run("iptables", "-t", table, "-F", c);
+        }
+        for (String c : chains) {
+          run("iptables", "-t", table, "-X", c);
+        }
       }
       for (Path hierarchy : cgroupHierarchies()) {
         hierarchy.resolve("ordinal").toFile().delete();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,9 +79,6 @@ class ZooKeeperE2E extends RealPodsTestBase {
    * with its id and data.
    */
   @Test
-  @Disabled("fails in 3 of 5 runs on the 2-core CI machine: after the drain a second member had been"
-      + " deleted and recreated, and the two left lost their quorum; a possible budget violation under"
-      + " investigation in issue #11 (the simulated drain in KubectlSimulatedE2E passes)")
   void drainEvictsOneMemberAndTheEnsembleKeepsItsQuorum() throws Exception {
     deployEnsemble();
     // Ready is the member's own check; the ensemble may still be electing a leader (ConnectionLoss)

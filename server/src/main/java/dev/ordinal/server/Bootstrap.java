@@ -5,6 +5,7 @@ import dev.ordinal.api.Json;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
+import dev.ordinal.controllers.rbac.BootstrapPolicy;
 import dev.ordinal.controllers.volume.DefaultStorageClass;
 
 /** The objects every cluster starts with, created through the API if missing. */
@@ -25,6 +26,7 @@ final class Bootstrap {
       }
     }
     DefaultStorageClass.ensure(client);
+    BootstrapPolicy.ensure(client);
   }
 
   /**

@@ -120,7 +120,7 @@ public final class ControlPlane implements AutoCloseable {
           api.nodes().attach(runc, runc);
           containers = runc;
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
-          ServiceProxy proxy = new ServiceProxy(client, node.podCidr());
+          ServiceProxy proxy = new ServiceProxy(client, node.podCidr(), listen);
           controllers.add(proxy, proxy::start);
         }
         NodeAgent agent = new NodeAgent(client, nodeName, containers);

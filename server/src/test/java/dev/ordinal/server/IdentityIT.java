@@ -149,7 +149,11 @@ class IdentityIT {
         .withUid(pod.getMetadata().getUid()).endBoundObjectRef().endSpec().build());
     String token = answer.getStatus().getToken();
     assertThat(whoami(token)).isEqualTo("system:serviceaccount:id-token:default");
-    assertThat(call("GET", "/api/v1/namespaces/id-token/pods", token, null).statusCode()).isEqualTo(200);
+    // authenticated, but RBAC gives the default ServiceAccount nothing: 403 with upstream's message
+    HttpResponse<String> forbidden = call("GET", "/api/v1/namespaces/id-token/pods", token, null);
+    assertThat(forbidden.statusCode()).isEqualTo(403);
+    assertThat(Json.MAPPER.readTree(forbidden.body()).path("message").asText()).isEqualTo("pods is forbidden: User"
+        + " \"system:serviceaccount:id-token:default\" cannot list resource \"pods\" in API group \"\" in the namespace \"id-token\"");
     client.pods().inNamespace("id-token").withName("p").withGracePeriod(0).delete();
     await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("id-token").withName("p").get() == null);
     assertThat(call("GET", "/api/v1/namespaces/id-token/pods", token, null).statusCode()).isEqualTo(401);

@@ -1,6 +1,7 @@
 package dev.ordinal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ordinal.apiserver.pki.Certificates;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -39,7 +40,11 @@ class IdentityRestartIT {
       Config withToken = Config.fromKubeconfig(Files.readString(plane.dataDir().kubeconfig()));
       withToken.setOauthToken(token);
       try (KubernetesClient sa = new KubernetesClientBuilder().withConfig(withToken).build()) {
-        assertThat(sa.pods().inNamespace("default").list().getItems()).isEmpty(); // the old token still authenticates
+        // the old token still authenticates: RBAC answers 403 (it may not list pods), not 401
+        assertThatThrownBy(() -> sa.pods().inNamespace("default").list())
+            .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        // and the bootstrap policy came back with the restart
+        assertThat(c.rbac().clusterRoles().withName("view").get().getRules()).isNotEmpty();
       }
       assertThat(Certificates.parseCertificate(ca).getSubjectX500Principal().getName()).isEqualTo("CN=ordinal-ca");
     }

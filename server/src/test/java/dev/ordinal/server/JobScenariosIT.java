@@ -187,4 +187,99 @@ class JobScenariosIT extends SimulatedClusterTests {
     assertThat(cj.getSpec().getFailedJobsHistoryLimit()).isEqualTo(1);
     assertThat(made.getMetadata().getGeneration()).isEqualTo(1);
   }
+
+  String message(String type) {
+    for (JobCondition c : get().getStatus().getConditions()) {
+      if (c.getType().equals(type)) {
+        return c.getMessage();
+      }
+    }
+    return "";
+  }
+
+  @Test
+  void successPolicyEndsAnIndexedJobEarly() {
+    create(job("""
+        completions: 6
+        parallelism: 2
+        completionMode: Indexed
+        successPolicy:
+          rules:
+          - succeededCount: 2""", EXIT_0));
+    await().atMost(PATIENCE).until(() -> condition("Complete").equals("SuccessPolicy"));
+    assertThat(condition("SuccessCriteriaMet")).isEqualTo("SuccessPolicy");
+    assertThat(message("SuccessCriteriaMet")).isEqualTo("Matched rules at index 0");
+    assertThat(message("Complete")).isEqualTo("Matched rules at index 0");
+    Job j = get();
+    assertThat(j.getStatus().getSucceeded()).isGreaterThanOrEqualTo(2);
+    assertThat(j.getStatus().getCompletionTime()).isNotNull();
+    // two successes were enough: the remaining indexes never ran, or were stopped
+    assertThat(pods()).hasSizeLessThan(6);
+    assertThat(pods()).noneMatch(p -> p.getStatus().getPhase().equals("Running") && p.getMetadata().getDeletionTimestamp() == null);
+  }
+
+  @Test
+  void backoffLimitPerIndexRetriesEachIndexThenFailsIt() {
+    Job made = create(job("""
+        completions: 2
+        parallelism: 2
+        completionMode: Indexed
+        backoffLimitPerIndex: 1""", "sim.ordinal.dev/exit-after: 1s, sim.ordinal.dev/exit-code: \"1\""));
+    assertThat(made.getSpec().getBackoffLimit()).isEqualTo(Integer.MAX_VALUE);
+    // each index: a first pod fails, its replacement 10 s later fails too, and the index is given up
+    await().atMost(PATIENCE).until(() -> condition("Failed").equals("FailedIndexes"));
+    Job j = get();
+    assertThat(j.getStatus().getFailedIndexes()).isEqualTo("0,1");
+    assertThat(j.getStatus().getFailed()).isEqualTo(4);
+    assertThat(message("Failed")).isEqualTo("Job has failed indexes");
+    assertThat(condition("FailureTarget")).isEqualTo("FailedIndexes");
+    assertThat(pods()).hasSize(4);
+    assertThat(pods().stream().map(p -> p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-completion-index") + "/"
+        + p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-index-failure-count")).sorted().toList())
+        .containsExactly("0/0", "0/1", "1/0", "1/1");
+  }
+
+  @Test
+  void failIndexAndMaxFailedIndexesFailTheJobWithoutRetries() {
+    create(job("""
+        completions: 4
+        parallelism: 4
+        completionMode: Indexed
+        backoffLimitPerIndex: 3
+        maxFailedIndexes: 1
+        podFailurePolicy:
+          rules:
+          - action: FailIndex
+            onExitCodes:
+              operator: In
+              values: [42]""", "sim.ordinal.dev/exit-after: 1s, sim.ordinal.dev/exit-code: \"42\""));
+    await().atMost(PATIENCE).until(() -> condition("Failed").equals("MaxFailedIndexesExceeded"));
+    assertThat(message("Failed")).isEqualTo("Job has exceeded the specified maximal number of failed indexes");
+    assertThat(get().getStatus().getFailedIndexes()).isNotEmpty();
+    assertThat(get().getStatus().getFailed()).isGreaterThanOrEqualTo(2);
+    // FailIndex: no index was retried (pods still running at the failure were deleted)
+    assertThat(pods()).hasSizeBetween(2, 4)
+        .allMatch(p -> "0".equals(p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-index-failure-count")));
+  }
+
+  @Test
+  void indexedOnlyFieldsAreRefusedOnANonIndexedJob() {
+    assertThatThrownBy(() -> create(job("""
+        backoffLimitPerIndex: 1
+        successPolicy:
+          rules:
+          - succeededCount: 1""", "")))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode")
+        .hasMessageContaining("spec.successPolicy: Invalid value: ")
+        .hasMessageContaining("requires indexed completion mode");
+    assertThatThrownBy(() -> create(job("""
+        completions: 3
+        completionMode: Indexed
+        successPolicy:
+          rules:
+          - succeededIndexes: '1-5'""", "")))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"1-5\": error parsing succeededIndexes: too large index: \"5\"");
+  }
 }

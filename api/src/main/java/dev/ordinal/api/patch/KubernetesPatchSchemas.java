@@ -199,7 +199,12 @@ public final class KubernetesPatchSchemas {
           Map.entry("coordination.k8s.io/v1/Lease", METADATA_ONLY),
           Map.entry("events.k8s.io/v1/Event", METADATA_ONLY),
           Map.entry("autoscaling/v1/Scale", METADATA_ONLY),
-          Map.entry("policy/v1/PodDisruptionBudget", POD_DISRUPTION_BUDGET));
+          Map.entry("policy/v1/PodDisruptionBudget", POD_DISRUPTION_BUDGET),
+          // rules, subjects and roleRef carry no patch tags upstream: atomic, replaced whole
+          Map.entry("rbac.authorization.k8s.io/v1/Role", METADATA_ONLY),
+          Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", METADATA_ONLY),
+          Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", METADATA_ONLY),
+          Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", METADATA_ONLY));
 
   /** The schema of a kind by "apiVersion/Kind" ("v1/Pod", "apps/v1/StatefulSet"), if known. */
   public static Optional<PatchSchema> forKind(String apiVersionKind) {

@@ -2,6 +2,9 @@ package dev.ordinal.apiserver.http;
 
 import dev.ordinal.apiserver.auth.Authenticator;
 import dev.ordinal.apiserver.auth.UserInfo;
+import dev.ordinal.apiserver.authz.Impersonation;
+import dev.ordinal.apiserver.authz.RbacAuthorizer;
+import dev.ordinal.apiserver.authz.RequestUser;
 import dev.ordinal.apiserver.errors.ApiException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -11,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The root handler: authentication, then routing to health, version, discovery, OpenAPI or
+ * The root handler: authentication, impersonation and authorization, then routing to health, version, discovery, OpenAPI or
  * resource endpoints. Every failure leaves as a {@code Status}; nothing escapes as a stack trace.
  * Runs on virtual threads, so endpoints block freely.
  */
@@ -19,11 +22,13 @@ public final class ApiHandler extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
 
   private final Authenticator authenticator;
+  private final RbacAuthorizer authorizer;
   private final Routes routes;
 
-  public ApiHandler(Authenticator authenticator, Routes routes) {
+  public ApiHandler(Authenticator authenticator, RbacAuthorizer authorizer, Routes routes) {
     super(InvocationType.BLOCKING);
     this.authenticator = authenticator;
+    this.authorizer = authorizer;
     this.routes = routes;
   }
 
@@ -42,8 +47,8 @@ public final class ApiHandler extends Handler.Abstract {
         ex.discardSmallBody();
         throw ApiException.unauthorized();
       }
-      ex.user(user == null ? UserInfo.ANONYMOUS : user);
-      routes.serve(ex);
+      UserInfo acting = authorize(ex, user == null ? UserInfo.ANONYMOUS : user);
+      RequestUser.runAs(acting, () -> routes.serve(ex));
     } catch (ApiException e) {
       if (!ex.completed()) {
         ex.error(e);
@@ -59,5 +64,23 @@ public final class ApiHandler extends Handler.Abstract {
       }
     }
     return true;
+  }
+
+  /**
+   * Impersonation, then RBAC, as upstream's filter chain orders them; the user the request then
+   * acts as. Health, version and the OIDC documents need no permission.
+   */
+  private UserInfo authorize(Exchange ex, UserInfo requester) {
+    try {
+      UserInfo acting = Impersonation.actAs(requester, ex::headerValues, ex.headersStartingWith("impersonate-extra-"), authorizer);
+      ex.user(acting);
+      if (!routes.isPublic(ex.path())) {
+        authorizer.check(RequestAttributes.of(acting, ex.method(), ex.path(), ex.flag("watch")));
+      }
+      return acting;
+    } catch (ApiException e) {
+      ex.discardSmallBody();
+      throw e;
+    }
   }
 }

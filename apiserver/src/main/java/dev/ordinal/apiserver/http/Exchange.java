@@ -93,6 +93,23 @@ public final class Exchange {
     return request.getHeaders().get(name);
   }
 
+  /** Every value of a header, in order; empty when absent. */
+  public java.util.List<String> headerValues(String name) {
+    return request.getHeaders().getValuesList(name);
+  }
+
+  /** Every header whose name starts with {@code prefix} (case-insensitive), by lower-cased name. */
+  public java.util.Map<String, java.util.List<String>> headersStartingWith(String prefix) {
+    java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+    for (var field : request.getHeaders()) {
+      String name = field.getName().toLowerCase(java.util.Locale.ROOT);
+      if (name.startsWith(prefix)) {
+        out.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(field.getValue());
+      }
+    }
+    return out;
+  }
+
   /** A query parameter, or "" when absent. */
   public String param(String name) {
     String v = query.getValue(name);

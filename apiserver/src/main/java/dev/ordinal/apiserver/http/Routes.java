@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
 import dev.ordinal.apiserver.auth.Authenticator;
 import dev.ordinal.apiserver.auth.ServiceAccountTokens;
+import dev.ordinal.apiserver.authz.RbacAuthorizer;
 import dev.ordinal.apiserver.discovery.Discovery;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.openapi.OpenApiV3;
@@ -19,10 +20,12 @@ public final class Routes {
   private final String serverAddress;
   private final ServiceAccountTokens tokens;
   private final Authenticator authenticator;
+  private final RbacAuthorizer authorizer;
 
   public Routes(Discovery discovery, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress,
-      Authenticator authenticator) {
+      Authenticator authenticator, RbacAuthorizer authorizer) {
     this.authenticator = authenticator;
+    this.authorizer = authorizer;
     this.tokens = authenticator.serviceAccountTokens();
     this.discovery = discovery;
     this.openApi = openApi;
@@ -77,6 +80,11 @@ public final class Routes {
     }
     if (AuthenticationReviews.matchesTokenReview(parts) && ex.method().equals("POST")) {
       ex.json(201, AuthenticationReviews.tokenReview(parts.get(2), ex.bodyObject(), authenticator));
+      return;
+    }
+    String review = AuthorizationReviews.match(parts);
+    if (review != null && ex.method().equals("POST")) {
+      ex.json(201, AuthorizationReviews.review(review, parts, ex.bodyObject(), ex.user(), authorizer));
       return;
     }
     if (!parts.isEmpty() && parts.get(0).equals("openapi")) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
 import dev.ordinal.apiserver.auth.Authenticator;
+import dev.ordinal.apiserver.authz.Attributes;
+import dev.ordinal.apiserver.authz.Impersonation;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.http.ApiHandler;
 import dev.ordinal.apiserver.http.Exchange;
@@ -134,10 +136,19 @@ public final class ExecEndpoint {
   }
 
   private static ObjectNode pod(ServerUpgradeRequest request, Registry registry, Authenticator token) {
-    if (token.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION)).isEmpty()) {
-      throw ApiException.unauthorized();
-    }
+    var user = token.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION)).orElseThrow(ApiException::unauthorized);
     String[] parts = request.getHttpURI().getPath().split("/");
+    // upstream asks for create on the subresource of a WebSocket upgrade, beside the get of its GET
+    var headers = request.getHeaders();
+    java.util.Map<String, List<String>> extra = new java.util.LinkedHashMap<>();
+    for (var field : headers) {
+      String name = field.getName().toLowerCase(java.util.Locale.ROOT);
+      if (name.startsWith("impersonate-extra-")) {
+        extra.computeIfAbsent(name, k -> new ArrayList<>()).add(field.getValue());
+      }
+    }
+    var acting = Impersonation.actAs(user, headers::getValuesList, extra, registry.authorizer());
+    registry.authorizer().check(Attributes.resource(acting, "create", "", "pods", parts[7], parts[4], parts[6]));
     return registry.store("", "v1", "pods").orElseThrow().get(parts[4], parts[6]);
   }
 

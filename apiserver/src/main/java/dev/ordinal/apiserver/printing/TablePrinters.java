@@ -27,7 +27,11 @@ public final class TablePrinters {
       Map.entry("v1/ConfigMap", ConfigPrinters.CONFIG_MAP),
       Map.entry("v1/Secret", ConfigPrinters.SECRET),
       Map.entry("v1/ServiceAccount", ConfigPrinters.SERVICE_ACCOUNT),
-      Map.entry("policy/v1/PodDisruptionBudget", PolicyPrinters.POD_DISRUPTION_BUDGET));
+      Map.entry("policy/v1/PodDisruptionBudget", PolicyPrinters.POD_DISRUPTION_BUDGET),
+      Map.entry("rbac.authorization.k8s.io/v1/Role", RbacPrinters.ROLE),
+      Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", RbacPrinters.ROLE),
+      Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RbacPrinters.BINDING),
+      Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", RbacPrinters.BINDING));
 
   private TablePrinters() {}
 

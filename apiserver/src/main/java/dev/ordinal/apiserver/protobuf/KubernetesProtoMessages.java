@@ -157,7 +157,53 @@ final class KubernetesProtoMessages {
   static final ProtoMessage EVICTION = new ProtoMessage()
       .message(1, "metadata", OBJECT_META).message(2, "deleteOptions", DELETE_OPTIONS);
 
+  /** rbac/v1 PolicyRule, Subject, RoleRef (k8s.io/api rbac/v1 generated.proto), as {@code kubectl create role|rolebinding|…} send them. */
+  static final ProtoMessage POLICY_RULE = new ProtoMessage()
+      .field(1, "verbs", REPEATED_STRING).field(2, "apiGroups", REPEATED_STRING).field(3, "resources", REPEATED_STRING)
+      .field(4, "resourceNames", REPEATED_STRING).field(5, "nonResourceURLs", REPEATED_STRING);
+
+  static final ProtoMessage ROLE = new ProtoMessage().message(1, "metadata", OBJECT_META).repeated(2, "rules", POLICY_RULE);
+
+  static final ProtoMessage CLUSTER_ROLE = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META).repeated(2, "rules", POLICY_RULE)
+      .message(3, "aggregationRule", new ProtoMessage().repeated(1, "clusterRoleSelectors", LABEL_SELECTOR));
+
+  static final ProtoMessage BINDING = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .repeated(2, "subjects", new ProtoMessage().field(1, "kind", STRING).field(2, "apiGroup", STRING).field(3, "name", STRING)
+          .field(4, "namespace", STRING))
+      .message(3, "roleRef", new ProtoMessage().field(1, "apiGroup", STRING).field(2, "kind", STRING).field(3, "name", STRING));
+
+  /** authorization/v1 access reviews, as {@code kubectl auth can-i [--list]} sends them. */
+  static final ProtoMessage RESOURCE_ATTRIBUTES = new ProtoMessage()
+      .field(1, "namespace", STRING).field(2, "verb", STRING).field(3, "group", STRING).field(4, "version", STRING)
+      .field(5, "resource", STRING).field(6, "subresource", STRING).field(7, "name", STRING);
+
+  static final ProtoMessage NON_RESOURCE_ATTRIBUTES = new ProtoMessage().field(1, "path", STRING).field(2, "verb", STRING);
+
+  static final ProtoMessage SELF_SUBJECT_ACCESS_REVIEW = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage().message(1, "resourceAttributes", RESOURCE_ATTRIBUTES)
+          .message(2, "nonResourceAttributes", NON_RESOURCE_ATTRIBUTES));
+
+  static final ProtoMessage SUBJECT_ACCESS_REVIEW = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META)
+      .message(2, "spec", new ProtoMessage().message(1, "resourceAttributes", RESOURCE_ATTRIBUTES)
+          .message(2, "nonResourceAttributes", NON_RESOURCE_ATTRIBUTES).field(3, "user", STRING)
+          .field(4, "groups", REPEATED_STRING).field(6, "uid", STRING));
+
+  static final ProtoMessage SELF_SUBJECT_RULES_REVIEW = new ProtoMessage()
+      .message(1, "metadata", OBJECT_META).message(2, "spec", new ProtoMessage().field(1, "namespace", STRING));
+
   private static final Map<String, ProtoMessage> BY_KIND = Map.ofEntries(
+      Map.entry("rbac.authorization.k8s.io/v1/Role", ROLE),
+      Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", CLUSTER_ROLE),
+      Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", BINDING),
+      Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", BINDING),
+      Map.entry("authorization.k8s.io/v1/SelfSubjectAccessReview", SELF_SUBJECT_ACCESS_REVIEW),
+      Map.entry("authorization.k8s.io/v1/SubjectAccessReview", SUBJECT_ACCESS_REVIEW),
+      Map.entry("authorization.k8s.io/v1/LocalSubjectAccessReview", SUBJECT_ACCESS_REVIEW),
+      Map.entry("authorization.k8s.io/v1/SelfSubjectRulesReview", SELF_SUBJECT_RULES_REVIEW),
       Map.entry("authentication.k8s.io/v1/TokenRequest", TOKEN_REQUEST),
       Map.entry("v1/DeleteOptions", DELETE_OPTIONS),
       Map.entry("meta.k8s.io/v1/DeleteOptions", DELETE_OPTIONS),

@@ -25,8 +25,11 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final ResourceType namespaces;
   private final UnknownFields unknownFields;
   private final ServiceIps serviceIps;
+  private final ServiceNodePorts serviceNodePorts;
   private final ServiceAccountTokens tokens;
   private final TokenRequests tokenRequests;
+  private final dev.ordinal.apiserver.authz.RbacAuthorizer authorizer;
+  private final dev.ordinal.apiserver.authz.RbacEscalation escalation;
   private volatile boolean serviceAccountAdmission;
   private volatile String clusterCaPem;
 
@@ -44,10 +47,32 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
       stores.put(t, new ResourceStore(t, storage, caches.cache(t), Strategies.forType(t), this));
     }
     this.namespaces = catalog.byPlural("", "v1", "namespaces").orElseThrow();
-    this.serviceIps = new ServiceIps(() -> catalog.byPlural("", "v1", "services").map(stores::get)
-        .map(s -> (Iterable<ObjectNode>) s.list(null, ListOptions.ALL).items()).orElse(List.of()));
+    java.util.function.Supplier<Iterable<ObjectNode>> storedServices = () -> catalog.byPlural("", "v1", "services")
+        .map(stores::get).map(s -> (Iterable<ObjectNode>) s.list(null, ListOptions.ALL).items()).orElse(List.of());
+    this.serviceIps = new ServiceIps(storedServices);
+    this.serviceNodePorts = new ServiceNodePorts(storedServices, new java.util.Random());
     this.tokens = new ServiceAccountTokens(signingKey, new TokenLookup(), java.time.Clock.systemUTC());
     this.tokenRequests = new TokenRequests(this, tokens);
+    List<ResourceType> rbac = List.of("roles", "clusterroles", "rolebindings", "clusterrolebindings").stream()
+        .map(p -> catalog.byPlural("rbac.authorization.k8s.io", "v1", p).orElseThrow()).toList();
+    this.authorizer = new dev.ordinal.apiserver.authz.RbacAuthorizer(() -> {
+      caches.syncWithStore();
+      long v = 0;
+      for (ResourceType t : rbac) {
+        v = Math.max(v, caches.cache(t).lastChange());
+      }
+      return v;
+    }, () -> new dev.ordinal.apiserver.authz.RbacSnapshot(all(rbac.get(0)), all(rbac.get(1)), all(rbac.get(2)), all(rbac.get(3))));
+    this.escalation = new dev.ordinal.apiserver.authz.RbacEscalation(authorizer);
+  }
+
+  private List<ObjectNode> all(ResourceType type) {
+    return stores.get(type).list(null, ListOptions.ALL).items();
+  }
+
+  /** RBAC: who may do what, from the Roles, ClusterRoles and bindings stored. */
+  public dev.ordinal.apiserver.authz.RbacAuthorizer authorizer() {
+    return authorizer;
   }
 
   /** ServiceAccount tokens: issued by {@link #tokenRequests()}, checked by the authenticator. */
@@ -156,12 +181,17 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
 
   /**
    * Kubernetes' DefaultStorageClass admission (a claim without a class gets the default one), and
-   * ClusterIP allocation for Services.
+   * ClusterIP and node port allocation for Services.
    */
   @Override
   public void admitCreate(ResourceType type, ObjectNode obj) {
+    if (dev.ordinal.apiserver.authz.RbacEscalation.applies(type.group())) {
+      escalation.admit(type.kind(), obj, null);
+      return;
+    }
     if (isService(type)) {
       serviceIps.admitCreate(type, obj);
+      serviceNodePorts.admitCreate(type, obj);
       return;
     }
     if (serviceAccountAdmission && type.kind().equals("Pod") && type.group().isEmpty()) {
@@ -206,11 +236,15 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     return sa;
   }
 
-  /** Cluster IPs follow a Service's type changes. */
+  /** Cluster IPs and node ports follow a Service's type changes. */
   @Override
   public void admitUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
+    if (dev.ordinal.apiserver.authz.RbacEscalation.applies(type.group())) {
+      escalation.admit(type.kind(), obj, old);
+    }
     if (isService(type)) {
       serviceIps.admitUpdate(type, obj, old);
+      serviceNodePorts.admitUpdate(type, obj, old);
     }
     if (isSecret(type) && LegacyTokenSecrets.applies(obj)) {
       String ns = Meta.namespace(obj);

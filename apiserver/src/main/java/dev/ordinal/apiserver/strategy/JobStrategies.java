@@ -62,7 +62,7 @@ final class JobStrategies {
       List<FieldError> errs = new ArrayList<>(validateCreate(job));
       JsonNode spec = job.path("spec");
       JsonNode oldSpec = old.path("spec");
-      for (String f : new String[] {"selector", "completionMode", "podFailurePolicy", "backoffLimitPerIndex", "manualSelector"}) {
+      for (String f : new String[] {"selector", "completionMode", "podFailurePolicy", "backoffLimitPerIndex", "successPolicy", "manualSelector"}) {
         if (!spec.path(f).equals(oldSpec.path(f))) {
           errs.add(FieldError.invalid("spec." + f, spec.path(f).toString(), "field is immutable"));
         }
@@ -192,10 +192,9 @@ final class JobStrategies {
     } else if (mode.equals("Indexed")) {
       if (!spec.path("completions").isNumber()) {
         errs.required(path + ".completions", "when completion mode is Indexed");
-      } else if (spec.path("completions").asLong() > 100_000) {
-        errs.invalid(path + ".completions", spec.path("completions").asLong(), "must be less than or equal to 100000 when completion mode is Indexed");
       }
     }
+    JobIndexedValidation.validate(spec, path, mode.equals("Indexed"), errs);
     String replacement = spec.path("podReplacementPolicy").asText("");
     if (!replacement.isEmpty() && !List.of("TerminatingOrFailed", "Failed").contains(replacement)) {
       errs.notSupported(path + ".podReplacementPolicy", replacement, List.of("Failed", "TerminatingOrFailed"));
@@ -233,7 +232,13 @@ final class JobStrategies {
       for (JsonNode rule : pfp.path("rules")) {
         String rp = path + ".podFailurePolicy.rules[" + i++ + "]";
         String action = rule.path("action").asText("");
-        if (!List.of("FailJob", "FailIndex", "Ignore", "Count").contains(action)) {
+        if (action.isEmpty()) {
+          errs.required(rp + ".action", "valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]");
+        } else if (action.equals("FailIndex")) {
+          if (!spec.path("backoffLimitPerIndex").isNumber()) {
+            errs.invalid(rp + ".action", action, "requires the backoffLimitPerIndex to be set");
+          }
+        } else if (!List.of("FailJob", "Ignore", "Count").contains(action)) {
           errs.notSupported(rp + ".action", action, List.of("Count", "FailIndex", "FailJob", "Ignore"));
         }
         boolean codes = rule.has("onExitCodes");

@@ -16,6 +16,21 @@ public final class NameRules {
 
   private NameRules() {}
 
+  /** Upstream's path.IsValidPathSegmentName. */
+  public static List<String> pathSegment(String v) {
+    List<String> errs = new ArrayList<>();
+    if (v.equals(".") || v.equals("..")) {
+      errs.add("may not be '" + v + "'");
+    }
+    if (v.contains("/")) {
+      errs.add("may not contain '/'");
+    }
+    if (v.contains("%")) {
+      errs.add("may not contain '%'");
+    }
+    return errs;
+  }
+
   public static List<String> dns1123Label(String v) {
     List<String> errs = new ArrayList<>();
     if (v.length() > 63) {

@@ -16,7 +16,10 @@ public final class ObjectMetaValidation {
   /** Kinds whose names must be DNS-1123 labels (they become host or DNS names). */
   private static final Set<String> LABEL_NAMED = Set.of("Namespace", "StatefulSet");
   private static final Map<String, Function<String, List<String>>> NAME_RULE = Map.of(
-      "Service", NameRules::dns1035Label);
+      "Service", NameRules::dns1035Label,
+      // RBAC names are path segments only (system:aggregate-to-admin), as upstream's ValidateRBACName
+      "Role", NameRules::pathSegment, "ClusterRole", NameRules::pathSegment,
+      "RoleBinding", NameRules::pathSegment, "ClusterRoleBinding", NameRules::pathSegment);
 
   private ObjectMetaValidation() {}
 

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Services: defaults, port rules, and the address fields' rules on create and update
- * ({@link ServiceClusterIps}). The addresses themselves are allocated and released by the registry
+ * ({@link ServiceClusterIps}), and of the fields for traffic from outside ({@link ServiceExternalFields}).
+ * The addresses and node ports themselves are allocated and released by the registry
  * once the strategy has prepared the object.
  */
 final class ServiceStrategy implements ResourceStrategy {
@@ -26,6 +27,8 @@ final class ServiceStrategy implements ResourceStrategy {
   @Override
   public void prepareForUpdate(ObjectNode svc, ObjectNode old) {
     ServiceClusterIps.prepareForUpdate(Defaults.object(svc, "spec"), old.path("spec"));
+    ServiceExternalFields.prepareForUpdate(Defaults.object(svc, "spec"), old.path("spec"));
+    ServiceExternalFields.dropLoadBalancerStatus(svc);
   }
 
   @Override
@@ -46,6 +49,7 @@ final class ServiceStrategy implements ResourceStrategy {
         spec.putArray("clusterIPs").add("None");
       }
     }
+    ServiceExternalFields.applyDefaults(spec);
     for (ObjectNode p : Defaults.elements(spec, "ports")) {
       Defaults.put(p, "protocol", "TCP");
       if (!p.hasNonNull("targetPort") && p.has("port")) {
@@ -91,6 +95,7 @@ final class ServiceStrategy implements ResourceStrategy {
       }
     }
     ServiceClusterIps.validate(spec, errs);
+    ServiceExternalFields.validate(spec, errs);
     String affinity = spec.path("sessionAffinity").asText("None");
     if (!List.of("None", "ClientIP").contains(affinity)) {
       errs.notSupported("spec.sessionAffinity", affinity, List.of("ClientIP", "None"));

@@ -89,7 +89,11 @@ public final class Strategies {
       Map.entry("v1/Node", NODE),
       Map.entry("v1/Event", EVENT),
       Map.entry("discovery.k8s.io/v1/EndpointSlice", ENDPOINT_SLICE),
-      Map.entry("policy/v1/PodDisruptionBudget", new PodDisruptionBudgetStrategy()));
+      Map.entry("policy/v1/PodDisruptionBudget", new PodDisruptionBudgetStrategy()),
+      Map.entry("rbac.authorization.k8s.io/v1/Role", RbacStrategies.ROLE),
+      Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", RbacStrategies.CLUSTER_ROLE),
+      Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RbacStrategies.ROLE_BINDING),
+      Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", RbacStrategies.CLUSTER_ROLE_BINDING));
 
   private Strategies() {}
 

@@ -34,7 +34,7 @@ public final class WatchCache implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
   private long evictedUpTo;
-  private long lastApplied;
+  private volatile long lastApplied;
 
   WatchCache(CacheSet store, int historySize) {
     this.store = store;
@@ -93,6 +93,11 @@ public final class WatchCache implements AutoCloseable {
   // taken under the lock includes that change, so it is at least that change's revision.
   private long snapshotRevision() {
     return Math.max(store.revision(), lastApplied);
+  }
+
+  /** The revision of this type's latest change (0 before any since the start): moves only when one of its objects does. */
+  public long lastChange() {
+    return lastApplied;
   }
 
   /** The revision of the store this cache has seen, for list metadata and bookmarks. */

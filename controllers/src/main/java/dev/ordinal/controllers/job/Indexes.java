@@ -3,11 +3,19 @@ package dev.ordinal.controllers.job;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** status.completedIndexes: sorted, comma-separated intervals such as {@code 1,3-5,7}. Pure. */
+/**
+ * status.completedIndexes and status.failedIndexes: sorted, comma-separated intervals such as
+ * {@code 1,3-5,7,8}; as upstream, an interval of two is written as two numbers. Pure.
+ */
 final class Indexes {
   private Indexes() {}
 
   static SortedSet<Integer> parse(String text) {
+    return parse(text, Integer.MAX_VALUE);
+  }
+
+  /** The indexes below {@code completions} (upstream's parseIndexesFromString cuts there). */
+  static SortedSet<Integer> parse(String text, int completions) {
     TreeSet<Integer> out = new TreeSet<>();
     if (text == null || text.isBlank()) {
       return out;
@@ -17,7 +25,7 @@ final class Indexes {
         int dash = part.indexOf('-');
         int lo = Integer.parseInt(dash < 0 ? part.trim() : part.substring(0, dash).trim());
         int hi = dash < 0 ? lo : Integer.parseInt(part.substring(dash + 1).trim());
-        for (int i = lo; i <= hi; i++) {
+        for (int i = Math.max(lo, 0); i <= Math.min(hi, completions - 1); i++) {
           out.add(i);
         }
       } catch (NumberFormatException e) {
@@ -53,7 +61,7 @@ final class Indexes {
     }
     b.append(start);
     if (!end.equals(start)) {
-      b.append('-').append(end);
+      b.append(end == start + 1 ? ',' : '-').append(end);
     }
   }
 }

@@ -32,6 +32,8 @@ import java.util.Optional;
  */
 public final class JobController implements AutoCloseable {
   static final String COMPONENT = "job-controller";
+  private static final Duration MAX_COOL_DOWN = Duration.ofMillis(50);
+  private static final Duration COOL_DOWN_PER_POD = Duration.ofNanos(20_000);
   private final Client client;
   private final Informer jobs;
   private final Informer pods;
@@ -41,6 +43,7 @@ public final class JobController implements AutoCloseable {
   private final OwnedPodEvents podEvents;
   private final EventRecorder events;
   private final PodControl control;
+  private final java.util.Map<String, Integer> sizes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public JobController(Client client) {
     this.client = client;
@@ -54,7 +57,11 @@ public final class JobController implements AutoCloseable {
     });
     this.podEvents = new OwnedPodEvents("Job", "batch/v1", expectations, queue, jobs::inNamespace, JobController::selector);
     this.pods = new Informer(client, Types.PODS).onChange(podEvents::podChanged);
-    this.worker = new Worker(COMPONENT, queue, this::sync, 2);
+    // as the ReplicaSet controller: every pod event asks for a pass over all the Job's pods; resting
+    // about 20 µs a pod (at most 50 ms) between passes of a Job that changed during its pass lets
+    // a big Job's pod events gather into one pass
+    this.worker = new Worker(COMPONENT, queue, this::sync, 2).withCoolDown(key -> Duration.ofNanos(
+        Math.min(MAX_COOL_DOWN.toNanos(), sizes.getOrDefault(key, 0) * COOL_DOWN_PER_POD.toNanos())));
   }
 
   public void start() {
@@ -79,6 +86,7 @@ public final class JobController implements AutoCloseable {
     ObjectNode job = jobs.get(ns, name).orElse(null);
     if (job == null) {
       expectations.forget(key);
+      sizes.remove(key);
       return Optional.empty();
     }
     LabelSelector selector = selector(job);
@@ -94,6 +102,7 @@ public final class JobController implements AutoCloseable {
       }
     }
     List<ObjectNode> claimed = control.applyClaim(job, ControllerRefs.claim(job, selector, candidates));
+    sizes.put(key, claimed.size());
     if (!satisfied || Meta.isDeleting(job)) {
       return Optional.empty();
     }
@@ -111,8 +120,8 @@ public final class JobController implements AutoCloseable {
     ApiException failure = null;
     try {
       List<ObjectNode> made = new ArrayList<>();
-      for (int index : plan.create()) {
-        made.add(JobPods.newPod(job, index));
+      for (JobPlanner.NewPod planned : plan.create()) {
+        made.add(JobPods.newPod(job, planned));
       }
       control.createPods(key, job, made);
       control.deletePods(key, job, plan.delete());

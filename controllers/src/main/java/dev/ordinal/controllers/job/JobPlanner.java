@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -18,8 +19,10 @@ import java.util.TreeSet;
  * and the pods it owns: which pods to create (with their completion index in Indexed mode), which
  * to delete, the status, events, and when to look again. Failure first sets FailureTarget and
  * removes the active pods, Failed follows once none is left; success likewise sets
- * SuccessCriteriaMet, then Complete. Failed pods are replaced after upstream's back-off (10 s,
- * doubling per failure, at most 6 min). Pure.
+ * SuccessCriteriaMet (completions reached, or for an Indexed Job a successPolicy rule met), then
+ * Complete with the same reason. Failed pods are replaced after upstream's back-off (10 s,
+ * doubling per failure, at most 6 min), counted per index with backoffLimitPerIndex
+ * ({@link IndexFailures}). Pure.
  *
  * <p>Finished pods are counted from the pods themselves, without the job-tracking finalizer:
  * counts never go down (a counted pod that is deleted stays counted), which is what the
@@ -36,29 +39,39 @@ public final class JobPlanner {
   public record Event(String type, String reason, String message) {}
 
   /**
-   * @param create completion indexes of the pods to create (-1 each for NonIndexed)
+   * A pod to create.
+   *
+   * @param index its completion index (-1 for NonIndexed)
+   * @param annotations added to the template's (the per-index failure counts), may be empty
+   */
+  public record NewPod(int index, Map<String, String> annotations) {}
+
+  /**
+   * @param create the pods to create
    * @param deleteJob the Job's ttlSecondsAfterFinished has passed
    * @param requeue when to look again without an event (back-off, deadline, ttl), or null
    */
-  public record Plan(List<Integer> create, List<ObjectNode> delete, ObjectNode status, List<Event> events,
+  public record Plan(List<NewPod> create, List<ObjectNode> delete, ObjectNode status, List<Event> events,
       Duration requeue, boolean deleteJob) {}
 
   public static Plan plan(ObjectNode job, List<ObjectNode> pods, Instant now) {
     JsonNode spec = job.path("spec");
     ObjectNode status = job.path("status").isObject() ? job.path("status").deepCopy() : Json.object();
     List<Event> events = new ArrayList<>();
-    List<Integer> create = new ArrayList<>();
+    List<NewPod> create = new ArrayList<>();
     List<ObjectNode> delete = new ArrayList<>();
     Duration[] requeue = {null};
 
     if (finished(status)) {
       return ttl(job, status, now);
     }
-    boolean indexed = spec.path("completionMode").asText().equals("Indexed");
+    // Indexed without completions is refused by validation; treated as NonIndexed rather than failing here
+    boolean indexed = spec.path("completionMode").asText().equals("Indexed") && spec.path("completions").isNumber();
     JsonNode completionsNode = spec.path("completions");
     Integer completions = completionsNode.isNumber() ? completionsNode.asInt() : null;
     int parallelism = spec.path("parallelism").asInt(1);
     int backoffLimit = spec.path("backoffLimit").asInt(6);
+    boolean perIndex = indexed && spec.path("backoffLimitPerIndex").isNumber();
     JsonNode failurePolicy = spec.path("podFailurePolicy");
 
     List<ObjectNode> active = new ArrayList<>();
@@ -68,7 +81,7 @@ public final class JobPlanner {
     int failedPods = 0;
     Instant lastFailure = null;
     String failJob = null;
-    TreeSet<Integer> completed = new TreeSet<>(Indexes.parse(status.path("completedIndexes").asText("")));
+    TreeSet<Integer> completed = new TreeSet<>(Indexes.parse(status.path("completedIndexes").asText(""), completions == null ? Integer.MAX_VALUE : completions));
     for (ObjectNode p : pods) {
       if (JobPods.active(p)) {
         active.add(p);
@@ -94,8 +107,18 @@ public final class JobPlanner {
         lastFailure = lastFailure == null || at.isAfter(lastFailure) ? at : lastFailure;
       }
     }
-    int succeeded = Math.max(status.path("succeeded").asInt(0), indexed ? completed.size() : succeededPods);
-    int failed = Math.max(status.path("failed").asInt(0), failedPods);
+    // once SuccessCriteriaMet is set the counts stay: upstream lets go of every pod then (their
+    // tracking finalizers), so the pods it deletes, failing as they stop, are not counted
+    boolean countsFrozen = false;
+    for (JsonNode c : status.path("conditions")) {
+      countsFrozen |= c.path("type").asText().equals("SuccessCriteriaMet") && c.path("status").asText().equals("True");
+    }
+    if (countsFrozen && indexed) {
+      completed = new TreeSet<>(Indexes.parse(status.path("completedIndexes").asText(""), completions));
+    }
+    int succeeded = countsFrozen ? status.path("succeeded").asInt(0)
+        : Math.max(status.path("succeeded").asInt(0), indexed ? completed.size() : succeededPods);
+    int failed = countsFrozen ? status.path("failed").asInt(0) : Math.max(status.path("failed").asInt(0), failedPods);
     // OnFailure pods restart in place: their restarts count as failures (pastBackoffLimitOnFailure)
     int restarts = 0;
     if (spec.path("template").path("spec").path("restartPolicy").asText().equals("OnFailure")) {
@@ -124,10 +147,28 @@ public final class JobPlanner {
       }
     }
 
+    IndexFailures indexFailures = null;
+    if (perIndex) {
+      TreeSet<Integer> activeIndexes = new TreeSet<>();
+      for (ObjectNode p : active) {
+        activeIndexes.add(JobPods.index(p));
+      }
+      indexFailures = IndexFailures.of(spec, status, pods, completed, activeIndexes);
+    }
+    TreeSet<Integer> failedIndexes = indexFailures == null ? new TreeSet<>()
+        : countsFrozen ? new TreeSet<>(Indexes.parse(status.path("failedIndexes").asText(""), completions))
+        : new TreeSet<>(indexFailures.failedIndexes());
+
+    // as upstream: once SuccessCriteriaMet is set only the pods' removal is left; else a
+    // FailureTarget stays, else the first failure found (FailJob, backoff limit, deadline, failed
+    // indexes) becomes one; else success by successPolicy or completions
     String failureReason = null;
     String failureMessage = null;
-    JsonNode target = condition(conditions, "FailureTarget");
-    if (target != null && target.path("status").asText().equals("True")) {
+    JsonNode met = trueCondition(conditions, "SuccessCriteriaMet");
+    JsonNode target = trueCondition(conditions, "FailureTarget");
+    if (met != null) {
+      // nothing to decide
+    } else if (target != null) {
       failureReason = target.path("reason").asText();
       failureMessage = target.path("message").asText();
     } else if (!suspended) {
@@ -146,19 +187,30 @@ public final class JobPlanner {
           requeue[0] = Duration.between(now, deadline).plusMillis(100);
         }
       }
+      if (failureReason == null && perIndex) {
+        JsonNode max = spec.path("maxFailedIndexes");
+        if (max.isNumber() && failedIndexes.size() > max.asInt()) {
+          failureReason = "MaxFailedIndexesExceeded";
+          failureMessage = "Job has exceeded the specified maximal number of failed indexes";
+        } else if (!failedIndexes.isEmpty() && failedIndexes.size() + completed.size() >= completions) {
+          failureReason = "FailedIndexes";
+          failureMessage = "Job has failed indexes";
+        }
+      }
       if (failureReason != null) {
         setCondition(conditions, "FailureTarget", "True", failureReason, failureMessage, stamp);
+      } else {
+        String policyMatch = indexed ? SuccessPolicy.match(spec.path("successPolicy"), completions, completed) : null;
+        if (policyMatch != null) {
+          setCondition(conditions, "SuccessCriteriaMet", "True", SuccessPolicy.REASON, policyMatch, stamp);
+        } else if (completions == null ? succeeded > 0 && active.isEmpty() : succeeded >= completions) {
+          // without completions (a work queue) the first success ends it once the others finished by themselves
+          setCondition(conditions, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods", stamp);
+        }
+        met = trueCondition(conditions, "SuccessCriteriaMet");
       }
     }
-
-    boolean successMet = condition(conditions, "SuccessCriteriaMet") != null;
-    if (failureReason == null && !suspended && !successMet) {
-      // without completions (a work queue) the first success ends it once the others finished by themselves
-      successMet = completions == null ? succeeded > 0 && active.isEmpty() : succeeded >= completions;
-      if (successMet) {
-        setCondition(conditions, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods", stamp);
-      }
-    }
+    boolean successMet = met != null;
 
     if (failureReason != null || successMet) {
       // terminal: remove what still runs, then the final condition
@@ -168,7 +220,7 @@ public final class JobPlanner {
           setCondition(conditions, "Failed", "True", failureReason, failureMessage, stamp);
           events.add(new Event("Warning", failureReason, failureMessage));
         } else {
-          setCondition(conditions, "Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods", stamp);
+          setCondition(conditions, "Complete", "True", met.path("reason").asText(), met.path("message").asText(), stamp);
           status.put("completionTime", stamp);
           events.add(new Event("Normal", "Completed", "Job completed"));
         }
@@ -187,30 +239,48 @@ public final class JobPlanner {
         }
         delete.addAll(duplicates);
         int room = parallelism - (active.size() - duplicates.size()) - usable;
-        for (int i = 0; i < completions && room > 0; i++) {
-          if (!completed.contains(i) && !running.contains(i)) {
-            create.add(i);
-            room--;
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < completions && pending.size() < room; i++) {
+          if (!completed.contains(i) && !running.contains(i) && !failedIndexes.contains(i)) {
+            pending.add(i);
           }
+        }
+        if (perIndex) {
+          // as upstream: of the lowest pending indexes those past their back-off start; if none is, look again when the first is
+          Duration wait = null;
+          for (int i : pending) {
+            Duration d = indexFailures.backoffRemaining(i, now);
+            if (d.isZero()) {
+              create.add(new NewPod(i, indexFailures.annotations(i)));
+            } else if (wait == null || d.compareTo(wait) < 0) {
+              wait = d;
+            }
+          }
+          if (wait != null) {
+            requeue[0] = earliest(requeue[0], wait.plusMillis(100));
+          }
+        } else {
+          pending.forEach(i -> create.add(new NewPod(i, Map.of())));
         }
       } else {
         int want = completions == null ? (succeeded > 0 ? Math.min(active.size(), parallelism) : parallelism) : Math.min(parallelism, completions - succeeded);
         int diff = want - active.size() - usable;
         if (diff > 0) {
           for (int i = 0; i < diff; i++) {
-            create.add(-1);
+            create.add(new NewPod(-1, Map.of()));
           }
         } else if (active.size() > want) {
           delete.addAll(ScaleDownOrder.toDelete(active, active.size() - want, now));
         }
       }
-      if (!create.isEmpty() && lastFailure != null && failed > 0) {
+      // with backoffLimitPerIndex each index waits for itself (above), not for the Job's failures
+      if (!perIndex && !create.isEmpty() && lastFailure != null && failed > 0) {
         Duration wait = backoff(failed);
         Instant at = lastFailure.plus(wait);
         if (now.isBefore(at)) {
           create.clear();
           Duration d = Duration.between(now, at).plusMillis(100);
-          requeue[0] = requeue[0] == null || d.compareTo(requeue[0]) < 0 ? d : requeue[0];
+          requeue[0] = earliest(requeue[0], d);
         }
       }
     }
@@ -232,6 +302,10 @@ public final class JobPlanner {
         status.put("completedIndexes", text);
       }
     }
+    if (perIndex) {
+      // upstream writes it (empty too) whenever backoffLimitPerIndex is set
+      status.put("failedIndexes", Indexes.format(failedIndexes));
+    }
     status.putObject("uncountedTerminatedPods");
     if (conditions.isEmpty()) {
       status.remove("conditions");
@@ -246,6 +320,10 @@ public final class JobPlanner {
       return new Plan(create, delete, status, events, t.requeue(), t.deleteJob());
     }
     return new Plan(create, delete, status, events, requeue[0], false);
+  }
+
+  private static Duration earliest(Duration a, Duration b) {
+    return a == null || b.compareTo(a) < 0 ? b : a;
   }
 
   /** Upstream's back-off for the n-th failure: 10 s · 2^(n-1), at most 6 min. */
@@ -291,6 +369,11 @@ public final class JobPlanner {
       }
     }
     return null;
+  }
+
+  private static JsonNode trueCondition(ArrayNode conditions, String type) {
+    JsonNode c = condition(conditions, type);
+    return c != null && c.path("status").asText().equals("True") ? c : null;
   }
 
   private static JsonNode condition(ArrayNode conditions, String type) {

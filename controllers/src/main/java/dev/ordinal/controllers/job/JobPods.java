@@ -64,6 +64,16 @@ final class JobPods {
    * the index as annotation, label and JOB_COMPLETION_INDEX in every container, and its hostname is
    * {@code <job>-<index>} (upstream's addCompletionIndexEnvVariables and podGenerateNameWithIndex).
    */
+  static ObjectNode newPod(ObjectNode job, JobPlanner.NewPod planned) {
+    ObjectNode pod = newPod(job, planned.index());
+    if (!planned.annotations().isEmpty()) {
+      ObjectNode meta = (ObjectNode) pod.path("metadata");
+      ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+      planned.annotations().forEach(annotations::put);
+    }
+    return pod;
+  }
+
   static ObjectNode newPod(ObjectNode job, int index) {
     ObjectNode pod = PodTemplates.newPod(job, job.path("spec").path("template"));
     if (index < 0) {

@@ -16,19 +16,25 @@ import java.util.function.BiFunction;
  * probability), with {@code sessionAffinity: ClientIP} keeping a client on its endpoint, and a
  * mark on hairpin traffic (a pod reaching itself through its Service) so that it is masqueraded
  * back through the bridge, and the host's own connections to Services sent from the bridge's
- * address. Nothing is masqueraded towards anywhere but the pods. Pure: the text for
+ * address. Nothing is masqueraded towards anywhere but the pods. A Service port without ready
+ * endpoints is refused (ICMP port unreachable: "connection refused") from the filter table, as
+ * kube-proxy does: REJECT is only valid there, and one REJECT in the nat table made the kernel
+ * refuse the whole restore, every Service's rules with it. Pure: the text for
  * {@code iptables-restore}.
  */
 final class ProxyRules {
   static final String SERVICES = "ORDINAL-SERVICES";
   static final String POSTROUTING = "ORDINAL-POSTROUTING";
   static final String HAIRPIN_MARK = "0x4000/0x4000";
+  /** In the filter table: Service ports without endpoints. */
+  static final String REJECT = "ORDINAL-REJECT";
 
   private ProxyRules() {}
 
   static String render(Collection<ObjectNode> services, BiFunction<String, String, Optional<ObjectNode>> endpoints, String podCidr) {
     List<String> chains = new ArrayList<>(List.of(SERVICES, POSTROUTING));
     List<String> rules = new ArrayList<>();
+    List<String> rejects = new ArrayList<>();
     rules.add("-A " + POSTROUTING + " -m mark --mark " + HAIRPIN_MARK + " -j MASQUERADE");
     // the host reaching a Service: its address is not one pods can answer (they have no default
     // route), so the connection leaves the host as the bridge's own address
@@ -44,14 +50,15 @@ final class ProxyRules {
       for (JsonNode port : svc.path("spec").path("ports")) {
         String proto = port.path("protocol").asText("TCP").toLowerCase(Locale.ROOT);
         String svcChain = chain("SVC", Meta.namespace(svc) + "/" + Meta.name(svc) + ":" + port.path("name").asText() + proto);
-        chains.add(svcChain);
-        rules.add("-A " + SERVICES + " -d " + ip + "/32 -p " + proto + " --dport " + port.path("port").asInt()
-            + " -m comment --comment \"" + Meta.namespace(svc) + "/" + Meta.name(svc) + "\" -j " + svcChain);
+        String match = " -d " + ip + "/32 -p " + proto + " --dport " + port.path("port").asInt()
+            + " -m comment --comment \"" + Meta.namespace(svc) + "/" + Meta.name(svc);
         List<String[]> targets = targets(ep, port);
         if (targets.isEmpty()) {
-          rules.add("-A " + svcChain + " -p " + proto + " -j REJECT");
+          rejects.add("-A " + REJECT + match + " has no endpoints\" -j REJECT");
           continue;
         }
+        chains.add(svcChain);
+        rules.add("-A " + SERVICES + match + "\" -j " + svcChain);
         List<String> endpointChains = new ArrayList<>();
         for (String[] t : targets) {
           String epChain = chain("SEP", svcChain + t[0] + ":" + t[1]);
@@ -73,7 +80,9 @@ final class ProxyRules {
         }
       }
     }
-    StringBuilder out = new StringBuilder("*nat\n");
+    StringBuilder out = new StringBuilder("*filter\n:" + REJECT + " - [0:0]\n");
+    rejects.forEach(r -> out.append(r).append('\n'));
+    out.append("COMMIT\n*nat\n");
     chains.forEach(c -> out.append(':').append(c).append(" - [0:0]\n"));
     rules.forEach(r -> out.append(r).append('\n'));
     return out.append("COMMIT\n").toString();
