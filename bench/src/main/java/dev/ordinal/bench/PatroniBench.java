@@ -13,8 +13,8 @@ import java.util.Locale;
  * deleting the leader's pod until another member accepts a write (an INSERT through psql in that
  * member, tried every 100 ms on each of the other two), then the old leader is waited for until it
  * is a streaming replica again before the next run. Also the time from apply to a leader with two
- * replicas. The example is applied without its Role and RoleBinding while the server does not
- * serve rbac.authorization.k8s.io.
+ * replicas. On a server without rbac.authorization.k8s.io (an Ordinal before RBAC) the example is
+ * applied without its Role and RoleBinding.
  */
 public final class PatroniBench {
   private Path kubeconfig;
@@ -86,7 +86,7 @@ public final class PatroniBench {
     }
   }
 
-  /** The example, without its RBAC documents while the server does not serve them. */
+  /** The example; without its RBAC documents on a server that does not serve them. */
   private Path manifest(Path work) throws Exception {
     if (!kubectl("api-resources", "--api-group=rbac.authorization.k8s.io", "-o", "name").isBlank()) {
       return example;

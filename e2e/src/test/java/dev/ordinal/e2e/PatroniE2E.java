@@ -43,8 +43,8 @@ class PatroniE2E extends RealPodsTestBase {
   }
 
   /**
-   * The example as written; while this server does not serve rbac.authorization.k8s.io (RBAC is
-   * not enforced yet either), without its Role and RoleBinding.
+   * The example as written, its Role enforced; on a server without rbac.authorization.k8s.io (an
+   * Ordinal before RBAC), without its Role and RoleBinding.
    */
   Path manifest() throws Exception {
     Path example = example("postgres-patroni.yaml");
