@@ -175,9 +175,19 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
     return v == null ? "" : v;
   }
 
+  /** A boolean query parameter ({@code watch}, {@code follow}, …) by {@link #bool}. */
   public boolean flag(String name) {
-    String v = param(name);
-    return v.equals("true") || v.equals("1");
+    return bool(query.getValue(name));
+  }
+
+  /**
+   * A boolean query parameter as Kubernetes decodes it into its options structs
+   * (Convert_Slice_string_To_bool): absent, {@code 0} and {@code false} in any case are false;
+   * anything else, the empty value included, is true. Python clients send {@code watch=True}
+   * (Patroni's kubernetes DCS does), which must not be taken for a list.
+   */
+  public static boolean bool(String value) {
+    return value != null && !value.equals("0") && !value.equalsIgnoreCase("false");
   }
 
   public long longParam(String name) {

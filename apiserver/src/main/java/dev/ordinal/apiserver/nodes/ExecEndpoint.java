@@ -66,7 +66,7 @@ public final class ExecEndpoint {
       }
       response.setAcceptedSubProtocol(protocol);
       return new ExecSocket(exec, new ExecSocket.Target(Meta.uid(pod), container, new ArrayList<>(command),
-          "true".equals(query.getValue("stdin")) || "1".equals(query.getValue("stdin")), "true".equals(query.getValue("tty"))));
+          Exchange.bool(query.getValue("stdin")), Exchange.bool(query.getValue("tty"))));
     } catch (ApiException e) {
       return refuse(response, callback, e);
     }

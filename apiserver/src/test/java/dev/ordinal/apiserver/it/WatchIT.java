@@ -64,6 +64,16 @@ class WatchIT extends ApiServerTestBase {
     assertThat(resp.body().lines().map(l -> l.substring(0, 20)).toList()).containsExactly("{\"type\":\"ADDED\",\"obj");
   }
 
+  /** Python clients (Patroni) send watch=True; Kubernetes takes any value but 0 and false as true. */
+  @Test
+  void watchTrueInPythonsSpellingWatches() throws Exception {
+    api.client.configMaps().resource(CrudIT.configMap("python")).create();
+    var resp = api.get("/api/v1/namespaces/default/configmaps?watch=True&fieldSelector=metadata.name%3Dpython&timeoutSeconds=1", null);
+    assertThat(resp.body().lines().map(l -> l.substring(0, 20)).toList()).containsExactly("{\"type\":\"ADDED\",\"obj");
+    var list = api.get("/api/v1/namespaces/default/configmaps?watch=False&fieldSelector=metadata.name%3Dpython", null);
+    assertThat(Json.MAPPER.readTree(list.body()).path("kind").asText()).isEqualTo("ConfigMapList");
+  }
+
   @Test
   void anExpiredContinueTokenIsGone() throws Exception {
     for (int i = 0; i < 3; i++) {

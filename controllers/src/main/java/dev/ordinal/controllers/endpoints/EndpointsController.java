@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.ResourceType;
 import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.registry.DeleteOptions;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
@@ -26,11 +27,18 @@ public final class EndpointsController implements AutoCloseable {
   private final Informer endpoints;
   private final Informer slices;
   private final WorkQueue<String> queue = new WorkQueue<>();
+  /** Services seen deleted whose Endpoints are still to be deleted. */
+  private final java.util.Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Worker worker;
 
   public EndpointsController(Client client) {
     this.client = client;
-    this.services = new Informer(client, Types.SERVICES).onChange((o, s, d) -> queue.add(Informer.key(s)));
+    this.services = new Informer(client, Types.SERVICES).onChange((o, s, d) -> {
+      if (d) {
+        deleted.add(Informer.key(s));
+      }
+      queue.add(Informer.key(s));
+    });
     // a pod change concerns the Services of its namespace (a few on one machine): each takes one look
     this.pods = new Informer(client, Types.PODS).onChange((o, p, d) -> services.inNamespace(Meta.namespace(p))
         .forEach(s -> queue.add(Informer.key(s))));
@@ -51,8 +59,23 @@ public final class EndpointsController implements AutoCloseable {
     String name = key.substring(key.indexOf('/') + 1);
     ObjectNode service = services.get(ns, name).orElse(null);
     if (service == null) {
-      return Optional.empty(); // its Endpoints and slice go with it (garbage collection, owner references)
+      // The Endpoints and slice written here go with their Service by owner reference. Endpoints a
+      // user or a program wrote for a Service without a selector (Patroni's leader key) have none:
+      // upstream's controller deletes the Endpoints of the Service's name when it sees the Service
+      // go. Endpoints without a Service are otherwise left alone (Patroni's pg-sync).
+      if (deleted.remove(key)) {
+        try {
+          client.delete(Types.ENDPOINTS, ns, name, DeleteOptions.withPropagation("Background"));
+        } catch (ApiException e) {
+          if (e.code() != 404) {
+            deleted.add(key);
+            throw e;
+          }
+        }
+      }
+      return Optional.empty();
     }
+    deleted.remove(key);
     JsonNode selector = service.path("spec").path("selector");
     if (!selector.isObject() || selector.isEmpty()) {
       return Optional.empty(); // a Service without a selector keeps the Endpoints its user writes

@@ -1,5 +1,8 @@
 package dev.ordinal.node.runc;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,9 +20,13 @@ final class HostImages {
    * image has that the host's package lacks — files laid over the host's root and host files hidden
    * (an image layer of Ordinal's own, see {@link HostImageLayer}).
    */
-  record Entry(ImageConfig config, List<String> packages, String binary, Map<String, String> files, List<String> removed) {
+  record Entry(ImageConfig config, List<String> packages, String binary, Map<String, String> files, List<String> removed, String user) {
     Entry(ImageConfig config, List<String> packages, String binary) {
-      this(config, packages, binary, Map.of(), List.of());
+      this(config, packages, binary, Map.of(), List.of(), "");
+    }
+
+    Entry(ImageConfig config, List<String> packages, String binary, Map<String, String> files, List<String> removed) {
+      this(config, packages, binary, files, removed, "");
     }
 
     boolean hasLayer() {
@@ -59,6 +66,21 @@ final class HostImages {
   static final String ZOOKEEPER_CONSOLE_LOG = "-Xbootclasspath/a:/usr/share/java/slf4j-api.jar:/usr/share/java/slf4j-log4j12.jar"
       + ":/usr/share/java/log4j-1.2.jar -Dzookeeper.root.logger=INFO,CONSOLE";
 
+  /**
+   * Debian installs PostgreSQL's server programs (postgres, initdb, pg_ctl, pg_basebackup,
+   * pg_rewind) under a directory per major version, off the PATH; Patroni finds them on the PATH
+   * when its bin_dir is not set. The newest installed version, else Debian 12's.
+   */
+  static String postgresBin(Path root) {
+    try (var dirs = Files.list(root)) {
+      return dirs.filter(d -> d.getFileName().toString().matches("\\d+") && Files.isExecutable(d.resolve("bin/postgres")))
+          .max(java.util.Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString())))
+          .map(d -> d.resolve("bin").toString()).orElse(root.resolve("15/bin").toString());
+    } catch (IOException e) {
+      return root.resolve("15/bin").toString();
+    }
+  }
+
   private static final Map<String, Entry> CATALOGUE = Map.of(
       // STOPSIGNAL SIGQUIT, as the official image: nginx finishes the requests under way (SIGTERM drops them)
       "nginx", new Entry(new ImageConfig(List.of(), List.of("nginx", "-g", "daemon off;"),
@@ -74,6 +96,12 @@ final class HostImages {
           Map.of("PATH", ImageConfig.PATH + ":/usr/share/zookeeper/bin", "ZOO_CONF_DIR", "/etc/zookeeper/conf",
               "JDK_JAVA_OPTIONS", ZOOKEEPER_CONSOLE_LOG), "/"),
           List.of("zookeeper"), "/usr/share/zookeeper/bin/zkServer.sh"),
+      // Patroni has no official image; Patroni's own Dockerfile and Zalando's Spilo run it as the
+      // postgres user (PostgreSQL refuses root) with the configuration file given on the command line,
+      // here Debian's, as its patroni.service has it.
+      "patroni", new Entry(new ImageConfig(List.of(), List.of("patroni", "/etc/patroni/config.yml"),
+          Map.of("PATH", ImageConfig.PATH + ":" + postgresBin(Path.of("/usr/lib/postgresql"))), "/"),
+          List.of("patroni", "postgresql"), "/usr/bin/patroni", Map.of(), List.of(), "postgres"),
       "debian", new Entry(new ImageConfig(List.of(), List.of("bash"),
           Map.of("PATH", ImageConfig.PATH), "/"), List.of(), "/bin/bash"));
 

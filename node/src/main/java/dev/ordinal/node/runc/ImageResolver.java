@@ -19,7 +19,7 @@ final class ImageResolver {
    * @param layers the overlay's lower layers, bottom first; the host's root is {@code /}
    * @param seed a directory copied into the container's writable layer before it starts, or null:
    *     a host image's own layer, which cannot be a lower layer since it lies inside the host's root
-   * @param user the image's USER ("" for root or a host image)
+   * @param user the image's USER ("" for root; a host image's user is a name in the host's /etc/passwd)
    * @param ownRoot whether the root holds nothing of the host's (nothing to hide from the pod)
    */
   record Resolved(ImageConfig config, List<Path> layers, Path seed, String user, boolean ownRoot) {
@@ -71,10 +71,10 @@ final class ImageResolver {
           + String.join(" ", entry.packages()) + ")");
     }
     if (!entry.hasLayer()) {
-      return new Resolved(entry.config(), List.of(HOST_ROOT), null, "", false);
+      return new Resolved(entry.config(), List.of(HOST_ROOT), null, entry.user(), false);
     }
     try {
-      return new Resolved(entry.config(), List.of(HOST_ROOT), HostImageLayer.of(hostLayersDir, name, entry), "", false);
+      return new Resolved(entry.config(), List.of(HOST_ROOT), HostImageLayer.of(hostLayersDir, name, entry), entry.user(), false);
     } catch (IOException e) {
       throw new ConfigError("cannot prepare the host image " + name + ": " + e.getMessage());
     }

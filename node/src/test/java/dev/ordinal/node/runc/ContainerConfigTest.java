@@ -76,6 +76,25 @@ class ContainerConfigTest {
   }
 
   @Test
+  void thePatroniImageRunsAsPostgresWithTheNewestServerProgramsOnThePath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    HostImages.Entry patroni = HostImages.lookup("patroni:3.0").orElseThrow();
+    assertThat(patroni.user()).as("PostgreSQL refuses to run as root").isEqualTo("postgres");
+    assertThat(patroni.config().cmd()).containsExactly("patroni", "/etc/patroni/config.yml");
+    assertThat(patroni.config().env().get("PATH")).startsWith(ImageConfig.PATH + ":/usr/lib/postgresql/");
+    assertThat(HostImages.lookup("nginx").orElseThrow().user()).isEmpty();
+
+    assertThat(HostImages.postgresBin(dir)).as("nothing installed: Debian 12's").isEqualTo(dir.resolve("15/bin").toString());
+    for (String version : List.of("9", "13", "16")) {
+      java.nio.file.Path postgres = java.nio.file.Files.createDirectories(dir.resolve(version + "/bin")).resolve("postgres");
+      java.nio.file.Files.writeString(postgres, "");
+      postgres.toFile().setExecutable(true);
+    }
+    java.nio.file.Files.createDirectories(dir.resolve("17/bin")); // a version's leftovers, without its server
+    assertThat(HostImages.postgresBin(dir)).isEqualTo(dir.resolve("16/bin").toString());
+  }
+
+  @Test
   void commandAndArgsFollowDockersRules() {
     Map<String, String> env = Map.of("NAME", "web-0");
     assertThat(ProcessArgs.of(obj("{}"), IMAGE, env)).containsExactly("/entry", "cmd", "arg");
