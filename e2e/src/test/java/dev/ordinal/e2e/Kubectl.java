@@ -73,7 +73,7 @@ final class Kubectl {
    */
   Result onTerminal(int columns, int rows, String resizeAfter, int newColumns, int newRows, String... args)
       throws IOException, InterruptedException {
-    Process p = onTerminal(columns, rows, args);
+    Process p = startOnTerminal(columns, rows, args);
     p.getOutputStream().close();
     StringBuilder out = new StringBuilder();
     byte[] buf = new byte[4096];
@@ -97,7 +97,7 @@ final class Kubectl {
   }
 
   /** Starts kubectl on a terminal of its own (script(1) makes one, of the given size); its stdin is what the user types. */
-  private Process onTerminal(int columns, int rows, String[] args) throws IOException {
+  private Process startOnTerminal(int columns, int rows, String[] args) throws IOException {
     StringBuilder line = new StringBuilder("stty cols " + columns + " rows " + rows + "; exec");
     List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
     cmd.addAll(List.of(args));
@@ -168,7 +168,7 @@ final class Kubectl {
 
   /** Starts kubectl on a terminal of the given size, left for the caller to type into. */
   Terminal interactive(int columns, int rows, String... args) throws IOException {
-    return new Terminal(onTerminal(columns, rows, args));
+    return new Terminal(startOnTerminal(columns, rows, args));
   }
 
   /** Starts kubectl without waiting (for -w); the caller reads and destroys it. */
