@@ -72,10 +72,12 @@ final class ContainerAttach {
         .directory(at.socketLink().toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
     Process socat = Blocking.call(pb::start);
     Semaphore wake = new Semaphore(0);
+    // cancelling the follower's future does not interrupt its thread: it looks at this instead
+    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
     Thread in = Blocking.start("attach-stdin-" + at.id(), () -> feed(stdin, socat.getOutputStream()));
     Blocking.start("attach-socket-" + at.id(), () -> drain(socat.getInputStream(), wake));
     CompletableFuture<Void> out = Blocking.async("attach-log-" + at.id(),
-        () -> follow(at.log(), from, stdout, stderr, socat, wake, exited));
+        () -> follow(at.log(), from, stdout, stderr, socat, wake, () -> over.get() || exited.getAsBoolean()));
     try {
       out.get();
     } catch (InterruptedException e) {
@@ -83,7 +85,8 @@ final class ContainerAttach {
     } catch (ExecutionException e) {
       throw new IOException("attach failed: " + e.getCause().getMessage());
     } finally {
-      out.cancel(true);
+      over.set(true);
+      wake.release();
       in.interrupt();
       socat.destroy();
       forgetTerminal(terminal);
@@ -96,16 +99,19 @@ final class ContainerAttach {
     }
   }
 
-  /** Copies the log's new entries to the client until the process has ended and its last output is out. */
+  /**
+   * Copies the log's new entries to the client until {@code done} (the process has ended, or the
+   * session is over) and the last output is out.
+   */
   private static void follow(Path logFile, long from, OutputStream stdout, OutputStream stderr, Process socat, Semaphore wake,
-      BooleanSupplier exited) {
+      BooleanSupplier done) {
     CriLogFrames frames = new CriLogFrames();
     byte[] buf = new byte[32 * 1024];
     long pos = from;
     long socatGone = 0;
     try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-      while (!Thread.currentThread().isInterrupted()) {
-        boolean ended = exited.getAsBoolean(); // before the read: the read then has everything it wrote
+      while (true) {
+        boolean ended = done.getAsBoolean(); // before the read: the read then has everything it wrote
         f.seek(pos);
         for (int n; (n = f.read(buf)) > 0; pos += n) {
           for (CriLogFrames.Chunk c : frames.feed(buf, n)) {
