@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * Issue #15's interactive verbs on real pods, typed on a real terminal (script(1) gives kubectl
  * one): {@code kubectl run -it --rm} starts busybox sh with its own stdin and terminal, runs what
  * is typed and deletes the pod once the shell exits; {@code kubectl attach -it} reaches the shell a
- * running pod started with {@code stdin} and {@code tty}, and leaving it leaves the pod running.
+ * running pod started with {@code stdin} and {@code tty}, and leaving it leaves the pod running;
+ * {@code kubectl run -i --rm} without a terminal ends when its piped input does.
  */
 class InteractiveE2E extends RealPodsTestBase {
   static final Duration ANSWER = Duration.ofSeconds(60);
@@ -38,6 +39,16 @@ class InteractiveE2E extends RealPodsTestBase {
     }
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(kubectl.run("-n", "interactive", "get", "pod", "test").err()).contains("NotFound"));
+  }
+
+  /** Without a terminal: the end of kubectl's piped stdin closes the shell's (stdinOnce), and the shell ends. */
+  @Test
+  void runIWithPipedInputEndsWhenTheInputDoes() throws Exception {
+    Kubectl.Result r = kubectl.runWithInput("echo piped-$((6*7))\necho to-stderr >&2\n", "-n", "interactive", "run", "-i", "--rm",
+        "piped", "--image=busybox", "--restart=Never", "--", "sh");
+    assertThat(r.exitCode()).as("kubectl run -i: %s %s", r.out(), r.err()).isZero();
+    assertThat(r.out()).contains("piped-42");
+    assertThat(r.err()).contains("to-stderr");
   }
 
   @Test
