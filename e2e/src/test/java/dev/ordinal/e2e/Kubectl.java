@@ -73,14 +73,7 @@ final class Kubectl {
    */
   Result onTerminal(int columns, int rows, String resizeAfter, int newColumns, int newRows, String... args)
       throws IOException, InterruptedException {
-    StringBuilder line = new StringBuilder("stty cols " + columns + " rows " + rows + "; exec");
-    List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
-    cmd.addAll(List.of(args));
-    for (String a : cmd) {
-      line.append(" '").append(a.replace("'", "'\\''")).append("'");
-    }
-    Process p = new ProcessBuilder("script", "--quiet", "--return", "--command", line.toString(), "/dev/null")
-        .redirectErrorStream(true).start();
+    Process p = startOnTerminal(columns, rows, args);
     p.getOutputStream().close();
     StringBuilder out = new StringBuilder();
     byte[] buf = new byte[4096];
@@ -101,6 +94,81 @@ final class Kubectl {
       throw new AssertionError("kubectl on a terminal did not finish in 60 s");
     }
     return new Result(p.exitValue(), out.toString().replace("\r\n", "\n"), "");
+  }
+
+  /** Starts kubectl on a terminal of its own (script(1) makes one, of the given size); its stdin is what the user types. */
+  private Process startOnTerminal(int columns, int rows, String[] args) throws IOException {
+    StringBuilder line = new StringBuilder("stty cols " + columns + " rows " + rows + "; exec");
+    List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
+    cmd.addAll(List.of(args));
+    for (String a : cmd) {
+      line.append(" '").append(a.replace("'", "'\\''")).append("'");
+    }
+    return new ProcessBuilder("script", "--quiet", "--return", "--command", line.toString(), "/dev/null")
+        .redirectErrorStream(true).start();
+  }
+
+  /** kubectl running on a terminal, typed into as a user does, for {@code run -it} and {@code attach -it}. */
+  static final class Terminal implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer shown = new StringBuffer();
+    private final Thread reader;
+
+    private Terminal(Process process) {
+      this.process = process;
+      this.reader = Thread.ofPlatform().daemon().name("terminal-" + process.pid()).start(() -> {
+        byte[] buf = new byte[4096];
+        try (var in = process.getInputStream()) {
+          for (int n; (n = in.read(buf)) >= 0; ) {
+            shown.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+          }
+        } catch (IOException e) {
+          // stopped
+        }
+      });
+    }
+
+    /** Types {@code text} (a line ends with "\r", the Enter key). */
+    Terminal type(String text) throws IOException {
+      process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+      return this;
+    }
+
+    /** Waits until the terminal has shown {@code text}; fails with what it showed. */
+    Terminal await(String text, java.time.Duration timeout) throws InterruptedException {
+      long end = System.nanoTime() + timeout.toNanos();
+      while (shown.indexOf(text) < 0) {
+        if (System.nanoTime() > end) {
+          throw new AssertionError("the terminal did not show \"" + text + "\" in " + timeout.toSeconds() + " s; it showed:\n" + shown());
+        }
+        Thread.sleep(20);
+      }
+      return this;
+    }
+
+    /** Waits for kubectl to end; its exit code. */
+    int awaitExit(java.time.Duration timeout) throws InterruptedException {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("kubectl on a terminal did not end in " + timeout.toSeconds() + " s; it showed:\n" + shown());
+      }
+      reader.join(5000);
+      return process.exitValue();
+    }
+
+    String shown() {
+      return shown.toString().replace("\r\n", "\n");
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+    }
+  }
+
+  /** Starts kubectl on a terminal of the given size, left for the caller to type into. */
+  Terminal interactive(int columns, int rows, String... args) throws IOException {
+    return new Terminal(startOnTerminal(columns, rows, args));
   }
 
   /** Starts kubectl without waiting (for -w); the caller reads and destroys it. */

@@ -138,7 +138,7 @@ public final class ControlPlane implements AutoCloseable {
           } catch (IOException e) {
             log.warn("could not bring up the pod bridge before the first pod: {}", e.getMessage());
           }
-          api.nodes().attach(runc, runc);
+          api.nodes().serve(runc, runc, runc);
           containers = runc;
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
           ServiceProxy proxy = new ServiceProxy(client.as(ComponentIdentities.PROXY), node.podCidr(), listen);

@@ -24,14 +24,15 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * {@code pods/{name}/exec} and {@code pods/{name}/portforward} over WebSocket, in front of the API
- * handler: kubectl's first choice for both (port-forward tunnels SPDY frames in the messages);
+ * {@code pods/{name}/exec}, {@code pods/{name}/attach} and {@code pods/{name}/portforward} over
+ * WebSocket, in front of the API handler: kubectl's first choice for all three (port-forward tunnels SPDY frames in the messages);
  * port-forward also speaks kubelet's channel protocol, which the fabric8 client uses.
  * Anything else (and an exec request that does not ask to upgrade) goes on to the API handler;
  * kubectl falls back to SPDY when the upgrade is refused, which this server does not speak.
  */
 public final class ExecEndpoint {
   private static final String PATH = "^/api/v1/namespaces/[^/]+/pods/[^/]+/exec$";
+  private static final String ATTACH = "^/api/v1/namespaces/[^/]+/pods/[^/]+/attach$";
   private static final String PORT_FORWARD = "^/api/v1/namespaces/[^/]+/pods/[^/]+/portforward$";
   static final String SPDY_PORT_FORWARD = "SPDY/3.1+portforward.k8s.io";
 
@@ -41,6 +42,7 @@ public final class ExecEndpoint {
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
       container.setIdleTimeout(java.time.Duration.ZERO);
       container.addMapping(PATH, (request, response, callback) -> create(request, response, callback, registry, nodes, secret));
+      container.addMapping(ATTACH, (request, response, callback) -> attach(request, response, callback, registry, nodes, secret));
       container.addMapping(PORT_FORWARD, (request, response, callback) -> portForward(request, response, callback, registry, secret));
     });
     ws.setHandler(next);
@@ -59,17 +61,67 @@ public final class ExecEndpoint {
       String container = query.getValue("container");
       container = container == null || container.isEmpty() ? only(pod) : container;
       PodExec exec = nodes.exec().orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
-      String protocol = request.hasSubProtocol(ExecChannels.V5) ? ExecChannels.V5
-          : request.hasSubProtocol(ExecChannels.V4) ? ExecChannels.V4 : null;
-      if (protocol == null) {
-        throw ApiException.badRequest("exec needs the " + ExecChannels.V5 + " WebSocket protocol");
-      }
-      response.setAcceptedSubProtocol(protocol);
-      return new ExecSocket(exec, new ExecSocket.Target(Meta.uid(pod), container, new ArrayList<>(command),
-          Exchange.bool(query.getValue("stdin")), Exchange.bool(query.getValue("tty"))));
+      acceptChannels(request, response, "exec");
+      return new ExecSocket(ExecSocket.Target.exec(exec, Meta.uid(pod), container, new ArrayList<>(command),
+          flag(query, "stdin"), flag(query, "tty")));
     } catch (ApiException e) {
       return refuse(response, callback, e);
     }
+  }
+
+  /**
+   * An attach to the container's own process. The terminal is the container's: asked for on a
+   * container without {@code tty}, the client gets plain streams (kubectl warns of it itself).
+   */
+  private static Object attach(ServerUpgradeRequest request, ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback,
+      Registry registry, NodeServices nodes, Authenticator token) {
+    try {
+      ObjectNode pod = pod(request, registry, token);
+      Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
+      boolean stdin = flag(query, "stdin");
+      boolean stdout = flag(query, "stdout");
+      boolean stderr = flag(query, "stderr");
+      boolean tty = flag(query, "tty");
+      if (!stdin && !stdout && !stderr) {
+        throw ApiException.badRequest("you must specify at least 1 of stdin, stdout, stderr");
+      }
+      String phase = pod.path("status").path("phase").asText("");
+      if (phase.equals("Succeeded") || phase.equals("Failed")) {
+        throw ApiException.badRequest("cannot attach a container in a completed pod; current phase is " + phase);
+      }
+      String container = query.getValue("container");
+      container = container == null || container.isEmpty() ? only(pod) : container;
+      JsonNode spec = containerSpec(pod, container);
+      PodAttach attach = nodes.attach().orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
+      acceptChannels(request, response, "attach");
+      return new ExecSocket(ExecSocket.Target.attach(attach, Meta.uid(pod), container, stdin && spec.path("stdin").asBoolean(false),
+          stdout, stderr && !tty, tty && spec.path("tty").asBoolean(false)));
+    } catch (ApiException e) {
+      return refuse(response, callback, e);
+    }
+  }
+
+  private static void acceptChannels(ServerUpgradeRequest request, ServerUpgradeResponse response, String verb) {
+    String protocol = request.hasSubProtocol(ExecChannels.V5) ? ExecChannels.V5
+        : request.hasSubProtocol(ExecChannels.V4) ? ExecChannels.V4 : null;
+    if (protocol == null) {
+      throw ApiException.badRequest(verb + " needs the " + ExecChannels.V5 + " WebSocket protocol");
+    }
+    response.setAcceptedSubProtocol(protocol);
+  }
+
+  /** As every boolean query parameter: present and neither "0" nor "false" (any case) is true. */
+  private static boolean flag(Fields query, String name) {
+    return Exchange.bool(query.getValue(name));
+  }
+
+  private static JsonNode containerSpec(ObjectNode pod, String name) {
+    for (JsonNode c : pod.path("spec").path("containers")) {
+      if (c.path("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw ApiException.badRequest("container " + name + " is not valid for pod " + Meta.name(pod));
   }
 
   private static Object portForward(ServerUpgradeRequest request, ServerUpgradeResponse response,

@@ -2,6 +2,7 @@ package dev.ordinal.apiserver.nodes;
 
 import dev.ordinal.api.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -14,17 +15,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code kubectl exec} session: runs the command through the node's {@link PodExec} and carries
- * its streams over the WebSocket in the channel protocol, ending with the status message and a
- * normal close.
+ * One {@code kubectl exec} or {@code kubectl attach} session: runs the command through the node's
+ * {@link PodExec}, or attaches through its {@link PodAttach}, and carries the streams over the
+ * WebSocket in the channel protocol, ending with the status message and a normal close.
  */
 public final class ExecSocket implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(ExecSocket.class);
 
-  /** What to run, and where. */
-  record Target(String podUid, String container, List<String> command, boolean stdin, boolean tty) {}
+  /** What a session does with the client's streams: runs a command, or attaches to the container's process. */
+  interface Streams {
+    /**
+     * Runs to the end, with null for each stream the client did not ask for.
+     *
+     * @return the exit code for the status message (0 for Success)
+     */
+    int run(InputStream stdin, OutputStream stdout, OutputStream stderr, ExecTerminal terminal) throws IOException;
+  }
 
-  private final PodExec exec;
+  /**
+   * What the session does and which streams the client asked for; {@code endsWithClient} when the
+   * client going away ends it (an attach: the container's process goes on), where an exec'd command
+   * is left to finish with its stdin closed.
+   */
+  record Target(String name, Streams streams, boolean stdin, boolean stdout, boolean stderr, boolean tty,
+      boolean endsWithClient) {
+    /** A command run with {@code kubectl exec}: stdout and stderr always carried. */
+    static Target exec(PodExec exec, String podUid, String container, List<String> command, boolean stdin, boolean tty) {
+      return new Target(container, (in, out, err, t) -> exec.exec(podUid, container, command, in, out, err, t),
+          stdin, true, true, tty, false);
+    }
+
+    /** An attach to the container's own process; it never ends in an exit code of its own. */
+    static Target attach(PodAttach attach, String podUid, String container, boolean stdin, boolean stdout, boolean stderr,
+        boolean tty) {
+      return new Target(container, (in, out, err, t) -> {
+        attach.attach(podUid, container, in, out, err, t);
+        return 0;
+      }, stdin, stdout, stderr, tty, true);
+    }
+  }
+
   private final Target target;
   private final StdinPipe stdin = new StdinPipe();
   private final CountDownLatch clientReady = new CountDownLatch(1);
@@ -32,16 +62,16 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
   private final ExecTerminal terminal = new ExecTerminal(new PodExec.TerminalSize(80, 24));
   private final ReentrantLock sending = new ReentrantLock();
   private Session session;
+  private volatile Thread runner;
 
-  ExecSocket(PodExec exec, Target target) {
-    this.exec = exec;
+  ExecSocket(Target target) {
     this.target = target;
   }
 
   @Override
   public void onWebSocketOpen(Session s) {
     this.session = s;
-    Thread.ofVirtual().name("exec-" + target.container()).start(this::run);
+    runner = Thread.ofVirtual().name("exec-" + target.name()).start(this::run);
   }
 
   private void run() {
@@ -55,8 +85,8 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
         // command started before it would see a 0x0 terminal (a client without a size waits 2 s)
         sized.await(2, TimeUnit.SECONDS);
       }
-      code = exec.exec(target.podUid(), target.container(), target.command(), target.stdin() ? stdin : null,
-          channel(ExecChannels.STDOUT), channel(ExecChannels.STDERR), target.tty() ? terminal : null);
+      code = target.streams().run(target.stdin() ? stdin : null, target.stdout() ? channel(ExecChannels.STDOUT) : null,
+          target.stderr() ? channel(ExecChannels.STDERR) : null, target.tty() ? terminal : null);
     } catch (IOException e) {
       failure = e.getMessage();
     } catch (InterruptedException e) {
@@ -145,5 +175,9 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
   public void onWebSocketClose(int statusCode, String reason) {
     clientReady.countDown();
     stdin.close(false);
+    Thread r = runner;
+    if (target.endsWithClient() && r != null) {
+      r.interrupt();
+    }
   }
 }

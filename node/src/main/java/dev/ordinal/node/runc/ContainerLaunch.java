@@ -19,7 +19,7 @@ final class ContainerLaunch {
   private ContainerLaunch() {}
 
   /** The OCI config, the image's layers for the overlay (bottom first), and what to seed its writable layer with (or null). */
-  record Launch(ObjectNode oci, List<Path> layers, Path seed) {}
+  record Launch(ObjectNode oci, List<Path> layers, Path seed, RuncContainer.Stdio stdio) {}
 
   static Launch spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
       List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageResolver images, boolean allowPrivileged)
@@ -51,7 +51,9 @@ final class ContainerLaunch {
       // in the bundle, so that an agent restarted since still stops the container the image's way
       oci.with("annotations").put(RuncContainer.STOP_SIGNAL, imageConfig.stopSignal());
     }
-    return new Launch(oci, image.layers(), image.seed());
+    RuncContainer.Stdio stdio = new RuncContainer.Stdio(container.path("stdin").asBoolean(false),
+        container.path("stdinOnce").asBoolean(false), container.path("tty").asBoolean(false));
+    return new Launch(oci, image.layers(), image.seed(), stdio);
   }
 
   static List<OciSpec.Mount> mounts(JsonNode container, Path podDir, Map<String, Path> podVolumes) throws ConfigError {

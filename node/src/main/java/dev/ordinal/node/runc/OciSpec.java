@@ -50,7 +50,8 @@ final class OciSpec {
     spec.put("ociVersion", "1.0.2");
     JsonNode security = container.path("securityContext");
     ObjectNode process = spec.putObject("process");
-    process.put("terminal", false);
+    // with tty, conmon (started with --terminal) takes the terminal's master from runc and keeps it
+    process.put("terminal", container.path("tty").asBoolean(false));
     ObjectNode user = process.putObject("user");
     user.put("uid", in.user().uid()).put("gid", in.user().gid());
     ArrayNode gids = user.putArray("additionalGids");

@@ -39,6 +39,14 @@ final class RuncContainer {
   /** The host programs, found once. */
   record Tools(Path runc, Path conmon, Path socketDir) {}
 
+  /**
+   * The process's own standard streams as its spec asks: stdin kept open by conmon for attaching
+   * (closed after the first attach with {@code stdinOnce}), and a terminal with {@code tty}.
+   */
+  record Stdio(boolean stdin, boolean stdinOnce, boolean tty) {
+    static final Stdio NONE = new Stdio(false, false, false);
+  }
+
   /** The bundle annotation naming the image's stop signal (containerd's name for it). */
   static final String STOP_SIGNAL = "io.containerd.image.config.stop-signal";
 
@@ -62,7 +70,7 @@ final class RuncContainer {
   }
 
   /** Mounts a fresh root (over the image's layers, or the host's), writes the config (its root made this run's), has conmon create the container, and starts it. */
-  void start(ObjectNode config, List<Path> layers, Path seed) throws IOException {
+  void start(ObjectNode config, List<Path> layers, Path seed, Stdio stdio) throws IOException {
     Files.createDirectories(exitDir);
     Files.deleteIfExists(exitDir.resolve(id));
     for (String d : List.of("upper", "work", "merged")) {
@@ -81,11 +89,13 @@ final class RuncContainer {
     config.with("root").put("path", rootfs().toString());
     Files.write(dir.resolve("config.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
     Files.deleteIfExists(log());
-    HostCommand.Result created = HostCommand.run(List.of(tools.conmon().toString(), "--api-version", "1", "--cid", id,
+    List<String> conmon = new java.util.ArrayList<>(List.of(tools.conmon().toString(), "--api-version", "1", "--cid", id,
         "--cuuid", id, "--name", id, "--runtime", tools.runc().toString(), "--bundle", dir.toString(),
         "--log-path", log().toString(), "--exit-dir", exitDir.toString(),
         "--container-pidfile", dir.resolve("pidfile").toString(), "--conmon-pidfile", dir.resolve("conmon.pid").toString(),
-        "--socket-dir-path", tools.socketDir().toString(), "--persist-dir", dir.toString(), "--syslog=false", "--log-level", "error"), TIMEOUT);
+        "--socket-dir-path", tools.socketDir().toString(), "--persist-dir", dir.toString(), "--syslog=false", "--log-level", "error"));
+    conmon.addAll(ContainerAttach.conmonArgs(stdio.stdin(), stdio.stdinOnce(), stdio.tty()));
+    HostCommand.Result created = HostCommand.run(conmon, TIMEOUT);
     if (!created.ok()) {
       throw new IOException("creating container " + id + " failed: " + created.why());
     }
@@ -187,6 +197,16 @@ final class RuncContainer {
   /** Runs a command inside the running container; the result carries its exit code and output. */
   HostCommand.Result exec(List<String> command, Duration timeout) throws IOException {
     return HostCommand.run(Stream.concat(Stream.of(tools.runc().toString(), "exec", id), command.stream()).toList(), timeout);
+  }
+
+  /**
+   * Attaches to the container's own process (see {@link ContainerAttach}) until it ends or the
+   * calling thread is interrupted.
+   */
+  void attachMain(java.io.InputStream stdin, java.io.OutputStream stdout, java.io.OutputStream stderr, ExecTerminal terminal)
+      throws IOException {
+    ContainerAttach.attach(new ContainerAttach.Endpoints(id, tools.socketDir().resolve(id), dir.resolve("ctl"), log()),
+        stdin, stdout, stderr, terminal, () -> exitCode().isPresent());
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.ordinal.node.runtime.ContainerState;
 import dev.ordinal.node.runtime.ContainerState.State;
 import dev.ordinal.node.runtime.PodObservation;
 import dev.ordinal.node.runtime.ProbeResult;
+import dev.ordinal.apiserver.nodes.PodAttach;
 import dev.ordinal.apiserver.nodes.PodExec;
 import dev.ordinal.apiserver.nodes.ExecTerminal;
 import dev.ordinal.apiserver.nodes.PodLogs;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Everything lives under {@code <data-dir>/pods/<uid>}, so a restarted agent picks the pods up
  * where they are (conmon keeps the containers running meanwhile).
  */
-public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
+public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, PodAttach {
   private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
 
   /** Where and how the runtime works. */
@@ -243,7 +244,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       p.events.add(ContainerEvent.pulled(slot.name, init, spec.path("image").asText()));
       Cgroups.PARENT_LOCK.readLock().lock();
       try {
-        c.start(launch.oci(), launch.layers(), launch.seed());
+        c.start(launch.oci(), launch.layers(), launch.seed(), launch.stdio());
       } finally {
         Cgroups.PARENT_LOCK.readLock().unlock();
       }
@@ -569,6 +570,16 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
       throw new IOException("container " + container + " is not running");
     }
     return c.attach(command, stdin, stdout, stderr, terminal);
+  }
+
+  @Override
+  public void attach(String podUid, String container, InputStream stdin, OutputStream stdout, OutputStream stderr,
+      ExecTerminal terminal) throws IOException {
+    RuncContainer c = current(podUid, container);
+    if (c == null || c.exitCode().isPresent()) {
+      throw new IOException("container " + container + " is not running");
+    }
+    c.attachMain(stdin, stdout, stderr, terminal);
   }
 
   private static Instant earlier(Instant a, Instant b) {
