@@ -40,6 +40,11 @@ final class UpCommand implements Callable<Integer> {
           + "gateway, port 53) (default: ${DEFAULT-VALUE}).")
   String dnsListen;
 
+  @Option(names = "--dns-log", defaultValue = "${env:ORDINAL_DNS_LOG:-false}",
+      description = "Log every cluster DNS query (client, name, type, rcode, latency) to the dev.ordinal.dns.query logger; "
+          + "also ORDINAL_DNS_LOG=true (default: off).")
+  boolean dnsLog;
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -72,7 +77,7 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
       return 2;
     }
-    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen));
+    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
