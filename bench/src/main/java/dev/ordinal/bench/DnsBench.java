@@ -20,14 +20,23 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * The cluster DNS on `ordinal up --runtime simulated` (its host address, 127.0.0.1:10053):
+ * The cluster DNS on `ordinal up --runtime simulated` (its host address, 127.0.0.1 on a free port):
  * queries per second and latency for a StatefulSet pod's name from concurrent clients, and the
  * time from a new pod's IP appearing in the API (seen by a watch) to its name resolving. The
  * autopath cases ask as a pod would: from 127.0.0.2, the IP of a pod bound to no node (so no
  * runtime overwrites it) in {@code default}, names completed along that pod's search list.
  */
 public final class DnsBench {
-  private static final int PORT = 10053;
+  /** A free port of its own, so that another server on the default 10053 is not measured instead. */
+  private static final int PORT = freePort();
+
+  private static int freePort() {
+    try (var s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
   private BenchServer server;
 
   public static void main(String[] args) throws Exception {
@@ -36,7 +45,7 @@ public final class DnsBench {
 
   private void run(int replicas) throws Exception {
     Path work = Files.createTempDirectory("ordinal-dns-bench");
-    server = new BenchServer(work, "simulated");
+    server = new BenchServer(work, "simulated", "--dns-listen", "127.0.0.1:" + PORT);
     server.start();
     try {
       server.send("POST", "/api/v1/namespaces/default/services", "application/json", """
