@@ -22,8 +22,9 @@ import org.xbill.DNS.TextParseException;
  * <ul>
  *   <li>The asked name carries the first search element ({@code N.<ns>.svc.<zone>}, the first try of
  *       a resolver applying the list): try it, then {@code N.svc.<zone>}, {@code N.<zone>}; when the
- *       host adds no search domains of its own, last the bare {@code N}, which is forwarded (the
- *       plan's {@link Plan#forward}). This is CoreDNS's behaviour.
+ *       host adds no search domains of its own, last the bare {@code N}, forwarded (the plan's
+ *       {@link Plan#forward}) unless it is itself in the cluster domain. This is CoreDNS's
+ *       behaviour.
  *   <li>The asked name is outside the cluster domain with fewer dots than the pod's ndots, so a
  *       resolver applying the list would have tried it there first: try {@code N.<ns>.svc.<zone>},
  *       {@code N.svc.<zone>}, {@code N.<zone>}, and forward {@code N} as usual if none exists. CoreDNS
@@ -65,7 +66,15 @@ final class Autopath {
       List<Name> local = new ArrayList<>(List.of(asked));
       addIfFits(local, bare, svc);
       addIfFits(local, bare, zone);
-      return new Plan(local, hostSearches ? null : absolute(bare));
+      if (hostSearches) {
+        return new Plan(local, null); // the client goes on with the host's domains before the bare name
+      }
+      Name last = absolute(bare);
+      if (last.subdomain(zone)) {
+        local.add(last); // a cluster name asked with the search list applied: ours, not forwarded
+        return new Plan(local, null);
+      }
+      return new Plan(local, last);
     }
     if (asked.subdomain(zone) || asked.labels() - 2 >= ndots || asked.labels() <= 1) {
       // in the domain (answered as asked), enough dots to be tried as is first, or the root

@@ -244,7 +244,7 @@ public final class ClusterDns implements AutoCloseable {
       }
       if (plan.forward() != null) {
         Message forwarded = forwarder.forward(Message.newQuery(Record.newRecord(plan.forward(), type, question.getDClass())));
-        if (forwarded.getHeader().getRcode() == Rcode.NOERROR && !forwarded.getSection(Section.ANSWER).isEmpty()) {
+        if (forwarded.getHeader().getRcode() == Rcode.NOERROR) { // the first reply that is not a failure, as CoreDNS
           Message r = reply(query);
           r.getHeader().setRcode(Rcode.NOERROR);
           Autopath.cname(name, plan.forward(), forwarded.getSection(Section.ANSWER)).forEach(rec -> r.addRecord(rec, Section.ANSWER));
