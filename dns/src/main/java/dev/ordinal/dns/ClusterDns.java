@@ -111,17 +111,28 @@ public final class ClusterDns implements AutoCloseable {
   /** Keeps pods by IP, to know which pod (so which namespace's search list) a query comes from. */
   private void indexPod(ObjectNode old, ObjectNode current, boolean deleted) {
     if (old != null) {
-      String ip = old.path("status").path("podIP").asText("");
-      ObjectNode held = podsByIp.get(ip);
-      if (held != null && Meta.uid(held).equals(Meta.uid(old))) {
-        podsByIp.remove(ip, held);
-      }
+      unindex(old);
     }
-    if (current != null && !deleted) {
-      String ip = current.path("status").path("podIP").asText("");
-      if (!ip.isEmpty() && !current.path("spec").path("hostNetwork").asBoolean(false)) {
-        podsByIp.put(ip, current);
-      }
+    if (current == null) {
+      return;
+    }
+    if (deleted) {
+      unindex(current); // a delete carries the last state
+      return;
+    }
+    String ip = current.path("status").path("podIP").asText("");
+    if (!ip.isEmpty() && !current.path("spec").path("hostNetwork").asBoolean(false)) {
+      podsByIp.put(ip, current);
+    }
+  }
+
+  private void unindex(ObjectNode pod) {
+    String ip = pod.path("status").path("podIP").asText("");
+    ObjectNode held = podsByIp.get(ip);
+    if (held != null && Meta.uid(held).equals(Meta.uid(pod))) {
+      podsByIp.remove(ip, held);
+    }
+  }
     }
   }
 
