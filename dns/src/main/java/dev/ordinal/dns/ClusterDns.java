@@ -133,8 +133,6 @@ public final class ClusterDns implements AutoCloseable {
       podsByIp.remove(ip, held);
     }
   }
-    }
-  }
 
   public void start() {
     for (var i : List.of(services, endpoints, pods)) {
