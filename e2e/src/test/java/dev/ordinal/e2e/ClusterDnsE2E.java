@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * ndots:5, and BusyBox's nslookup (which sends a dotted name as it is, without the search list)
  * answering {@code kubernetes.default} and {@code web-0.nginx} through the server's autopath.
  */
+@RealPodsTestBase.ServerJvmOptions("-Dordinal.dnsLog=true") // the query log, to see what BusyBox asks
 class ClusterDnsE2E extends RealPodsTestBase {
   static final String WEB = """
       apiVersion: v1
@@ -91,5 +93,10 @@ class ClusterDnsE2E extends RealPodsTestBase {
       r = kubectl.run("exec", "dnsutils", "--", "busybox", "nslookup", "kubernetes.default.svc.cluster.local");
       assertThat(r.out()).as(r.err()).contains("10.96.0.1\n");
     });
+    String client = kubectl.run("get", "pod", "dnsutils", "-o", "jsonpath={.status.podIP}").ok().out().trim();
+    List<String> asked = ordinal.log().lines().filter(l -> l.contains("query - " + client + " ")).toList();
+    System.out.println("queries from the busybox pod:\n" + String.join("\n", asked));
+    // BusyBox sends the dotted name as it is; the server completes it along the pod's search list
+    assertThat(asked).anyMatch(l -> l.contains(" web-0.nginx. A NOERROR"));
   }
 }

@@ -40,9 +40,9 @@ final class UpCommand implements Callable<Integer> {
           + "gateway, port 53) (default: ${DEFAULT-VALUE}).")
   String dnsListen;
 
-  @Option(names = "--dns-log", defaultValue = "${env:ORDINAL_DNS_LOG:-false}",
+  @Option(names = "--dns-log", defaultValue = "${sys:ordinal.dnsLog:-${env:ORDINAL_DNS_LOG:-false}}",
       description = "Log every cluster DNS query (client, name, type, rcode, latency) to the dev.ordinal.dns.query logger; "
-          + "also ORDINAL_DNS_LOG=true (default: off).")
+          + "also ORDINAL_DNS_LOG=true or -Dordinal.dnsLog=true (default: off).")
   boolean dnsLog;
 
   @Override
