@@ -20,9 +20,12 @@ final class BenchServer implements AutoCloseable {
   String token;
   HttpClient http;
 
-  BenchServer(Path work, String runtime) {
+  private final List<String> upArgs;
+
+  BenchServer(Path work, String runtime, String... upArgs) {
     this.work = work;
     this.runtime = runtime;
+    this.upArgs = List.of(upArgs);
   }
 
   /** Starts the server and returns how long it took until /readyz answered ok, in ms. */
@@ -38,6 +41,7 @@ final class BenchServer implements AutoCloseable {
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
         "up", "--port", "0", "--data-dir", data.toString(), "--runtime", runtime));
+    command.addAll(upArgs);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()));
     Files.deleteIfExists(data.resolve("kubeconfig"));

@@ -20,12 +20,23 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * The cluster DNS on `ordinal up --runtime simulated` (its host address, 127.0.0.1:10053):
+ * The cluster DNS on `ordinal up --runtime simulated` (its host address, 127.0.0.1 on a free port):
  * queries per second and latency for a StatefulSet pod's name from concurrent clients, and the
- * time from a new pod's IP appearing in the API (seen by a watch) to its name resolving.
+ * time from a new pod's IP appearing in the API (seen by a watch) to its name resolving. The
+ * autopath cases ask as a pod would: from 127.0.0.2, the IP of a pod bound to no node (so no
+ * runtime overwrites it) in {@code default}, names completed along that pod's search list.
  */
 public final class DnsBench {
-  private static final int PORT = 10053;
+  /** A free port of its own, so that another server on the default 10053 is not measured instead. */
+  private static final int PORT = freePort();
+
+  private static int freePort() {
+    try (var s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
   private BenchServer server;
 
   public static void main(String[] args) throws Exception {
@@ -34,7 +45,7 @@ public final class DnsBench {
 
   private void run(int replicas) throws Exception {
     Path work = Files.createTempDirectory("ordinal-dns-bench");
-    server = new BenchServer(work, "simulated");
+    server = new BenchServer(work, "simulated", "--dns-listen", "127.0.0.1:" + PORT);
     server.start();
     try {
       server.send("POST", "/api/v1/namespaces/default/services", "application/json", """
@@ -49,10 +60,27 @@ public final class DnsBench {
       System.out.println("|---|---|");
       throughput("web-0.nginx.default.svc.cluster.local.", Duration.ofSeconds(5), 8);
       throughput("nginx.default.svc.cluster.local.", Duration.ofSeconds(5), 8);
+      podAt(CLIENT_POD_IP);
+      // BusyBox-style, the dotted name as it is: completed to web-0.nginx.default.svc.cluster.local
+      throughput("web-0.nginx.", Duration.ofSeconds(5), 8, CLIENT_POD_IP);
+      // a search-list resolver's first try for web-0.nginx.default: completed one element on
+      throughput("web-0.nginx.default.default.svc.cluster.local.", Duration.ofSeconds(5), 8, CLIENT_POD_IP);
       nameFollowsIp(replicas, 20);
     } finally {
       server.close();
     }
+  }
+
+  private static final String CLIENT_POD_IP = "127.0.0.2";
+
+  /** A pod the DNS knows by this IP: bound to a node that does not exist, its status written here. */
+  private void podAt(String ip) throws Exception {
+    server.send("POST", "/api/v1/namespaces/default/pods", "application/json", """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"dns-client"},"spec":{"nodeName":"no-such-node",
+         "containers":[{"name":"c","image":"busybox"}]}}""");
+    server.send("PATCH", "/api/v1/namespaces/default/pods/dns-client/status", "application/merge-patch+json",
+        "{\"status\":{\"podIP\":\"" + ip + "\",\"podIPs\":[{\"ip\":\"" + ip + "\"}]}}");
+    Thread.sleep(500); // the DNS's pod informer sees it
   }
 
   private static String sts(int replicas) {
@@ -62,14 +90,25 @@ public final class DnsBench {
          "spec":{"containers":[{"name":"nginx","image":"nginx"}]}}}}""".formatted(replicas);
   }
 
-  private static SimpleResolver resolver() throws Exception {
+  private static SimpleResolver resolver(String from) throws Exception {
     SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
+    if (from != null) {
+      r.setLocalAddress(InetAddress.getByName(from));
+    }
     r.setPort(PORT);
     r.setTimeout(Duration.ofSeconds(2));
     return r;
   }
 
+  private static SimpleResolver resolver() throws Exception {
+    return resolver(null);
+  }
+
   private static void throughput(String name, Duration length, int clients) throws Exception {
+    throughput(name, length, clients, null);
+  }
+
+  private static void throughput(String name, Duration length, int clients, String from) throws Exception {
     Latencies latencies = new Latencies();
     AtomicLong answered = new AtomicLong();
     long end = System.nanoTime() + length.toNanos();
@@ -77,7 +116,7 @@ public final class DnsBench {
     try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
       for (int c = 0; c < clients; c++) {
         pool.submit(() -> {
-          SimpleResolver r = resolver();
+          SimpleResolver r = resolver(from);
           Message q = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
           while (System.nanoTime() < end) {
             long t = System.nanoTime();
@@ -93,7 +132,8 @@ public final class DnsBench {
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    row(String.format(Locale.ROOT, "A %s, %d clients over UDP: queries/s, p50 / p99", name, clients),
+    row(String.format(Locale.ROOT, "A %s, %d clients over UDP%s: queries/s, p50 / p99", name, clients,
+        from == null ? "" : ", from a pod (autopath)"),
         String.format(Locale.ROOT, "%.0f/s, %.2f ms / %.2f ms", answered.get() / secs, latencies.percentileMillis(50),
             latencies.percentileMillis(99)));
   }

@@ -38,6 +38,21 @@ final class Forwarder {
     }
   }
 
+  /** Whether a resolv.conf names search domains (pods' search lists then go on with them). */
+  static boolean hasSearchDomains(Path resolvConf) {
+    try {
+      for (String line : Files.readAllLines(resolvConf)) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 2 && (f[0].equals("search") || f[0].equals("domain")) && !f[1].equals(".")) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      // none
+    }
+    return false;
+  }
+
   Message forward(Message query) {
     for (SimpleResolver r : upstreams) {
       try {

@@ -145,7 +145,7 @@ class RuncE2E extends RealPodsTestBase {
     assertThat(k("exec", "web-1", "-c", "nginx", "--", "cat", "/etc/hostname")).isEqualTo("web-1\n");
     assertThat(k("exec", "web-1", "-c", "nginx", "--", "cat", "/etc/hosts")).contains(ip1 + "\tweb-1.nginx.e2e.svc.cluster.local\tweb-1");
     assertThat(k("exec", "web-1", "-c", "nginx", "--", "cat", "/etc/resolv.conf"))
-        .contains("search e2e.svc.cluster.local svc.cluster.local cluster.local", "nameserver 10.88.0.1", "options ndots:5");
+        .contains("search e2e.svc.cluster.local svc.cluster.local cluster.local", "nameserver 10.96.0.10", "options ndots:5");
     assertThat(k("exec", "web-1", "-c", "nginx", "--", "sh", "-c", "find /root /home -mindepth 1 | wc -l")).isEqualTo("0\n");
     Kubectl.Result dataDir = kubectl.run("-n", "e2e", "exec", "web-1", "-c", "nginx", "--", "ls", work.resolve("data").toString());
     assertThat(dataDir.exitCode()).as("the data directory is hidden from pods").isNotZero();

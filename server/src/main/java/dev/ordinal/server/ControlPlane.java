@@ -64,9 +64,16 @@ public final class ControlPlane implements AutoCloseable {
     return start(dir, listen, port, runtime, NodeOptions.DEFAULT);
   }
 
-  /** How the runc node is set up: its pod network, and whether privileged containers may run. */
-  public record NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen) {
-    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053");
+  /**
+   * How the runc node is set up: its pod network, whether privileged containers may run, where
+   * the cluster DNS also answers on the host, and whether it logs each query.
+   */
+  public record NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen, boolean dnsLog) {
+    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053", false);
+
+    public NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen) {
+      this(podCidr, allowPrivileged, dnsListen, false);
+    }
   }
 
   /** The audit log's rotation: at {@code maxSizeMegabytes} (0: never), keeping {@code maxBackups} files (0: all). */
@@ -101,6 +108,8 @@ public final class ControlPlane implements AutoCloseable {
       InProcessClient client = new InProcessClient(api.registry());
       Bootstrap.ensureSystemObjects(client);
       Bootstrap.ensureKubernetesService(client, podGateway != null ? podGateway : listen, api.port());
+      // pods name the kube-dns Service (kubelet's --cluster-dns); only real pods have a DNS to reach
+      String clusterDns = podGateway == null ? "" : Bootstrap.ensureKubeDnsService(client, podGateway).orElse("");
       String nodeName = NodeNames.local();
       // every component acts as its own user with its own roles (bootstrap-policy.yaml); the
       // bootstrap above is the API server's own work
@@ -131,7 +140,8 @@ public final class ControlPlane implements AutoCloseable {
         if (runtime == Runtime.SIMULATED) {
           containers = new SimulatedRuntime();
         } else {
-          RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged()),
+          RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged())
+              .withClusterDns(clusterDns),
               new ClientPodResources(nodeClient));
           try {
             runc.prepareNetwork();
@@ -149,7 +159,8 @@ public final class ControlPlane implements AutoCloseable {
         controllers.add(agent, agent::start);
       }
       if (!dnsAddresses.isEmpty()) {
-        ClusterDns dns = new ClusterDns(client.as(ComponentIdentities.DNS), dnsAddresses);
+        ClusterDns dns = new ClusterDns(client.as(ComponentIdentities.DNS), dnsAddresses,
+            new ClusterDns.Options(true, node.dnsLog()));
         controllers.add(dns, dns::start);
       }
       controllers.start();

@@ -49,6 +49,11 @@ final class UpCommand implements Callable<Integer> {
       description = "Rotated audit log files kept; 0 keeps all (default: ${DEFAULT-VALUE}).")
   int auditLogMaxBackup;
 
+  @Option(names = "--dns-log", defaultValue = "${sys:ordinal.dnsLog:-${env:ORDINAL_DNS_LOG:-false}}",
+      description = "Log every cluster DNS query (client, name, type, rcode, latency) to the dev.ordinal.dns.query logger; "
+          + "also ORDINAL_DNS_LOG=true or -Dordinal.dnsLog=true (default: off).")
+  boolean dnsLog;
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -85,7 +90,7 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --audit-log-maxsize and --audit-log-maxbackup must not be negative");
       return 2;
     }
-    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen),
+    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog),
         new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

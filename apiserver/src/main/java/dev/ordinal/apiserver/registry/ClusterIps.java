@@ -8,13 +8,17 @@ import java.util.Set;
 
 /**
  * ClusterIP allocation from the service range (10.96.0.0/12, as Kubernetes' default): the lowest
- * free address after the first, which the {@code kubernetes} Service has. What is used is read from
+ * free address after the first, which the {@code kubernetes} Service has, never the tenth, which
+ * is kept for the {@code kube-dns} Service (kubeadm's address; it asks for it by name, and a
+ * Service allocated it first would leave pods' resolv.conf naming someone else). Upstream keeps
+ * the low part of the range for such static addresses (KEP-3070); one reserved address is enough here. What is used is read from
  * the stored Services, so allocations survive restarts and a deleted Service's address is free
  * again; creations in flight are serialized by the caller.
  */
 final class ClusterIps {
   static final String RANGE = "10.96.0.0/12";
   static final String KUBERNETES = "10.96.0.1";
+  static final String KUBE_DNS = "10.96.0.10";
   private static final long BASE = toLong("10.96.0.0");
   private static final long SIZE = 1L << 20;
 
@@ -26,7 +30,7 @@ final class ClusterIps {
     }
     for (long i = 2; i < SIZE - 1; i++) {
       String ip = toIp(BASE + i);
-      if (!used.contains(ip)) {
+      if (!used.contains(ip) && !ip.equals(KUBE_DNS)) {
         return ip;
       }
     }

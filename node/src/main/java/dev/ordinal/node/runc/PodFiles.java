@@ -8,8 +8,8 @@ import dev.ordinal.apiserver.registry.Meta;
  * The files a pod's containers see as /etc/hostname, /etc/hosts and /etc/resolv.conf, as kubelet
  * writes them: the hostname is the pod's {@code hostname} (or its name); /etc/hosts names the pod
  * by its IP with its FQDN first when it has a {@code subdomain}
- * ({@code web-0.nginx.default.svc.cluster.local}) plus {@code hostAliases}; resolv.conf points at
- * the cluster DNS with Kubernetes' search path and ndots:5.
+ * ({@code web-0.nginx.default.svc.cluster.local}) plus {@code hostAliases}; resolv.conf is
+ * {@link PodDns}'s.
  */
 final class PodFiles {
   static final String CLUSTER_DOMAIN = "cluster.local";
@@ -42,27 +42,6 @@ final class PodFiles {
         b.append('\n');
       }
     }
-    return b.toString();
-  }
-
-  /** resolv.conf for the default ClusterFirst policy; dnsConfig's servers, searches and options are added. */
-  static String resolvConf(ObjectNode pod, String clusterDns) {
-    String ns = Meta.namespace(pod);
-    StringBuilder search = new StringBuilder(ns + ".svc." + CLUSTER_DOMAIN + " svc." + CLUSTER_DOMAIN + " " + CLUSTER_DOMAIN);
-    JsonNode cfg = pod.path("spec").path("dnsConfig");
-    cfg.path("searches").forEach(s -> search.append(' ').append(s.asText()));
-    StringBuilder b = new StringBuilder();
-    b.append("search ").append(search).append('\n');
-    b.append("nameserver ").append(clusterDns).append('\n');
-    cfg.path("nameservers").forEach(s -> b.append("nameserver ").append(s.asText()).append('\n'));
-    StringBuilder options = new StringBuilder("ndots:5");
-    for (JsonNode o : cfg.path("options")) {
-      options.append(' ').append(o.path("name").asText());
-      if (o.has("value")) {
-        options.append(':').append(o.path("value").asText());
-      }
-    }
-    b.append("options ").append(options).append('\n');
     return b.toString();
   }
 }

@@ -45,15 +45,24 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
   /** Where and how the runtime works. */
   public record Config(Path dataDir, String podCidr, Path cniPlugins, Path runc, Path conmon, Duration backOffBase,
-      Duration backOffMax, boolean allowPrivileged) {
+      Duration backOffMax, boolean allowPrivileged, String clusterDns) {
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, "10.88.0.0/16", Path.of("/usr/lib/cni"), Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
-          Duration.ofSeconds(10), Duration.ofMinutes(5), false);
+          Duration.ofSeconds(10), Duration.ofMinutes(5), false, "");
     }
 
     /** The same, with another pod network and whether privileged containers may run. */
     public Config with(String cidr, boolean privileged) {
-      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged);
+      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged, clusterDns);
+    }
+
+    /**
+     * The same, with the address pods' resolv.conf names for ClusterFirst (kubelet's
+     * {@code --cluster-dns}: the kube-dns Service); empty names the bridge gateway, where the
+     * cluster DNS itself listens.
+     */
+    public Config withClusterDns(String address) {
+      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, address);
     }
   }
 
@@ -182,9 +191,19 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     }
     Files.writeString(p.dir.resolve("hostname"), PodFiles.hostname(pod) + "\n");
     Files.writeString(p.dir.resolve("hosts"), PodFiles.hosts(pod, ip));
-    Files.writeString(p.dir.resolve("resolv.conf"), PodFiles.resolvConf(pod, network.gateway()));
+    Files.writeString(p.dir.resolve("resolv.conf"),
+        PodDns.resolvConf(pod, config.clusterDns().isEmpty() ? network.gateway() : config.clusterDns(), hostResolvConf()));
     p.ip = ip;
     p.sandboxError = "";
+  }
+
+  /** The host's resolv.conf, for dnsPolicy Default and the host's search domains ("" if unreadable). */
+  private static String hostResolvConf() {
+    try {
+      return Files.readString(Path.of("/etc/resolv.conf"));
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** Moves one container along; returns when it should be looked at again by itself, or null. */

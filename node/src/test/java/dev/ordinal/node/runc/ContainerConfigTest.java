@@ -135,9 +135,9 @@ class ContainerConfigTest {
         + "'hostAliases':[{'ip':'10.1.2.3','hostnames':['db','db.local']}]}}");
     assertThat(PodFiles.hosts(pod, "10.88.0.5")).contains("10.88.0.5\tweb-0.nginx.default.svc.cluster.local\tweb-0\n")
         .contains("10.1.2.3\tdb\tdb.local\n").contains("127.0.0.1\tlocalhost\n");
-    assertThat(PodFiles.resolvConf(pod, "10.88.0.1")).isEqualTo("""
+    assertThat(PodDns.resolvConf(pod, "10.96.0.10", "")).isEqualTo("""
         search default.svc.cluster.local svc.cluster.local cluster.local
-        nameserver 10.88.0.1
+        nameserver 10.96.0.10
         options ndots:5
         """);
     assertThat(PodFiles.hostname(obj("{'metadata':{'name':'plain'},'spec':{}}"))).isEqualTo("plain");
