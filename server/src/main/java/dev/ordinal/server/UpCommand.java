@@ -73,10 +73,18 @@ final class UpCommand implements Callable<Integer> {
       return 2;
     }
     ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen));
+    UpProcess.record(dir.root());
+    boolean containers = chosen == ControlPlane.Runtime.RUNC;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
       plane.close();
+      UpProcess.forget(dir.root());
+      if (containers) {
+        // as kubelet's: a stop of the server is not a stop of the pods, which the next `up` adopts
+        System.err.println("ordinal: stopped; the pods' containers keep running for the next `ordinal up` to adopt;"
+            + " `ordinal down --data-dir " + dir.root() + "` stops them too");
+      }
       stopped.countDown();
     }, "shutdown"));
     log.info("Ordinal is ready at {}", plane.serverUrl());

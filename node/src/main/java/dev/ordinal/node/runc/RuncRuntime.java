@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.Unpacker;
 import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
@@ -88,13 +89,50 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     this.config = config;
     this.podsDir = config.dataDir().resolve("pods");
     Files.createDirectories(podsDir);
-    Path socketDir = Path.of("/run/ordinal-" + Integer.toHexString(config.dataDir().toAbsolutePath().toString().hashCode()));
+    Path socketDir = socketDir(config.dataDir());
     Files.createDirectories(socketDir);
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources);
     this.images = new ImageResolver(new ImageStore(config.dataDir()), config.dataDir().resolve("host-images"));
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
+  }
+
+  /**
+   * {@code ordinal down}: removes everything the pods of this data directory hold on the host —
+   * containers (and their conmon), mounts, network namespaces, address reservations, cgroups and
+   * the pods' directories (emptyDir volumes with them) — then the shared bridge, the Service rules
+   * and the parent cgroup once no pod of any instance is left. Claims, images and the database stay,
+   * so the next {@code ordinal up} starts the same pods again.
+   *
+   * @return what could not be removed, one line each; empty when the host is clean
+   */
+  public static List<String> stopEverything(Config config) throws IOException {
+    Path podsDir = config.dataDir().resolve("pods");
+    List<String> left = new ArrayList<>();
+    if (Files.isDirectory(podsDir)) {
+      PodNetwork network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
+      PodRemnants remnants = new PodRemnants(config.runc(), podsDir, network);
+      for (String uid : remnants.held()) {
+        if (!remnants.remove(uid)) {
+          remnants.of(uid).forEach(l -> left.add(uid + ": " + l));
+        }
+      }
+    }
+    Path socketDir = socketDir(config.dataDir());
+    if (Files.isDirectory(socketDir)) {
+      Unpacker.deleteTree(socketDir);
+    }
+    if (!PodNetwork.anyNamespace()) {
+      PodNetwork.removeBridge();
+      Cgroups.removeParentIfEmpty();
+    }
+    return left;
+  }
+
+  /** conmon's sockets of this data directory's containers, under /run (kept short: unix socket paths are). */
+  static Path socketDir(Path dataDir) {
+    return Path.of("/run/ordinal-" + Integer.toHexString(dataDir.toAbsolutePath().toString().hashCode()));
   }
 
   /**
