@@ -64,8 +64,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** How the runc node is set up: its pod network, and whether privileged containers may run. */
-  public record NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen) {
-    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053");
+  public record NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen, long containerLogMaxSize, int containerLogMaxFiles) {
+    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053", 10L * 1024 * 1024, 5);
   }
 
   /** As {@link #start(DataDir, String, int, Runtime)}, with the node's options. */
@@ -118,8 +118,9 @@ public final class ControlPlane implements AutoCloseable {
         if (runtime == Runtime.SIMULATED) {
           containers = new SimulatedRuntime();
         } else {
-          RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged()),
-              new ClientPodResources(nodeClient));
+          RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged())
+              .withLogs(node.containerLogMaxSize(), node.containerLogMaxFiles()), new ClientPodResources(nodeClient));
+          runc.startLogRotation();
           try {
             runc.prepareNetwork();
           } catch (IOException e) {

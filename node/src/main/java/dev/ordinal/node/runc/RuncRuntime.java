@@ -44,16 +44,23 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
   private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
 
   /** Where and how the runtime works. */
+  /** @param logMaxSize, logMaxFiles kubelet's containerLogMaxSize and containerLogMaxFiles */
   public record Config(Path dataDir, String podCidr, Path cniPlugins, Path runc, Path conmon, Duration backOffBase,
-      Duration backOffMax, boolean allowPrivileged) {
+      Duration backOffMax, boolean allowPrivileged, long logMaxSize, int logMaxFiles) {
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, "10.88.0.0/16", Path.of("/usr/lib/cni"), Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
-          Duration.ofSeconds(10), Duration.ofMinutes(5), false);
+          Duration.ofSeconds(10), Duration.ofMinutes(5), false, LogRotation.Limits.DEFAULT.maxSize(), LogRotation.Limits.DEFAULT.maxFiles());
     }
 
     /** The same, with another pod network and whether privileged containers may run. */
     public Config with(String cidr, boolean privileged) {
-      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged);
+      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged, logMaxSize, logMaxFiles);
+    }
+
+    /** The same, with other log rotation limits. */
+    public Config withLogs(long maxSize, int maxFiles) {
+      new LogRotation.Limits(maxSize, maxFiles); // refuses nonsense
+      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, maxSize, maxFiles);
     }
   }
 
@@ -96,6 +103,69 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec {
     this.volumes = new PodVolumes(resources);
     this.images = new ImageResolver(new ImageStore(config.dataDir()), config.dataDir().resolve("host-images"));
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
+  }
+
+  /**
+   * Rotates the logs of running containers once a second, on a platform thread of its own (file
+   * system calls), as kubelet's container log manager does every 10 s; more often here, so that a
+   * fast writer overshoots the size by little.
+   */
+  public void startLogRotation() {
+    LogRotation.Limits limits = new LogRotation.Limits(config.logMaxSize(), config.logMaxFiles());
+    Thread t = Thread.ofPlatform().daemon().name("log-rotation").unstarted(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        for (RuncPod p : pods.values()) {
+          for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
+            RuncContainer c = slot.current;
+            if (c != null && c.exitCode().isEmpty()) {
+              rotate(c, limits);
+            }
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    t.start();
+  }
+
+  private static void rotate(RuncContainer c, LogRotation.Limits limits) {
+    try (var files = Files.list(c.dir())) {
+      List<LogRotation.LogFile> logs = new ArrayList<>();
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.equals(LogRotation.CURRENT) || LogRotation.isRotated(name)) {
+          logs.add(new LogRotation.LogFile(name, Files.size(f)));
+        }
+      }
+      LogRotation.Plan plan = LogRotation.plan(logs, limits, Instant.now());
+      if (plan.rotateTo() != null) {
+        Files.move(c.log(), c.dir().resolve(plan.rotateTo()));
+        c.reopenLog();
+      }
+      for (String old : plan.delete()) {
+        Files.deleteIfExists(c.dir().resolve(old));
+      }
+    } catch (IOException e) {
+      log.warn("rotating the log of container {}: {}", c.id(), e.getMessage());
+    }
+  }
+
+  @Override
+  public List<Path> logFiles(String podUid, String container, boolean previous) {
+    Optional<Path> current = logFile(podUid, container, previous);
+    if (current.isEmpty()) {
+      return List.of();
+    }
+    Path dir = current.get().getParent();
+    try (var files = Files.list(dir)) {
+      return LogRotation.readingOrder(files.map(f -> f.getFileName().toString()).toList()).stream().map(dir::resolve).toList();
+    } catch (IOException e) {
+      return List.of(current.get());
+    }
   }
 
   /**
