@@ -66,13 +66,15 @@ public final class ControlPlane implements AutoCloseable {
 
   /**
    * How the runc node is set up: its pod network, whether privileged containers may run, where
-   * the cluster DNS also answers on the host, and whether it logs each query.
+   * the cluster DNS also answers on the host, whether it logs each query, and the containers' log
+   * rotation (kubelet's containerLogMaxSize and containerLogMaxFiles).
    */
-  public record NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen, boolean dnsLog) {
-    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053", false);
+  public record NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen, boolean dnsLog, long containerLogMaxSize,
+      int containerLogMaxFiles) {
+    public static final NodeOptions DEFAULT = new NodeOptions("10.88.0.0/16", false, "127.0.0.1:10053", false, 10L * 1024 * 1024, 5);
 
     public NodeOptions(String podCidr, boolean allowPrivileged, String dnsListen) {
-      this(podCidr, allowPrivileged, dnsListen, false);
+      this(podCidr, allowPrivileged, dnsListen, false, DEFAULT.containerLogMaxSize(), DEFAULT.containerLogMaxFiles());
     }
   }
 
@@ -141,8 +143,9 @@ public final class ControlPlane implements AutoCloseable {
           containers = new SimulatedRuntime();
         } else {
           RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged())
-              .withClusterDns(clusterDns),
+              .withClusterDns(clusterDns).withLogs(node.containerLogMaxSize(), node.containerLogMaxFiles()),
               new ClientPodResources(nodeClient));
+          runc.startLogRotation();
           try {
             runc.prepareNetwork();
           } catch (IOException e) {

@@ -35,6 +35,14 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--allow-privileged", description = "Let pods run privileged containers (refused by default).")
   boolean allowPrivileged;
 
+  @Option(names = "--container-log-max-size", defaultValue = "10Mi", converter = Quantities.class,
+      description = "Rotate a container's log once it is this big, as kubelet's containerLogMaxSize (default: ${DEFAULT-VALUE}).")
+  long logMaxSize;
+
+  @Option(names = "--container-log-max-files", defaultValue = "5",
+      description = "Log files kept per container, the current one included, as kubelet's containerLogMaxFiles (default: ${DEFAULT-VALUE}).")
+  int logMaxFiles;
+
   @Option(names = "--dns-listen", defaultValue = "127.0.0.1:10053",
       description = "Where the cluster DNS answers on the host, ADDR:PORT; empty for nowhere (pods reach it on the bridge "
           + "gateway, port 53) (default: ${DEFAULT-VALUE}).")
@@ -81,6 +89,10 @@ final class UpCommand implements Callable<Integer> {
         return 2;
       }
     }
+    if (logMaxFiles < 2) {
+      System.err.println("ordinal: --container-log-max-files must be at least 2 (the current file and one rotated), was " + logMaxFiles);
+      return 2;
+    }
     DataDir dir = DataDir.open(dataDir);
     if (!podCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
@@ -90,12 +102,20 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --audit-log-maxsize and --audit-log-maxbackup must not be negative");
       return 2;
     }
-    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog),
-        new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup));
+    ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog,
+        logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup));
+    UpProcess.record(dir.root());
+    boolean containers = chosen == ControlPlane.Runtime.RUNC;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
       plane.close();
+      UpProcess.forget(dir.root());
+      if (containers) {
+        // as kubelet's: a stop of the server is not a stop of the pods, which the next `up` adopts
+        System.err.println("ordinal: stopped; the pods' containers keep running for the next `ordinal up` to adopt;"
+            + " `ordinal down --data-dir " + dir.root() + "` stops them too");
+      }
       stopped.countDown();
     }, "shutdown"));
     log.info("Ordinal is ready at {}", plane.serverUrl());

@@ -39,21 +39,38 @@ final class PodLogEndpoint {
         : sinceSeconds > 0 ? Instant.now().minusSeconds(sinceSeconds) : null;
     CriLog.Options options = new CriLog.Options(ex.flag("timestamps"), sinceAt, number(ex, "tailLines"), number(ex, "limitBytes"));
     try {
+      // the rotated files first (oldest first), then the current one: kubectl logs reads across rotation
+      List<Path> files = logs.logFiles(Meta.uid(pod), container, previous);
+      List<String> earlier = new ArrayList<>();
+      for (Path f : files.subList(0, Math.max(0, files.size() - 1))) {
+        try {
+          earlier.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // rotated away meanwhile
+        }
+      }
       if (!ex.flag("follow")) {
-        ex.send(200, "text/plain", CriLog.render(Files.readAllLines(file, StandardCharsets.UTF_8), options));
+        earlier.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+        ex.send(200, "text/plain", CriLog.render(earlier, options));
         return;
       }
-      follow(ex, file, options, () -> logs.running(Meta.uid(pod), container));
+      follow(ex, file, earlier, options, () -> logs.running(Meta.uid(pod), container));
     } catch (IOException e) {
       throw ApiException.internal("reading the log of " + container + ": " + e.getMessage());
     }
   }
 
-  private static void follow(Exchange ex, Path file, CriLog.Options options, java.util.function.BooleanSupplier running)
-      throws IOException {
+  /**
+   * Streams the log, and keeps following the current file when the node rotates it (renamed away,
+   * a new one in its place): once the old file is read to its end, the new one is opened.
+   */
+  private static void follow(Exchange ex, Path file, List<String> earlier, CriLog.Options options,
+      java.util.function.BooleanSupplier running) throws IOException {
     OutputStream out = ex.stream(200, "text/plain");
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      List<String> first = new ArrayList<>();
+    RandomAccessFile f = new RandomAccessFile(file.toFile(), "r");
+    try {
+      Object openedKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      List<String> first = new ArrayList<>(earlier);
       String line;
       while ((line = readLine(f)) != null) {
         first.add(line);
@@ -69,6 +86,13 @@ final class PodLogEndpoint {
         if (!more.isEmpty()) {
           out.write(CriLog.render(more, rest));
           out.flush();
+          continue;
+        }
+        Object nowKey = Files.exists(file) ? Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey() : null;
+        if (nowKey != null && !nowKey.equals(openedKey)) {
+          f.close();
+          f = new RandomAccessFile(file.toFile(), "r");
+          openedKey = nowKey;
         } else if (!running.getAsBoolean()) {
           break;
         } else {
@@ -82,6 +106,8 @@ final class PodLogEndpoint {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ex.fail(e);
+    } finally {
+      f.close();
     }
   }
 

@@ -165,6 +165,11 @@ public final class ServiceProxy implements AutoCloseable, ServiceRoutes {
     services.close();
     endpoints.close();
     relays.close();
+    removeRules();
+  }
+
+  /** Removes the hooks and every ORDINAL chain, in the nat and filter tables (also {@code ordinal down}'s). */
+  public static void removeRules() {
     try {
       for (Hook hook : HOOKS) {
         ok(concat(List.of("iptables", "-t", hook.table(), "-D", hook.chain()), hook.rule()));

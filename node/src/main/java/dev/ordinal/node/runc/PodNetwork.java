@@ -32,6 +32,24 @@ final class PodNetwork {
     this.gateway = gatewayOf(subnet);
   }
 
+  /** Whether any instance's pod still has a network namespace ({@code ordinal-<uid>}). */
+  static boolean anyNamespace() throws IOException {
+    Path netns = Path.of("/run/netns");
+    if (!Files.isDirectory(netns)) {
+      return false;
+    }
+    try (var names = Files.list(netns)) {
+      return names.anyMatch(n -> n.getFileName().toString().startsWith("ordinal-"));
+    }
+  }
+
+  /** Deletes the shared {@code ord0} bridge; nothing happens when it is not there. */
+  static void removeBridge() throws IOException {
+    if (HostCommand.run(List.of("ip", "link", "show", "ord0"), TIMEOUT).ok()) {
+      HostCommand.check(List.of("ip", "link", "delete", "ord0"), TIMEOUT);
+    }
+  }
+
   /** The first address of the subnet: the bridge's, where pods find the cluster DNS. */
   static String gatewayOf(String cidr) {
     String[] ip = cidr.substring(0, cidr.indexOf('/')).split("\\.");

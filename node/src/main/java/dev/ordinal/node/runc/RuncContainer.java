@@ -66,7 +66,21 @@ final class RuncContainer {
   }
 
   Path log() {
-    return dir.resolve("container.log");
+    return dir.resolve(LogRotation.CURRENT);
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /**
+   * Has conmon reopen its log file after a rotation renamed it: message 2 (REOPEN_LOGS_EVENT) on
+   * the run's {@code ctl} FIFO. Written by a shell under a timeout, since opening a FIFO whose
+   * reader is gone would block for ever.
+   */
+  void reopenLog() throws IOException {
+    Path ctl = dir.resolve("ctl");
+    HostCommand.check(List.of("timeout", "2", "sh", "-c", "printf '2 0 0\\n' > \"$1\"", "sh", ctl.toString()), TIMEOUT);
   }
 
   /** Mounts a fresh root (over the image's layers, or the host's), writes the config (its root made this run's), has conmon create the container, and starts it. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.Unpacker;
 import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
@@ -44,16 +45,17 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
 
   /** Where and how the runtime works. */
+  /** @param logMaxSize, logMaxFiles kubelet's containerLogMaxSize and containerLogMaxFiles */
   public record Config(Path dataDir, String podCidr, Path cniPlugins, Path runc, Path conmon, Duration backOffBase,
-      Duration backOffMax, boolean allowPrivileged, String clusterDns) {
+      Duration backOffMax, boolean allowPrivileged, String clusterDns, long logMaxSize, int logMaxFiles) {
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, "10.88.0.0/16", Path.of("/usr/lib/cni"), Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
-          Duration.ofSeconds(10), Duration.ofMinutes(5), false, "");
+          Duration.ofSeconds(10), Duration.ofMinutes(5), false, "", LogRotation.Limits.DEFAULT.maxSize(), LogRotation.Limits.DEFAULT.maxFiles());
     }
 
     /** The same, with another pod network and whether privileged containers may run. */
     public Config with(String cidr, boolean privileged) {
-      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged, clusterDns);
+      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged, clusterDns, logMaxSize, logMaxFiles);
     }
 
     /**
@@ -62,7 +64,14 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
      * cluster DNS itself listens.
      */
     public Config withClusterDns(String address) {
-      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, address);
+      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, address, logMaxSize,
+          logMaxFiles);
+    }
+
+    /** The same, with other log rotation limits. */
+    public Config withLogs(long maxSize, int maxFiles) {
+      new LogRotation.Limits(maxSize, maxFiles); // refuses nonsense
+      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, clusterDns, maxSize, maxFiles);
     }
   }
 
@@ -98,13 +107,113 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     this.config = config;
     this.podsDir = config.dataDir().resolve("pods");
     Files.createDirectories(podsDir);
-    Path socketDir = Path.of("/run/ordinal-" + Integer.toHexString(config.dataDir().toAbsolutePath().toString().hashCode()));
+    Path socketDir = socketDir(config.dataDir());
     Files.createDirectories(socketDir);
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources);
     this.images = new ImageResolver(new ImageStore(config.dataDir()), config.dataDir().resolve("host-images"));
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
+  }
+
+  /**
+   * Rotates the logs of running containers once a second, on a platform thread of its own (file
+   * system calls), as kubelet's container log manager does every 10 s; more often here, so that a
+   * fast writer overshoots the size by little.
+   */
+  public void startLogRotation() {
+    LogRotation.Limits limits = new LogRotation.Limits(config.logMaxSize(), config.logMaxFiles());
+    Thread t = Thread.ofPlatform().daemon().name("log-rotation").unstarted(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        for (RuncPod p : pods.values()) {
+          for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
+            RuncContainer c = slot.current;
+            if (c != null && c.exitCode().isEmpty()) {
+              rotate(c, limits);
+            }
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    t.start();
+  }
+
+  private static void rotate(RuncContainer c, LogRotation.Limits limits) {
+    try (var files = Files.list(c.dir())) {
+      List<LogRotation.LogFile> logs = new ArrayList<>();
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.equals(LogRotation.CURRENT) || LogRotation.isRotated(name)) {
+          logs.add(new LogRotation.LogFile(name, Files.size(f)));
+        }
+      }
+      LogRotation.Plan plan = LogRotation.plan(logs, limits, Instant.now());
+      if (plan.rotateTo() != null) {
+        Files.move(c.log(), c.dir().resolve(plan.rotateTo()));
+        c.reopenLog();
+      }
+      for (String old : plan.delete()) {
+        Files.deleteIfExists(c.dir().resolve(old));
+      }
+    } catch (IOException e) {
+      log.warn("rotating the log of container {}: {}", c.id(), e.getMessage());
+    }
+  }
+
+  @Override
+  public List<Path> logFiles(String podUid, String container, boolean previous) {
+    Optional<Path> current = logFile(podUid, container, previous);
+    if (current.isEmpty()) {
+      return List.of();
+    }
+    Path dir = current.get().getParent();
+    try (var files = Files.list(dir)) {
+      return LogRotation.readingOrder(files.map(f -> f.getFileName().toString()).toList()).stream().map(dir::resolve).toList();
+    } catch (IOException e) {
+      return List.of(current.get());
+    }
+  }
+
+  /**
+   * {@code ordinal down}: removes everything the pods of this data directory hold on the host —
+   * containers (and their conmon), mounts, network namespaces, address reservations, cgroups and
+   * the pods' directories (emptyDir volumes with them) — then the shared bridge, the Service rules
+   * and the parent cgroup once no pod of any instance is left. Claims, images and the database stay,
+   * so the next {@code ordinal up} starts the same pods again.
+   *
+   * @return what could not be removed, one line each; empty when the host is clean
+   */
+  public static List<String> stopEverything(Config config) throws IOException {
+    Path podsDir = config.dataDir().resolve("pods");
+    List<String> left = new ArrayList<>();
+    if (Files.isDirectory(podsDir)) {
+      PodNetwork network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
+      PodRemnants remnants = new PodRemnants(config.runc(), podsDir, network);
+      for (String uid : remnants.held()) {
+        if (!remnants.remove(uid)) {
+          remnants.of(uid).forEach(l -> left.add(uid + ": " + l));
+        }
+      }
+    }
+    Path socketDir = socketDir(config.dataDir());
+    if (Files.isDirectory(socketDir)) {
+      Unpacker.deleteTree(socketDir);
+    }
+    if (!PodNetwork.anyNamespace()) {
+      PodNetwork.removeBridge();
+      Cgroups.removeParentIfEmpty();
+    }
+    return left;
+  }
+
+  /** conmon's sockets of this data directory's containers, under /run (kept short: unix socket paths are). */
+  static Path socketDir(Path dataDir) {
+    return Path.of("/run/ordinal-" + Integer.toHexString(dataDir.toAbsolutePath().toString().hashCode()));
   }
 
   /**
