@@ -1,6 +1,7 @@
 package dev.ordinal.server;
 
 import dev.ordinal.node.proxy.ServiceProxy;
+import dev.ordinal.node.runc.HostTeardown;
 import dev.ordinal.node.runc.RuncRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class DownCommand implements Callable<Integer> {
       System.err.println("ordinal: removing containers needs root: run sudo ordinal down --data-dir " + dir);
       return 2;
     }
-    List<String> left = RuncRuntime.stopEverything(RuncRuntime.Config.defaults(dir));
+    List<String> left = HostTeardown.stopEverything(RuncRuntime.Config.defaults(dir));
     if (!left.isEmpty()) {
       System.err.println("ordinal: could not remove everything (run ordinal down again):");
       left.forEach(l -> System.err.println("  " + l));

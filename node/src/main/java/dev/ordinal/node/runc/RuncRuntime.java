@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.images.ImageStore;
-import dev.ordinal.node.images.Unpacker;
 import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
@@ -116,53 +115,22 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
 
-  /**
-   * Rotates the logs of running containers once a second, on a platform thread of its own (file
-   * system calls), as kubelet's container log manager does every 10 s; more often here, so that a
-   * fast writer overshoots the size by little.
-   */
+  /** Starts kubelet's log rotation for this runtime's running containers ({@link LogRotator}). */
   public void startLogRotation() {
-    LogRotation.Limits limits = new LogRotation.Limits(config.logMaxSize(), config.logMaxFiles());
-    Thread t = Thread.ofPlatform().daemon().name("log-rotation").unstarted(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        for (RuncPod p : pods.values()) {
-          for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
-            RuncContainer c = slot.current;
-            if (c != null && c.exitCode().isEmpty()) {
-              rotate(c, limits);
-            }
-          }
-        }
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    t.start();
+    new LogRotator(new LogRotation.Limits(config.logMaxSize(), config.logMaxFiles()), this::runningContainers).start();
   }
 
-  private static void rotate(RuncContainer c, LogRotation.Limits limits) {
-    try (var files = Files.list(c.dir())) {
-      List<LogRotation.LogFile> logs = new ArrayList<>();
-      for (Path f : files.toList()) {
-        String name = f.getFileName().toString();
-        if (name.equals(LogRotation.CURRENT) || LogRotation.isRotated(name)) {
-          logs.add(new LogRotation.LogFile(name, Files.size(f)));
+  private List<RuncContainer> runningContainers() {
+    List<RuncContainer> out = new ArrayList<>();
+    for (RuncPod p : pods.values()) {
+      for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
+        RuncContainer c = slot.current;
+        if (c != null && c.exitCode().isEmpty()) {
+          out.add(c);
         }
       }
-      LogRotation.Plan plan = LogRotation.plan(logs, limits, Instant.now());
-      if (plan.rotateTo() != null) {
-        Files.move(c.log(), c.dir().resolve(plan.rotateTo()));
-        c.reopenLog();
-      }
-      for (String old : plan.delete()) {
-        Files.deleteIfExists(c.dir().resolve(old));
-      }
-    } catch (IOException e) {
-      log.warn("rotating the log of container {}: {}", c.id(), e.getMessage());
     }
+    return out;
   }
 
   @Override
@@ -177,38 +145,6 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     } catch (IOException e) {
       return List.of(current.get());
     }
-  }
-
-  /**
-   * {@code ordinal down}: removes everything the pods of this data directory hold on the host —
-   * containers (and their conmon), mounts, network namespaces, address reservations, cgroups and
-   * the pods' directories (emptyDir volumes with them) — then the shared bridge, the Service rules
-   * and the parent cgroup once no pod of any instance is left. Claims, images and the database stay,
-   * so the next {@code ordinal up} starts the same pods again.
-   *
-   * @return what could not be removed, one line each; empty when the host is clean
-   */
-  public static List<String> stopEverything(Config config) throws IOException {
-    Path podsDir = config.dataDir().resolve("pods");
-    List<String> left = new ArrayList<>();
-    if (Files.isDirectory(podsDir)) {
-      PodNetwork network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
-      PodRemnants remnants = new PodRemnants(config.runc(), podsDir, network);
-      for (String uid : remnants.held()) {
-        if (!remnants.remove(uid)) {
-          remnants.of(uid).forEach(l -> left.add(uid + ": " + l));
-        }
-      }
-    }
-    Path socketDir = socketDir(config.dataDir());
-    if (Files.isDirectory(socketDir)) {
-      Unpacker.deleteTree(socketDir);
-    }
-    if (!PodNetwork.anyNamespace()) {
-      PodNetwork.removeBridge();
-      Cgroups.removeParentIfEmpty();
-    }
-    return left;
   }
 
   /** conmon's sockets of this data directory's containers, under /run (kept short: unix socket paths are). */
