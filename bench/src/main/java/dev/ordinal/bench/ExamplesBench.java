@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The examples on real pods (root, with their Debian packages installed): time from `kubectl
@@ -95,20 +94,10 @@ public final class ExamplesBench {
   }
 
   private void kubectl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-    }
+    BenchKubectl.run(kubeconfig, args);
   }
 
   private static void row(String what, List<Double> seconds) {
-    List<Double> sorted = seconds.stream().sorted().toList();
-    String line = String.format(Locale.ROOT, "| %s | %.1f s | %.1f – %.1f s |", what, sorted.get(sorted.size() / 2),
-        sorted.getFirst(), sorted.getLast());
-    System.out.println(line);
-    System.err.println(line);
+    BenchKubectl.row(what, seconds);
   }
 }
