@@ -47,7 +47,6 @@ public final class ApiHandler extends Handler.Abstract {
     try {
       UserInfo user = authenticator.authenticate(ex.header("Authorization"), ex.peerCertificates()).orElse(null);
       if (user == null && !routes.isPublic(ex.path())) {
-        ex.discardSmallBody();
         throw ApiException.unauthorized();
       }
       UserInfo acting = authorize(ex, user == null ? UserInfo.ANONYMOUS : user);
@@ -76,16 +75,11 @@ public final class ApiHandler extends Handler.Abstract {
    */
   private UserInfo authorize(Exchange ex, UserInfo requester) {
     ex.requester(requester);
-    try {
-      UserInfo acting = Impersonation.actAs(requester, ex::headerValues, ex.headersStartingWith("impersonate-extra-"), authorizer);
-      ex.user(acting);
-      if (!routes.isPublic(ex.path())) {
-        authorizer.check(RequestAttributes.of(acting, ex.method(), ex.path(), ex.flag("watch")));
-      }
-      return acting;
-    } catch (ApiException e) {
-      ex.discardSmallBody();
-      throw e;
+    UserInfo acting = Impersonation.actAs(requester, ex::headerValues, ex.headersStartingWith("impersonate-extra-"), authorizer);
+    ex.user(acting);
+    if (!routes.isPublic(ex.path())) {
+      authorizer.check(RequestAttributes.of(acting, ex.method(), ex.path(), ex.flag("watch")));
     }
+    return acting;
   }
 }

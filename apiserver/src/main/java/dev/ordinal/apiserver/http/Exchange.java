@@ -29,6 +29,7 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
   private final Callback callback;
   private final Fields query;
   private boolean completed;
+  private boolean bodyRead;
   private dev.ordinal.apiserver.auth.UserInfo user = dev.ordinal.apiserver.auth.UserInfo.ANONYMOUS;
   private dev.ordinal.apiserver.auth.UserInfo requester; // for the audit log: differs from user when impersonating
   private ObjectNode errorStatus; // for the audit log
@@ -57,12 +58,16 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
   }
 
   /**
-   * Reads and drops a small request body that will not be used (a refused request's): a server
-   * that answers and closes with the body still unread makes the kernel reset the connection, and
-   * the client may lose the answer with it. Large or unbounded bodies are left (the connection
+   * Reads and drops a small request body that will not be used (a refused request's, or one its
+   * route ignores, as selfsubjectreviews'): a server that answers with the body still unread closes
+   * the connection, which can reset it under the answer or under the client's next request on it. Large or unbounded bodies are left (the connection
    * closes as before).
    */
   void discardSmallBody() {
+    if (bodyRead) {
+      return;
+    }
+    bodyRead = true;
     long length = request.getLength();
     if (length <= 0 || length > 1024 * 1024) {
       return;
@@ -214,6 +219,7 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
 
   /** The whole body, at most {@link #MAX_BODY} bytes. */
   public byte[] body() {
+    bodyRead = true;
     try (InputStream in = Content.Source.asInputStream(request)) {
       byte[] b = in.readNBytes(MAX_BODY + 1);
       if (b.length > MAX_BODY) {
@@ -305,7 +311,9 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
     send(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Every whole answer first drops a small body its handler left unread (a refusal's, or one the route ignores). */
   public void send(int status, String contentType, byte[] body) {
+    discardSmallBody();
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
