@@ -107,9 +107,8 @@ public final class RbacEscalation {
     return out;
   }
 
-  /** Escalation is judged on the stored form; throws nothing for other kinds. */
+  /** Whether writes of this API group are judged here (rbac.authorization.k8s.io's). */
   public static boolean applies(String group) {
     return GROUP.equals(group);
   }
-
 }
