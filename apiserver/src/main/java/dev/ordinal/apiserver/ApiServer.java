@@ -46,7 +46,7 @@ public final class ApiServer implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final Tls tls;
   private final ClientCertificates clientCertificates;
-  private final Auditor audit = new Auditor();
+  private final Auditor audit;
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
 
   /**
@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
   /** @param signingKey what ServiceAccount tokens are signed with (kept in the data directory) */
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls, SigningKey signingKey) {
     this.registry = new Registry(catalog, storage, signingKey);
+    this.audit = registry.audit();
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("api");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());

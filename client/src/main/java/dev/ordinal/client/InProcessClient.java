@@ -32,7 +32,7 @@ public final class InProcessClient implements Client {
    * admission. The plain client is the API server itself, which everything trusts.
    */
   public Client as(dev.ordinal.apiserver.auth.UserInfo user) {
-    return new AuthorizedClient(this, registry.authorizer(), user);
+    return new AuthorizedClient(this, registry.authorizer(), user, registry.audit());
   }
 
   private ResourceStore store(ResourceType type) {

@@ -257,4 +257,25 @@ class IdentityIT {
     assertThat(Files.readString(plane.dataDir().kubeconfig()))
         .contains(Base64.getEncoder().encodeToString(Certificates.pem(ca).getBytes(StandardCharsets.UTF_8)));
   }
+
+  /** The components' own writes are audited as kube-controller-manager's are: their user, the HTTP shape, RBAC's reason. */
+  @Test
+  void componentWritesAreAuditedWithTheirIdentityAndDecision() throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("audited-ns").endMetadata().build()).create();
+    JsonNode event = await().atMost(Duration.ofSeconds(20)).until(() -> Files.readAllLines(plane.dataDir().auditLog()).stream()
+        .map(l -> (JsonNode) Json.parseObject(l.getBytes(StandardCharsets.UTF_8)))
+        .filter(e -> e.path("objectRef").path("namespace").asText().equals("audited-ns")
+            && e.path("objectRef").path("resource").asText().equals("serviceaccounts"))
+        .findFirst().orElse(null), e -> e != null);
+    assertThat(event.path("verb").asText()).isEqualTo("create");
+    assertThat(event.path("requestURI").asText()).isEqualTo("/api/v1/namespaces/audited-ns/serviceaccounts");
+    assertThat(event.path("objectRef").path("name").asText()).isEqualTo("default");
+    assertThat(event.path("user").path("username").asText()).isEqualTo("system:serviceaccount:kube-system:service-account-controller");
+    assertThat(event.path("userAgent").asText()).isEqualTo("ordinal (in-process)");
+    assertThat(event.path("responseStatus").path("code").asInt()).isEqualTo(201);
+    assertThat(event.path("annotations").path("authorization.k8s.io/decision").asText()).isEqualTo("allow");
+    assertThat(event.path("annotations").path("authorization.k8s.io/reason").asText())
+        .isEqualTo("RBAC: allowed by ClusterRoleBinding \"system:controller:service-account-controller\" of ClusterRole "
+            + "\"system:controller:service-account-controller\" to ServiceAccount \"service-account-controller/kube-system\"");
+  }
 }

@@ -25,10 +25,12 @@ import java.util.Set;
  * @param impersonatedUser null unless the request impersonated someone
  * @param objectRef null for requests that address no resource (non-resource URLs)
  * @param responseStatus {@code {metadata, code}}, with status, message, reason and details when refused
+ * @param annotations upstream's {@code authorization.k8s.io/decision} and {@code /reason} when the
+ *     authorizer was asked; empty otherwise
  */
 public record AuditEvent(String auditId, String stage, String requestUri, String verb, UserInfo user, UserInfo impersonatedUser,
     List<String> sourceIps, String userAgent, ObjectNode objectRef, ObjectNode responseStatus, Instant received,
-    Instant stageTime) {
+    Instant stageTime, java.util.SequencedMap<String, String> annotations) {
 
   /** Kubernetes' MicroTime: RFC 3339 in UTC with exactly six fractional digits. */
   static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT)
@@ -38,6 +40,7 @@ public record AuditEvent(String auditId, String stage, String requestUri, String
 
   public AuditEvent {
     sourceIps = List.copyOf(sourceIps);
+    annotations = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(annotations));
   }
 
   /**
@@ -87,7 +90,18 @@ public record AuditEvent(String auditId, String stage, String requestUri, String
     UserInfo impersonated = acting != null && !acting.equals(requester) ? acting : null;
     return new AuditEvent(auditId, unauthenticated ? "ResponseStarted" : "ResponseComplete", request.requestUri(), verb,
         unauthenticated ? null : requester, unauthenticated ? null : impersonated, sourceIps(request), request.header("User-Agent"),
-        objectRef(info, request.requestObjectName()), status, received, now);
+        objectRef(info, request.requestObjectName()), status, received, now, annotations(request.authorization()));
+  }
+
+  /** What upstream's authorization filter adds to the event: the decision and the authorizer's reason. */
+  static java.util.SequencedMap<String, String> annotations(dev.ordinal.apiserver.authz.Decision decision) {
+    java.util.SequencedMap<String, String> a = new java.util.LinkedHashMap<>();
+    if (decision != null) {
+      a.put("authorization.k8s.io/decision", decision.allowed() ? "allow" : "forbid");
+      a.put("authorization.k8s.io/reason", decision.allowed() ? decision.reason()
+          : decision.evaluationError().isEmpty() ? "" : "RBAC: " + decision.evaluationError());
+    }
+    return a;
   }
 
   /**
@@ -212,6 +226,10 @@ public record AuditEvent(String auditId, String stage, String requestUri, String
     o.set("responseStatus", responseStatus);
     o.put("requestReceivedTimestamp", MICRO_TIME.format(received));
     o.put("stageTimestamp", MICRO_TIME.format(stageTime));
+    if (!annotations.isEmpty()) {
+      ObjectNode a = o.putObject("annotations");
+      annotations.forEach(a::put);
+    }
     return o;
   }
 

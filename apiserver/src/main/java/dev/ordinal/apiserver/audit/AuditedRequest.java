@@ -42,4 +42,9 @@ public interface AuditedRequest {
 
   /** Whether the client presented a certificate in the TLS handshake (verified or not). */
   boolean presentedCertificate();
+
+  /** The authorizer's answer to the request, or null when it was not asked (health, a failed authentication). */
+  default dev.ordinal.apiserver.authz.Decision authorization() {
+    return null;
+  }
 }

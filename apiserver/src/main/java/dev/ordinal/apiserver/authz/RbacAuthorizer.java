@@ -70,9 +70,15 @@ public final class RbacAuthorizer {
     return d;
   }
 
-  /** Throws upstream's 403 unless allowed. */
-  public void check(Attributes a) {
+  /** Throws upstream's 403 unless allowed; the decision, for the audit log's annotations. */
+  public Decision check(Attributes a) {
     Decision d = authorize(a);
+    requireAllowed(a, d);
+    return d;
+  }
+
+  /** Upstream's 403 for a request {@code d} refused. */
+  public static void requireAllowed(Attributes a, Decision d) {
     if (!d.allowed()) {
       throw Forbidden.of(a, d.evaluationError().isEmpty() ? "" : "RBAC: " + d.evaluationError());
     }

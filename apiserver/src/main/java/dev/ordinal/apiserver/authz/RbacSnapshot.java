@@ -51,7 +51,7 @@ public final class RbacSnapshot {
       if (key == null) {
         continue;
       }
-      String subject = s.path("kind").asText() + " \"" + s.path("name").asText() + "\"";
+      String subject = describe(s, namespace);
       grants.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(namespace, k -> new ArrayList<>())
           .add(new Grant(kind, name(binding), namespace, ref.path("kind").asText(), ref.path("name").asText(), subject));
     }
@@ -130,6 +130,17 @@ public final class RbacSnapshot {
       return List.of();
     }
     return rules;
+  }
+
+  /** upstream's describeSubject: a ServiceAccount as "name/namespace" (its binding's namespace when it names none). */
+  static String describe(JsonNode subject, String bindingNamespace) {
+    String kind = subject.path("kind").asText();
+    String name = subject.path("name").asText();
+    if (kind.equals("ServiceAccount")) {
+      String ns = subject.path("namespace").asText("");
+      name = name + "/" + (ns.isEmpty() ? bindingNamespace : ns);
+    }
+    return kind + " \"" + name + "\"";
   }
 
   private static String reason(Grant g) {

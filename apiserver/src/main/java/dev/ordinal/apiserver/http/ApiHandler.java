@@ -78,7 +78,10 @@ public final class ApiHandler extends Handler.Abstract {
     UserInfo acting = Impersonation.actAs(requester, ex::headerValues, ex.headersStartingWith("impersonate-extra-"), authorizer);
     ex.user(acting);
     if (!routes.isPublic(ex.path())) {
-      authorizer.check(RequestAttributes.of(acting, ex.method(), ex.path(), ex.flag("watch")));
+      dev.ordinal.apiserver.authz.Attributes a = RequestAttributes.of(acting, ex.method(), ex.path(), ex.flag("watch"));
+      dev.ordinal.apiserver.authz.Decision d = authorizer.authorize(a);
+      ex.authorization(d);
+      RbacAuthorizer.requireAllowed(a, d);
     }
     return acting;
   }

@@ -34,6 +34,7 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
   private dev.ordinal.apiserver.auth.UserInfo requester; // for the audit log: differs from user when impersonating
   private ObjectNode errorStatus; // for the audit log
   private String requestObjectName; // for the audit log
+  private dev.ordinal.apiserver.authz.Decision authorization; // for the audit log's annotations
 
   Exchange(Request request, Response response, Callback callback) {
     this(request, response, callback, false);
@@ -120,6 +121,15 @@ public final class Exchange implements dev.ordinal.apiserver.audit.AuditedReques
   @Override
   public String requestObjectName() {
     return requestObjectName;
+  }
+
+  @Override
+  public dev.ordinal.apiserver.authz.Decision authorization() {
+    return authorization;
+  }
+
+  void authorization(dev.ordinal.apiserver.authz.Decision decision) {
+    this.authorization = decision;
   }
 
   @Override

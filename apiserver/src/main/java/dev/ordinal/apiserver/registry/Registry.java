@@ -30,6 +30,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final TokenRequests tokenRequests;
   private final dev.ordinal.apiserver.authz.RbacAuthorizer authorizer;
   private final dev.ordinal.apiserver.authz.RbacEscalation escalation;
+  private final dev.ordinal.apiserver.audit.Auditor audit = new dev.ordinal.apiserver.audit.Auditor();
   private volatile boolean serviceAccountAdmission;
   private volatile String clusterCaPem;
 
@@ -74,6 +75,14 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
 
   private List<ObjectNode> all(ResourceType type) {
     return stores.get(type).list(null, ListOptions.ALL).items();
+  }
+
+  /**
+   * The audit log's front: the HTTP handler records answered requests, in-process components'
+   * clients their calls, so both land in one log.
+   */
+  public dev.ordinal.apiserver.audit.Auditor audit() {
+    return audit;
   }
 
   /** RBAC: who may do what, from the Roles, ClusterRoles and bindings stored. */

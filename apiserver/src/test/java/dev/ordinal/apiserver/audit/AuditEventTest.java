@@ -29,6 +29,7 @@ class AuditEventTest {
     String bodyName;
     String remote = "127.0.0.1";
     boolean certificate;
+    dev.ordinal.apiserver.authz.Decision decision;
 
     @Override public String method() { return method; }
     @Override public String path() { return path; }
@@ -49,6 +50,7 @@ class AuditEventTest {
     @Override public String requestObjectName() { return bodyName; }
     @Override public String remoteAddress() { return remote; }
     @Override public boolean presentedCertificate() { return certificate; }
+    @Override public dev.ordinal.apiserver.authz.Decision authorization() { return decision; }
   }
 
   private static final Instant RECEIVED = Instant.parse("2026-12-02T13:31:49.123456789Z");
@@ -192,7 +194,24 @@ class AuditEventTest {
     assertThat(json.path("responseStatus").path("reason").asText()).isEqualTo("Forbidden");
     AuditEvent as = new AuditEvent(plain.auditId(), plain.stage(), plain.requestUri(), plain.verb(), plain.user(),
         new UserInfo("bob", "u-1", List.of("dev"), Map.of()), plain.sourceIps(), plain.userAgent(), plain.objectRef(),
-        plain.responseStatus(), plain.received(), plain.stageTime());
+        plain.responseStatus(), plain.received(), plain.stageTime(), plain.annotations());
     assertThat(Json.string(as.toJson().path("impersonatedUser"))).isEqualTo("{\"username\":\"bob\",\"uid\":\"u-1\",\"groups\":[\"dev\"]}");
+  }
+
+  @Test
+  void theAuthorizersDecisionIsAnnotatedAsUpstreamsFilterDoes() {
+    FakeRequest r = new FakeRequest();
+    assertThat(AuditEvent.of(r, "id", RECEIVED, DONE).toJson().has("annotations")).isFalse();
+    r.decision = dev.ordinal.apiserver.authz.Decision.allow(
+        "RBAC: allowed by ClusterRoleBinding \"edit\" of ClusterRole \"edit\" to User \"alice\"");
+    assertThat(Json.string(AuditEvent.of(r, "id", RECEIVED, DONE).toJson().path("annotations"))).isEqualTo(
+        "{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":"
+            + "\"RBAC: allowed by ClusterRoleBinding \\\"edit\\\" of ClusterRole \\\"edit\\\" to User \\\"alice\\\"\"}");
+    r.decision = dev.ordinal.apiserver.authz.Decision.deny("");
+    r.status = 403;
+    assertThat(Json.string(AuditEvent.of(r, "id", RECEIVED, DONE).toJson().path("annotations"))).isEqualTo(
+        "{\"authorization.k8s.io/decision\":\"forbid\",\"authorization.k8s.io/reason\":\"\"}");
+    ObjectNode last = AuditEvent.of(r, "id", RECEIVED, DONE).toJson();
+    assertThat(last.properties().stream().map(java.util.Map.Entry::getKey).toList().getLast()).isEqualTo("annotations");
   }
 }

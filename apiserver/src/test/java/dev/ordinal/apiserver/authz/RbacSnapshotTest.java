@@ -56,7 +56,7 @@ class RbacSnapshotTest {
   @Test
   void aRoleBindingHoldsInItsNamespaceOnly() {
     assertThat(snapshot().decide(req(PATRONI, "patch", "endpoints", "db")).reason())
-        .isEqualTo("RBAC: allowed by RoleBinding \"patroni/db\" of Role \"pod-reader\" to ServiceAccount \"patroni\"");
+        .isEqualTo("RBAC: allowed by RoleBinding \"patroni/db\" of Role \"pod-reader\" to ServiceAccount \"patroni/db\"");
     assertThat(snapshot().decide(req(PATRONI, "patch", "endpoints", "other")).allowed()).isFalse();
     assertThat(snapshot().decide(req(PATRONI, "list", "pods", "")).allowed()).as("not across namespaces").isFalse();
     assertThat(snapshot().decide(req(PATRONI, "get", "secrets", "db")).allowed()).isFalse();

@@ -64,6 +64,9 @@ class AuditLogIT extends ApiServerTestBase {
     assertThat(e.path("objectRef").toString())
         .isEqualTo("{\"resource\":\"configmaps\",\"namespace\":\"default\",\"name\":\"audited\",\"apiVersion\":\"v1\"}");
     assertThat(e.path("responseStatus").toString()).isEqualTo("{\"metadata\":{},\"code\":201}");
+    // system:masters is allowed without a binding: upstream's privileged-group authorizer gives no reason
+    assertThat(e.path("annotations").toString())
+        .isEqualTo("{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"\"}");
     assertThat(e.path("requestReceivedTimestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
     Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
     Instant completed = Instant.parse(e.path("stageTimestamp").asText());
