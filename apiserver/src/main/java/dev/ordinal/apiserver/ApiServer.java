@@ -18,14 +18,10 @@ import dev.ordinal.apiserver.openapi.OpenApiV3;
 import dev.ordinal.apiserver.registry.Registry;
 import dev.ordinal.storage.Storage;
 import java.net.InetSocketAddress;
-import java.security.KeyStore;
-import java.security.cert.CRL;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -47,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
   private final Tls tls;
   private final ClientCertificates clientCertificates;
   private final Auditor audit;
+  private final OpenApiV3 openApi;
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
 
   /**
@@ -76,7 +73,8 @@ public final class ApiServer implements AutoCloseable {
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
-    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
+    this.openApi = new OpenApiV3(catalog);
+    Routes routes = new Routes(new Discovery(catalog), openApi, new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));
@@ -90,17 +88,11 @@ public final class ApiServer implements AutoCloseable {
     if (tls == null) {
       c = new ServerConnector(jetty, new HttpConnectionFactory(http));
     } else {
-      SslContextFactory.Server ssl = clientCertificates == null ? new SslContextFactory.Server() : new SslContextFactory.Server() {
-        @Override
-        protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls) {
-          return new TrustManager[] {new RequestedClientCertificates(clientCertificates)};
-        }
-      };
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(dev.ordinal.apiserver.pki.TlsContext.of(tls.key(), tls.chain(),
+          clientCertificates == null ? null : new RequestedClientCertificates(clientCertificates)));
       // asked for, not required: tokens work without one, and a bad one is a 401, not a failed handshake
       ssl.setWantClientAuth(clientCertificates != null);
-      ssl.setKeyStorePath(tls.keystore().toString());
-      ssl.setKeyStorePassword(tls.password());
-      ssl.setKeyStoreType("PKCS12");
       HttpConfiguration https = new HttpConfiguration(http);
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       // clients reach us by IP address, which TLS sends no SNI name for
@@ -148,12 +140,12 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Where the serving key and certificate are: a PKCS12 keystore and its password; and the CA whose
-   * client certificates name users (null: none do).
+   * What the API serves TLS with: the serving key and its chain (the serving certificate first);
+   * and the CA whose client certificates name users (null: none do).
    */
-  public record Tls(java.nio.file.Path keystore, String password, X509Certificate clientCa) {
-    public Tls(java.nio.file.Path keystore, String password) {
-      this(keystore, password, null);
+  public record Tls(java.security.PrivateKey key, List<X509Certificate> chain, X509Certificate clientCa) {
+    public Tls {
+      chain = List.copyOf(chain);
     }
   }
 
@@ -167,6 +159,7 @@ public final class ApiServer implements AutoCloseable {
     registry.start();
     jetty.start();
     ready.set(true);
+    openApi.prepareInBackground();
   }
 
   public Registry registry() {

@@ -99,7 +99,7 @@ public final class ControlPlane implements AutoCloseable {
       ServingCertificate cert = ServingCertificate.ensure(dir.root().resolve("tls"), listen,
           podGateway == null ? List.of() : List.of(podGateway));
       api = new ApiServer(storage, ResourceCatalog.standard(), listen, port, dir.token(),
-          new ApiServer.Tls(cert.keystore(), cert.password(), cert.ca()), dir.serviceAccountKey());
+          cert.tls(), dir.serviceAccountKey());
       api.auditTo(new AuditLog(dir.auditLog(), audit.maxSizeMegabytes() * 1024 * 1024, audit.maxBackups()));
       api.registry().enableServiceAccountAdmission(cert.pem());
       api.start();

@@ -2,16 +2,13 @@ package dev.ordinal.server;
 
 import dev.ordinal.apiserver.pki.Certificates;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,15 +20,16 @@ import java.util.Set;
 /**
  * The cluster CA and the API server's serving certificate it signs, made in-process (see
  * {@link Certificates}) and kept in {@code <data-dir>/tls}: {@code ca.crt}/{@code ca.key} (the
- * {@link ClusterCa} that kubeconfigs and pods' {@code kube-root-ca.crt} trust, made once), and {@code serving.p12}
- * (the key and chain Jetty serves), made again whenever the names it must cover change, the CA
- * changes, or it nears its end. kubectl (client-go) sends a bearer token only over TLS, so the API
- * is always served over HTTPS. The files are protected by the data directory's permissions (0700)
- * and their own (0600), not by the keystore's password.
+ * {@link ClusterCa} that kubeconfigs and pods' {@code kube-root-ca.crt} trust, made once), and
+ * {@code serving.crt}/{@code serving.key} (the chain and key Jetty serves, PEM as kube-apiserver's
+ * {@code --tls-cert-file}/{@code --tls-private-key-file}), made again whenever the names it must
+ * cover change, the CA changes, or it nears its end. kubectl (client-go) sends a bearer token only
+ * over TLS, so the API is always served over HTTPS. The files are protected by the data
+ * directory's permissions (0700) and their own (0600). A PKCS12 keystore is not used: its
+ * password would protect nothing the permissions do not, and its 10,000-round PBKDF2, paid when
+ * writing and again when Jetty loads it, was a fifth of a fresh start.
  */
 public final class ServingCertificate {
-  static final String PASSWORD = "ordinal";
-  private static final String ALIAS = "ordinal";
   private static final Duration SERVING_VALIDITY = Duration.ofDays(365);
   private static final Duration RENEW_BEFORE = Duration.ofDays(30);
   /** The names in-cluster clients use for the API: the {@code kubernetes} Service's. */
@@ -39,12 +37,14 @@ public final class ServingCertificate {
       "kubernetes.default.svc.cluster.local");
   static final String SERVICE_IP = "10.96.0.1";
 
-  private final Path keystore;
   private final X509Certificate ca;
+  private final X509Certificate serving;
+  private final PrivateKey key;
 
-  private ServingCertificate(Path keystore, X509Certificate ca) {
-    this.keystore = keystore;
+  private ServingCertificate(X509Certificate ca, X509Certificate serving, PrivateKey key) {
     this.ca = ca;
+    this.serving = serving;
+    this.key = key;
   }
 
   /**
@@ -58,7 +58,9 @@ public final class ServingCertificate {
       ClusterCa clusterCa = ClusterCa.ensure(dir);
       X509Certificate ca = clusterCa.certificate();
       PrivateKey caKey = clusterCa.key();
-      Path ks = dir.resolve("serving.p12");
+      Path certFile = dir.resolve("serving.crt");
+      Path keyFile = dir.resolve("serving.key");
+      Files.deleteIfExists(dir.resolve("serving.p12")); // an older data directory's keystore
       List<String> dns = new ArrayList<>();
       List<String> ips = new ArrayList<>();
       for (String n : subjectAltNames(listen, extraIps)) {
@@ -66,14 +68,19 @@ public final class ServingCertificate {
       }
       Path namesFile = dir.resolve("serving.names");
       String wanted = String.join(",", subjectAltNames(listen, extraIps)) + ";ca=" + fingerprint(ca);
-      if (!Files.exists(ks) || !Files.exists(namesFile) || !Files.readString(namesFile).equals(wanted) || expiresSoon(ks)) {
-        KeyPair serving = Certificates.newKeyPair();
-        X509Certificate cert = Certificates.issue(ca, caKey, "kube-apiserver", List.of(), serving.getPublic(), dns, ips,
-            Certificates.Usage.SERVER, SERVING_VALIDITY);
-        writeKeystore(ks, serving.getPrivate(), cert, ca);
-        DataDir.writePrivate(namesFile, wanted);
+      if (Files.exists(certFile) && Files.exists(keyFile) && Files.exists(namesFile) && Files.readString(namesFile).equals(wanted)) {
+        X509Certificate cert = Certificates.parseCertificate(Files.readString(certFile));
+        if (cert.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(RENEW_BEFORE))) {
+          return new ServingCertificate(ca, cert, Certificates.parsePrivateKey(Files.readString(keyFile), "EC"));
+        }
       }
-      return new ServingCertificate(ks, ca);
+      KeyPair serving = Certificates.newKeyPair();
+      X509Certificate cert = Certificates.issue(ca, caKey, "kube-apiserver", List.of(), serving.getPublic(), dns, ips,
+          Certificates.Usage.SERVER, SERVING_VALIDITY);
+      DataDir.writePrivate(keyFile, Certificates.pem(serving.getPrivate()));
+      DataDir.writePrivate(certFile, Certificates.pem(cert) + Certificates.pem(ca));
+      DataDir.writePrivate(namesFile, wanted);
+      return new ServingCertificate(ca, cert, serving.getPrivate());
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot make or read the certificates in " + dir + ": " + e.getMessage(), e);
     }
@@ -95,44 +102,18 @@ public final class ServingCertificate {
     return names;
   }
 
-  private static boolean expiresSoon(Path ks) throws IOException, GeneralSecurityException {
-    X509Certificate cert = (X509Certificate) load(ks).getCertificate(ALIAS);
-    return cert == null || cert.getNotAfter().toInstant().isBefore(java.time.Instant.now().plus(RENEW_BEFORE));
-  }
-
   private static String fingerprint(X509Certificate cert) throws GeneralSecurityException {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded())).substring(0, 16);
   }
 
-  private static void writeKeystore(Path ks, PrivateKey key, X509Certificate cert, X509Certificate ca)
-      throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry(ALIAS, key, PASSWORD.toCharArray(), new Certificate[] {cert, ca});
-    Path tmp = ks.resolveSibling(ks.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      store.store(out, PASSWORD.toCharArray());
-    }
-    Files.move(tmp, ks, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  /** What the API server serves: the key, its certificate then the CA's, and the CA whose client certificates name users. */
+  public dev.ordinal.apiserver.ApiServer.Tls tls() {
+    return new dev.ordinal.apiserver.ApiServer.Tls(key, List.of(serving, ca), ca);
   }
 
-  private static KeyStore load(Path ks) throws IOException, GeneralSecurityException {
-    try (var in = Files.newInputStream(ks)) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, PASSWORD.toCharArray());
-      return store;
-    }
-  }
-
-  public Path keystore() {
-    return keystore;
-  }
-
-  public String password() {
-    return PASSWORD;
+  /** The serving certificate. */
+  public X509Certificate certificate() {
+    return serving;
   }
 
   /** The cluster CA. */

@@ -243,15 +243,11 @@ class IdentityIT {
 
   @Test
   void theServingCertificateIsSignedByTheCaAndNamesTheKubernetesService() throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (var in = Files.newInputStream(plane.dataDir().root().resolve("tls/serving.p12"))) {
-      ks.load(in, ServingCertificate.PASSWORD.toCharArray());
-    }
-    X509Certificate serving = (X509Certificate) ks.getCertificate("ordinal");
+    X509Certificate serving = Certificates.parseCertificate(Files.readString(plane.dataDir().root().resolve("tls/serving.crt")));
     serving.verify(ca.getPublicKey());
     assertThat(serving.getSubjectAlternativeNames()).extracting(l -> l.get(1).toString()).contains("kubernetes", "kubernetes.default",
         "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "10.96.0.1", "127.0.0.1");
-    for (String f : List.of("tls/ca.key", "tls/serving.p12", "sa.key")) {
+    for (String f : List.of("tls/ca.key", "tls/serving.key", "tls/serving.crt", "sa.key")) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(plane.dataDir().root().resolve(f)))).as(f).isEqualTo("rw-------");
     }
     assertThat(Files.readString(plane.dataDir().kubeconfig()))

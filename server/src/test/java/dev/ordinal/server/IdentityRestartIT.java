@@ -31,11 +31,11 @@ class IdentityRestartIT {
       token = c.serviceAccounts().inNamespace("default").withName("default")
           .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
       ca = Files.readString(data.resolve("tls/ca.crt"));
-      keystore = Files.readAllBytes(data.resolve("tls/serving.p12"));
+      keystore = Files.readAllBytes(data.resolve("tls/serving.crt"));
     }
     try (ControlPlane plane = ControlPlane.start(DataDir.open(data), "127.0.0.1", 0); KubernetesClient c = client(plane)) {
       assertThat(Files.readString(data.resolve("tls/ca.crt"))).isEqualTo(ca);
-      assertThat(Files.readAllBytes(data.resolve("tls/serving.p12"))).isEqualTo(keystore);
+      assertThat(Files.readAllBytes(data.resolve("tls/serving.crt"))).isEqualTo(keystore);
       assertThat(c.namespaces().withName("default").get()).isNotNull(); // the kubeconfig still trusts the server
       Config withToken = Config.fromKubeconfig(Files.readString(plane.dataDir().kubeconfig()));
       withToken.setOauthToken(token);

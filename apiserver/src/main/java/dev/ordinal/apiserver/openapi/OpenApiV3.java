@@ -21,17 +21,49 @@ import java.util.Map;
  * ({@code fieldValidation}), to compute client-side apply patches and for {@code explain}.
  */
 public final class OpenApiV3 {
-  private final Map<String, byte[]> documents = new LinkedHashMap<>();
-  private final Map<String, String> hashes = new LinkedHashMap<>();
+  private final ResourceCatalog catalog;
+  private final java.util.concurrent.locks.ReentrantLock building = new java.util.concurrent.locks.ReentrantLock();
+  private volatile Documents built;
 
+  /** The documents and their hashes, made together. */
+  private record Documents(Map<String, byte[]> documents, Map<String, String> hashes) {}
+
+  /**
+   * Nothing is generated yet: the documents cost about a quarter of a fresh start's CPU, and
+   * nothing needs them before the first client asks (see {@link #prepareInBackground}).
+   */
   public OpenApiV3(ResourceCatalog catalog) {
-    for (String gv : catalog.groupVersions()) {
-      String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
-      String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
-      String path = group.isEmpty() ? "api/" + version : "apis/" + gv;
-      byte[] doc = Json.bytes(document(catalog.inGroupVersion(group, version)));
-      documents.put(path, doc);
-      hashes.put(path, sha512(doc));
+    this.catalog = catalog;
+  }
+
+  /** Generates the documents on a thread of their own, so the first client that asks finds them ready. */
+  public void prepareInBackground() {
+    Thread.ofPlatform().daemon().name("openapi-v3").start(this::documents);
+  }
+
+  private Documents documents() {
+    Documents d = built;
+    if (d != null) {
+      return d;
+    }
+    building.lock();
+    try {
+      if (built == null) {
+        Map<String, byte[]> documents = new LinkedHashMap<>();
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String gv : catalog.groupVersions()) {
+          String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+          String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+          String path = group.isEmpty() ? "api/" + version : "apis/" + gv;
+          byte[] doc = Json.bytes(document(catalog.inGroupVersion(group, version)));
+          documents.put(path, doc);
+          hashes.put(path, sha512(doc));
+        }
+        built = new Documents(documents, hashes);
+      }
+      return built;
+    } finally {
+      building.unlock();
     }
   }
 
@@ -39,17 +71,18 @@ public final class OpenApiV3 {
   public ObjectNode root() {
     ObjectNode root = Json.object();
     ObjectNode paths = root.putObject("paths");
-    hashes.forEach((path, hash) -> paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash));
+    documents().hashes().forEach((path, hash) -> paths.putObject(path).put("serverRelativeURL",
+        "/openapi/v3/" + path + "?hash=" + hash));
     return root;
   }
 
   /** The document at {@code api/v1} or {@code apis/<group>/<version>}, or null. */
   public byte[] documentBytes(String path) {
-    return documents.get(path);
+    return documents().documents().get(path);
   }
 
   public String hash(String path) {
-    return hashes.get(path);
+    return documents().hashes().get(path);
   }
 
   private static ObjectNode document(List<ResourceType> types) {

@@ -11,7 +11,6 @@ import dev.ordinal.apiserver.audit.AuditLog;
 import dev.ordinal.apiserver.pki.Certificates;
 import dev.ordinal.storage.SqliteStorage;
 import dev.ordinal.storage.Storage;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +22,6 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -58,15 +56,8 @@ class ClientCertificateIT {
     KeyPair serving = Certificates.newKeyPair();
     X509Certificate cert = Certificates.issue(CA, CA_KEY.getPrivate(), "kube-apiserver", List.of(), serving.getPublic(),
         List.of("localhost"), List.of("127.0.0.1"), Certificates.Usage.SERVER, Duration.ofDays(1));
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry("ordinal", serving.getPrivate(), "pw".toCharArray(), new Certificate[] {cert, CA});
-    Path keystore = dir.resolve("serving.p12");
-    try (OutputStream out = Files.newOutputStream(keystore)) {
-      ks.store(out, "pw".toCharArray());
-    }
     storage = SqliteStorage.open(dir.resolve("state.db"));
-    server = new ApiServer(storage, ResourceCatalog.standard(), "127.0.0.1", 0, TOKEN, new ApiServer.Tls(keystore, "pw", CA));
+    server = new ApiServer(storage, ResourceCatalog.standard(), "127.0.0.1", 0, TOKEN, new ApiServer.Tls(serving.getPrivate(), List.of(cert, CA), CA));
     audit = new AuditLog(dir.resolve("audit/audit.log"), 0, 5);
     server.auditTo(audit);
     server.start();
