@@ -41,6 +41,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class ApiServer implements AutoCloseable {
   private final Registry registry;
+  private final dev.ordinal.apiserver.crd.CrdController crds;
   private final Server jetty;
   private final ServerConnector connector;
   private final AtomicBoolean ready = new AtomicBoolean();
@@ -64,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
   /** @param signingKey what ServiceAccount tokens are signed with (kept in the data directory) */
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls, SigningKey signingKey) {
     this.registry = new Registry(catalog, storage, signingKey);
+    this.crds = new dev.ordinal.apiserver.crd.CrdController(registry);
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("api");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -75,10 +77,16 @@ public final class ApiServer implements AutoCloseable {
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
-    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
+    Routes routes = new Routes(new Discovery(registry.catalog()), openApi(registry.catalog(), crds), new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));
+  }
+
+  private static OpenApiV3 openApi(ResourceCatalog catalog, dev.ordinal.apiserver.crd.CrdController crds) {
+    OpenApiV3 v3 = new OpenApiV3(catalog);
+    v3.addSource(new dev.ordinal.apiserver.openapi.CustomResourceDocuments(catalog, crds.schemas()));
+    return v3;
   }
 
   private ServerConnector newConnector(String host, int port) {
@@ -164,6 +172,7 @@ public final class ApiServer implements AutoCloseable {
   /** Loads the caches and starts listening. */
   public void start() throws Exception {
     registry.start();
+    crds.start();
     jetty.start();
     ready.set(true);
   }
@@ -197,6 +206,12 @@ public final class ApiServer implements AutoCloseable {
     if (audit.log() != null) {
       audit.log().close();
     }
+    crds.close();
     registry.close();
+  }
+
+  /** The custom resources' schemas being served (list types for server-side apply). */
+  public dev.ordinal.api.schema.CustomSchemas customSchemas() {
+    return crds.schemas();
   }
 }

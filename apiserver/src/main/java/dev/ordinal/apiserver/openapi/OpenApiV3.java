@@ -23,6 +23,17 @@ import java.util.Map;
 public final class OpenApiV3 {
   private final Map<String, byte[]> documents = new LinkedHashMap<>();
   private final Map<String, String> hashes = new LinkedHashMap<>();
+  private final List<Source> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Documents that change while the server runs (custom resources'): path to document, at the moment asked. */
+  public interface Source {
+    Map<String, byte[]> documents();
+  }
+
+  /** Serves {@code source}'s documents beside the built-in ones (which win on the same path). */
+  public void addSource(Source source) {
+    sources.add(source);
+  }
 
   public OpenApiV3(ResourceCatalog catalog) {
     for (String gv : catalog.groupVersions()) {
@@ -40,12 +51,23 @@ public final class OpenApiV3 {
     ObjectNode root = Json.object();
     ObjectNode paths = root.putObject("paths");
     hashes.forEach((path, hash) -> paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash));
+    for (Source s : sources) {
+      s.documents().forEach((path, doc) -> {
+        if (!hashes.containsKey(path)) {
+          paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + sha512(doc));
+        }
+      });
+    }
     return root;
   }
 
   /** The document at {@code api/v1} or {@code apis/<group>/<version>}, or null. */
   public byte[] documentBytes(String path) {
-    return documents.get(path);
+    byte[] doc = documents.get(path);
+    for (int i = 0; doc == null && i < sources.size(); i++) {
+      doc = sources.get(i).documents().get(path);
+    }
+    return doc;
   }
 
   public String hash(String path) {
@@ -73,7 +95,7 @@ public final class OpenApiV3 {
     return doc;
   }
 
-  private static ObjectNode collectionPath(ResourceType t, String ref) {
+  static ObjectNode collectionPath(ResourceType t, String ref) {
     ObjectNode p = Json.object();
     p.set("get", operation(t, "list", "list", ref, false));
     p.set("post", operation(t, "create", "post", ref, true));
@@ -82,7 +104,7 @@ public final class OpenApiV3 {
     return p;
   }
 
-  private static ObjectNode objectPath(ResourceType t, String ref) {
+  static ObjectNode objectPath(ResourceType t, String ref) {
     ObjectNode p = Json.object();
     p.set("get", operation(t, "read", "get", ref, false));
     p.set("put", operation(t, "replace", "put", ref, true));
@@ -138,12 +160,12 @@ public final class OpenApiV3 {
     }
   }
 
-  private static ArrayNode gvk(ArrayNode array, ResourceType t) {
+  static ArrayNode gvk(ArrayNode array, ResourceType t) {
     array.addObject().put("group", t.group()).put("kind", t.kind()).put("version", t.version());
     return array;
   }
 
-  private static String sha512(byte[] doc) {
+  static String sha512(byte[] doc) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(doc)).toUpperCase(Locale.ROOT);
     } catch (NoSuchAlgorithmException e) {
