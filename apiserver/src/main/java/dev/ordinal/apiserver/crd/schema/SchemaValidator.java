@@ -159,7 +159,8 @@ public final class SchemaValidator {
       for (int i = 0; i < v.size(); i++) {
         List<JsonNode> key = ListTypes.keyOf(v.get(i), keys);
         if (key != null && !seen.add(key)) {
-          out.add(FieldError.duplicate(path + "[" + i + "]", ListTypes.describeKey(keys, key)));
+          // not a String: upstream prints the Go map unquoted
+          out.add(FieldError.duplicate(path + "[" + i + "]", new StringBuilder(ListTypes.describeKey(keys, key))));
         }
       }
     }
