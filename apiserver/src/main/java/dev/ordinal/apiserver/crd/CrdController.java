@@ -47,6 +47,7 @@ public final class CrdController implements AutoCloseable {
   public CrdController(Registry registry) {
     this.registry = registry;
     this.crds = registry.store("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
+    registry.useCustomSchemas(schemas);
   }
 
   /** The schemas served, for server-side apply's list types. */

@@ -31,6 +31,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final dev.ordinal.apiserver.authz.RbacAuthorizer authorizer;
   private final dev.ordinal.apiserver.authz.RbacEscalation escalation;
   private volatile boolean serviceAccountAdmission;
+  private volatile dev.ordinal.api.schema.CustomSchemas customSchemas = dev.ordinal.api.schema.CustomSchemas.NONE;
   private volatile String clusterCaPem;
 
   /** With a signing key of this JVM's (tests that need no tokens that outlive them). */
@@ -175,6 +176,19 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
         stores.remove(t);
       }
     }
+  }
+
+  /**
+   * The served custom resources' schemas (list types and map keys for server-side apply);
+   * {@link dev.ordinal.api.schema.CustomSchemas#NONE} until the CRD controller is set up.
+   */
+  public dev.ordinal.api.schema.CustomSchemas customSchemas() {
+    return customSchemas;
+  }
+
+  /** Where {@link #customSchemas()} answers from: the CRD controller's view. */
+  public void useCustomSchemas(dev.ordinal.api.schema.CustomSchemas schemas) {
+    this.customSchemas = schemas;
   }
 
   /** Stops serving every version of a custom resource (its objects stay stored until deleted). */
