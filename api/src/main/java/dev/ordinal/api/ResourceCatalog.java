@@ -30,45 +30,95 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Every resource type Ordinal serves. Immutable; the order is the order discovery lists them. */
+/**
+ * Every resource type Ordinal serves, in the order discovery lists them. The standard catalogue
+ * is immutable; a {@link #mutableCopy()} (the API server's) also serves the types that
+ * CustomResourceDefinitions add while it runs. Readers see one consistent snapshot per call.
+ */
 public final class ResourceCatalog {
 
-  private static final ResourceCatalog STANDARD = new ResourceCatalog(standardTypes());
+  private static final ResourceCatalog STANDARD = new ResourceCatalog(standardTypes(), false);
 
-  private final List<ResourceType> types;
-  private final Map<String, ResourceType> byPath = new LinkedHashMap<>();
-  private final Map<String, ResourceType> byKind = new LinkedHashMap<>();
+  /** One immutable state of the catalogue, replaced whole on every change. */
+  private record Snapshot(List<ResourceType> types, Map<String, ResourceType> byPath, Map<String, ResourceType> byKind) {
+    static Snapshot of(List<ResourceType> types) {
+      Map<String, ResourceType> byPath = new LinkedHashMap<>();
+      Map<String, ResourceType> byKind = new LinkedHashMap<>();
+      for (ResourceType t : types) {
+        byPath.put(t.group() + "/" + t.version() + "/" + t.plural(), t);
+        byKind.put(t.apiVersion() + "/" + t.kind(), t);
+      }
+      return new Snapshot(List.copyOf(types), byPath, byKind);
+    }
+  }
+
+  private final boolean mutable;
+  private final Object writeLock = new Object();
+  private volatile Snapshot snapshot;
 
   public ResourceCatalog(List<ResourceType> types) {
-    this.types = List.copyOf(types);
-    for (ResourceType t : this.types) {
-      byPath.put(t.group() + "/" + t.version() + "/" + t.plural(), t);
-      byKind.put(t.apiVersion() + "/" + t.kind(), t);
-    }
+    this(types, false);
+  }
+
+  private ResourceCatalog(List<ResourceType> types, boolean mutable) {
+    this.snapshot = Snapshot.of(types);
+    this.mutable = mutable;
   }
 
   public static ResourceCatalog standard() {
     return STANDARD;
   }
 
+  /** A catalogue with the same types that {@link #serve} and {@link #unserve} may change. */
+  public ResourceCatalog mutableCopy() {
+    return new ResourceCatalog(snapshot.types(), true);
+  }
+
+  /**
+   * Serves {@code added} in place of every type of the same group and plural (all versions of a
+   * custom resource change together), appended after the types served so far.
+   *
+   * @throws IllegalStateException on an immutable catalogue
+   */
+  public void serve(String group, String plural, List<ResourceType> added) {
+    checkMutable();
+    synchronized (writeLock) {
+      List<ResourceType> next = new ArrayList<>(snapshot.types());
+      next.removeIf(t -> t.group().equals(group) && t.plural().equals(plural));
+      next.addAll(added);
+      snapshot = Snapshot.of(next);
+    }
+  }
+
+  /** Stops serving every version of {@code group}/{@code plural}. */
+  public void unserve(String group, String plural) {
+    serve(group, plural, List.of());
+  }
+
+  private void checkMutable() {
+    if (!mutable) {
+      throw new IllegalStateException("this resource catalogue is immutable; use mutableCopy()");
+    }
+  }
+
   public List<ResourceType> all() {
-    return types;
+    return snapshot.types();
   }
 
   /** The type served at /apis/{group}/{version}/{plural} (group "" for /api/v1). */
   public Optional<ResourceType> byPlural(String group, String version, String plural) {
-    return Optional.ofNullable(byPath.get(group + "/" + version + "/" + plural));
+    return Optional.ofNullable(snapshot.byPath().get(group + "/" + version + "/" + plural));
   }
 
   /** The type of an object with this apiVersion and kind. */
   public Optional<ResourceType> byKind(String apiVersion, String kind) {
-    return Optional.ofNullable(byKind.get(apiVersion + "/" + kind));
+    return Optional.ofNullable(snapshot.byKind().get(apiVersion + "/" + kind));
   }
 
   /** Group/versions in discovery order, e.g. ["v1", "apps/v1", ...]. */
   public List<String> groupVersions() {
     List<String> out = new ArrayList<>();
-    for (ResourceType t : types) {
+    for (ResourceType t : snapshot.types()) {
       if (!out.contains(t.apiVersion())) {
         out.add(t.apiVersion());
       }
@@ -77,7 +127,7 @@ public final class ResourceCatalog {
   }
 
   public List<ResourceType> inGroupVersion(String group, String version) {
-    return types.stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
+    return snapshot.types().stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
   }
 
   private static List<ResourceType> standardTypes() {
@@ -111,6 +161,9 @@ public final class ResourceCatalog {
     t.add(rbac("clusterroles", "clusterrole", "ClusterRole", false, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class));
     t.add(rbac("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false,
         io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class));
+    t.add(new ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
+        "CustomResourceDefinition", false, List.of("crd", "crds"), List.of("api-extensions"), Set.of("status"),
+        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class));
     return t;
   }
 

@@ -37,6 +37,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class ApiServer implements AutoCloseable {
   private final Registry registry;
+  private final dev.ordinal.apiserver.crd.CrdController crds;
   private final Server jetty;
   private final ServerConnector connector;
   private final AtomicBoolean ready = new AtomicBoolean();
@@ -62,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls, SigningKey signingKey) {
     this.registry = new Registry(catalog, storage, signingKey);
     this.audit = registry.audit();
+    this.crds = new dev.ordinal.apiserver.crd.CrdController(registry);
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("api");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -73,11 +75,17 @@ public final class ApiServer implements AutoCloseable {
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
-    this.openApi = new OpenApiV3(catalog);
-    Routes routes = new Routes(new Discovery(catalog), openApi, new ResourceEndpoints(registry, nodes),
+    this.openApi = openApi(registry.catalog(), crds);
+    Routes routes = new Routes(new Discovery(registry.catalog()), openApi, new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));
+  }
+
+  private static OpenApiV3 openApi(ResourceCatalog catalog, dev.ordinal.apiserver.crd.CrdController crds) {
+    OpenApiV3 v3 = new OpenApiV3(catalog);
+    v3.addSource(new dev.ordinal.apiserver.openapi.CustomResourceDocuments(catalog, crds.schemas()));
+    return v3;
   }
 
   private ServerConnector newConnector(String host, int port) {
@@ -157,6 +165,7 @@ public final class ApiServer implements AutoCloseable {
   /** Loads the caches and starts listening. */
   public void start() throws Exception {
     registry.start();
+    crds.start();
     jetty.start();
     ready.set(true);
     openApi.prepareInBackground();
@@ -191,6 +200,12 @@ public final class ApiServer implements AutoCloseable {
     if (audit.log() != null) {
       audit.log().close();
     }
+    crds.close();
     registry.close();
+  }
+
+  /** The custom resources' schemas being served (list types for server-side apply). */
+  public dev.ordinal.api.schema.CustomSchemas customSchemas() {
+    return crds.schemas();
   }
 }

@@ -204,7 +204,8 @@ public final class KubernetesPatchSchemas {
           Map.entry("rbac.authorization.k8s.io/v1/Role", METADATA_ONLY),
           Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", METADATA_ONLY),
           Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", METADATA_ONLY),
-          Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", METADATA_ONLY));
+          Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", METADATA_ONLY),
+          Map.entry("apiextensions.k8s.io/v1/CustomResourceDefinition", METADATA_ONLY));
 
   /** The schema of a kind by "apiVersion/Kind" ("v1/Pod", "apps/v1/StatefulSet"), if known. */
   public static Optional<PatchSchema> forKind(String apiVersionKind) {

@@ -24,7 +24,7 @@ public final class ResourceEndpoints {
 
   public ResourceEndpoints(Registry registry, NodeServices nodes) {
     this.registry = registry;
-    this.tables = new Tables();
+    this.tables = new Tables(t -> registry.store(t) == null ? null : registry.store(t).strategy().printer().orElse(null));
     this.watches = new WatchStreamer(tables);
     this.subresources = new Subresources(registry, nodes);
   }

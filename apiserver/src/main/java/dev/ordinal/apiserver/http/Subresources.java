@@ -55,6 +55,10 @@ final class Subresources {
 
   /** autoscaling/v1 Scale, a view of spec.replicas and the status' replica count and selector. */
   private void scale(Exchange ex, ResourceStore store, String ns, String name) {
+    if (store.strategy() instanceof dev.ordinal.apiserver.crd.CustomResourceStrategy crs && crs.scale().isPresent()) {
+      CustomScale.serve(ex, store, ns, name, crs.scale().get());
+      return;
+    }
     WriteOptions opts = ex.method().equals("GET") ? WriteOptions.DEFAULT : ResourceEndpoints.writeOptions(ex);
     ObjectNode result = switch (ex.method()) {
       case "GET" -> store.get(ns, name);

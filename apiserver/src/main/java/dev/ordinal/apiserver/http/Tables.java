@@ -12,20 +12,31 @@ import java.util.List;
 
 /** Renders responses as meta.k8s.io/v1 Tables when kubectl asks for them. */
 final class Tables {
+  private final java.util.function.Function<ResourceType, dev.ordinal.apiserver.printing.TablePrinter> printers;
+
+  /** @param printers a type's printer (a custom resource's columns), or null for the kind's built-in one */
+  Tables(java.util.function.Function<ResourceType, dev.ordinal.apiserver.printing.TablePrinter> printers) {
+    this.printers = printers;
+  }
+
+  private dev.ordinal.apiserver.printing.TablePrinter printer(ResourceType type) {
+    dev.ordinal.apiserver.printing.TablePrinter p = printers.apply(type);
+    return p != null ? p : TablePrinters.forKind(type.apiVersion(), type.kind());
+  }
 
   ObjectNode list(ResourceType type, ObjectList list, String includeObject) {
-    return TableBuilder.build(TablePrinters.forKind(type.apiVersion(), type.kind()), list.items(),
+    return TableBuilder.build(printer(type), list.items(),
         list.resourceVersion(), list.continueToken(), include(includeObject), Instant.now());
   }
 
   ObjectNode single(ResourceType type, ObjectNode obj, String includeObject) {
-    return TableBuilder.build(TablePrinters.forKind(type.apiVersion(), type.kind()), List.of(obj),
+    return TableBuilder.build(printer(type), List.of(obj),
         obj.path("metadata").path("resourceVersion").asText(""), "", include(includeObject), Instant.now());
   }
 
   /** A watch event's Table: column definitions only in the first event of a stream, as upstream. */
   ObjectNode watchRow(ResourceType type, ObjectNode obj, String includeObject, boolean withColumns) {
-    return TableBuilder.watchRow(TablePrinters.forKind(type.apiVersion(), type.kind()), obj, include(includeObject),
+    return TableBuilder.watchRow(printer(type), obj, include(includeObject),
         withColumns, Instant.now());
   }
 

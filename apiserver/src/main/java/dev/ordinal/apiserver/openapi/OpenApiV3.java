@@ -21,9 +21,21 @@ import java.util.Map;
  * ({@code fieldValidation}), to compute client-side apply patches and for {@code explain}.
  */
 public final class OpenApiV3 {
-  private final ResourceCatalog catalog;
+  // the built-in group versions as they were at construction: custom resources come from sources
+  private final Map<String, List<ResourceType>> builtIn = new LinkedHashMap<>();
   private final java.util.concurrent.locks.ReentrantLock building = new java.util.concurrent.locks.ReentrantLock();
   private volatile Documents built;
+  private final List<Source> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Documents that change while the server runs (custom resources'): path to document, at the moment asked. */
+  public interface Source {
+    Map<String, byte[]> documents();
+  }
+
+  /** Serves {@code source}'s documents beside the built-in ones (which win on the same path). */
+  public void addSource(Source source) {
+    sources.add(source);
+  }
 
   /** The documents and their hashes, made together. */
   private record Documents(Map<String, byte[]> documents, Map<String, String> hashes) {}
@@ -33,7 +45,11 @@ public final class OpenApiV3 {
    * nothing needs them before the first client asks (see {@link #prepareInBackground}).
    */
   public OpenApiV3(ResourceCatalog catalog) {
-    this.catalog = catalog;
+    for (String gv : catalog.groupVersions()) {
+      String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+      String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+      builtIn.put(group.isEmpty() ? "api/" + version : "apis/" + gv, List.copyOf(catalog.inGroupVersion(group, version)));
+    }
   }
 
   /** Generates the documents on a thread of their own, so the first client that asks finds them ready. */
@@ -51,14 +67,11 @@ public final class OpenApiV3 {
       if (built == null) {
         Map<String, byte[]> documents = new LinkedHashMap<>();
         Map<String, String> hashes = new LinkedHashMap<>();
-        for (String gv : catalog.groupVersions()) {
-          String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
-          String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
-          String path = group.isEmpty() ? "api/" + version : "apis/" + gv;
-          byte[] doc = Json.bytes(document(catalog.inGroupVersion(group, version)));
+        builtIn.forEach((path, types) -> {
+          byte[] doc = Json.bytes(document(types));
           documents.put(path, doc);
           hashes.put(path, sha512(doc));
-        }
+        });
         built = new Documents(documents, hashes);
       }
       return built;
@@ -71,14 +84,25 @@ public final class OpenApiV3 {
   public ObjectNode root() {
     ObjectNode root = Json.object();
     ObjectNode paths = root.putObject("paths");
-    documents().hashes().forEach((path, hash) -> paths.putObject(path).put("serverRelativeURL",
-        "/openapi/v3/" + path + "?hash=" + hash));
+    Map<String, String> hashes = documents().hashes();
+    hashes.forEach((path, hash) -> paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash));
+    for (Source s : sources) {
+      s.documents().forEach((path, doc) -> {
+        if (!hashes.containsKey(path)) {
+          paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + sha512(doc));
+        }
+      });
+    }
     return root;
   }
 
   /** The document at {@code api/v1} or {@code apis/<group>/<version>}, or null. */
   public byte[] documentBytes(String path) {
-    return documents().documents().get(path);
+    byte[] doc = documents().documents().get(path);
+    for (int i = 0; doc == null && i < sources.size(); i++) {
+      doc = sources.get(i).documents().get(path);
+    }
+    return doc;
   }
 
   public String hash(String path) {
@@ -106,7 +130,7 @@ public final class OpenApiV3 {
     return doc;
   }
 
-  private static ObjectNode collectionPath(ResourceType t, String ref) {
+  static ObjectNode collectionPath(ResourceType t, String ref) {
     ObjectNode p = Json.object();
     p.set("get", operation(t, "list", "list", ref, false));
     p.set("post", operation(t, "create", "post", ref, true));
@@ -115,7 +139,7 @@ public final class OpenApiV3 {
     return p;
   }
 
-  private static ObjectNode objectPath(ResourceType t, String ref) {
+  static ObjectNode objectPath(ResourceType t, String ref) {
     ObjectNode p = Json.object();
     p.set("get", operation(t, "read", "get", ref, false));
     p.set("put", operation(t, "replace", "put", ref, true));
@@ -171,12 +195,12 @@ public final class OpenApiV3 {
     }
   }
 
-  private static ArrayNode gvk(ArrayNode array, ResourceType t) {
+  static ArrayNode gvk(ArrayNode array, ResourceType t) {
     array.addObject().put("group", t.group()).put("kind", t.kind()).put("version", t.version());
     return array;
   }
 
-  private static String sha512(byte[] doc) {
+  static String sha512(byte[] doc) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(doc)).toUpperCase(Locale.ROOT);
     } catch (NoSuchAlgorithmException e) {

@@ -12,7 +12,6 @@ import dev.ordinal.apiserver.strategy.ObjectMetaValidation;
 import dev.ordinal.apiserver.strategy.Strategies;
 import dev.ordinal.apiserver.watch.CacheSet;
 import dev.ordinal.storage.Storage;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,8 @@ import java.util.Optional;
 public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final ResourceCatalog catalog;
   private final CacheSet caches;
-  private final Map<ResourceType, ResourceStore> stores = new LinkedHashMap<>();
+  private final Map<ResourceType, ResourceStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Storage storage;
   private final ResourceType namespaces;
   private final UnknownFields unknownFields;
   private final ServiceIps serviceIps;
@@ -32,6 +32,7 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
   private final dev.ordinal.apiserver.authz.RbacEscalation escalation;
   private final dev.ordinal.apiserver.audit.Auditor audit = new dev.ordinal.apiserver.audit.Auditor();
   private volatile boolean serviceAccountAdmission;
+  private volatile dev.ordinal.api.schema.CustomSchemas customSchemas = dev.ordinal.api.schema.CustomSchemas.NONE;
   private volatile String clusterCaPem;
 
   /** With a signing key of this JVM's (tests that need no tokens that outlive them). */
@@ -41,7 +42,9 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
 
   /** @param signingKey what ServiceAccount tokens are signed with (the data directory's) */
   public Registry(ResourceCatalog catalog, Storage storage, SigningKey signingKey) {
-    this.catalog = catalog;
+    // a copy of its own: CustomResourceDefinitions add and remove types while it serves
+    this.catalog = catalog.mutableCopy();
+    this.storage = storage;
     this.caches = new CacheSet(storage, catalog);
     this.unknownFields = new UnknownFields(catalog);
     for (ResourceType t : catalog.all()) {
@@ -165,6 +168,46 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
 
   public Optional<ResourceStore> store(String group, String version, String plural) {
     return catalog.byPlural(group, version, plural).map(stores::get);
+  }
+
+  /**
+   * Serves {@code types} (the versions of one custom resource) at once, each with its strategy, in
+   * place of whatever was served for their group and plural; every version shares one storage
+   * prefix, so one watch cache. The stores are in place before the catalogue names the types, so
+   * whoever finds a type in discovery finds its store.
+   */
+  public void serve(String group, String plural, Map<ResourceType, ? extends dev.ordinal.apiserver.strategy.ResourceStrategy> types) {
+    List<ResourceType> before = catalog.all().stream().filter(t -> t.group().equals(group) && t.plural().equals(plural)).toList();
+    types.forEach((t, strategy) -> stores.put(t, new ResourceStore(t, storage, caches.cache(t), strategy, this)));
+    catalog.serve(group, plural, List.copyOf(types.keySet()));
+    for (ResourceType t : before) {
+      if (!types.containsKey(t)) {
+        stores.remove(t);
+      }
+    }
+  }
+
+  /**
+   * The served custom resources' schemas (list types and map keys for server-side apply);
+   * {@link dev.ordinal.api.schema.CustomSchemas#NONE} until the CRD controller is set up.
+   */
+  public dev.ordinal.api.schema.CustomSchemas customSchemas() {
+    return customSchemas;
+  }
+
+  /** Where {@link #customSchemas()} answers from: the CRD controller's view. */
+  public void useCustomSchemas(dev.ordinal.api.schema.CustomSchemas schemas) {
+    this.customSchemas = schemas;
+  }
+
+  /** Stops serving every version of a custom resource (its objects stay stored until deleted). */
+  public void unserve(String group, String plural) {
+    serve(group, plural, Map.of());
+  }
+
+  /** Writes and reads through storage, for what cleans up a type no longer served (a deleted CRD's objects). */
+  public ResourceStore unservedStore(ResourceType type, dev.ordinal.apiserver.strategy.ResourceStrategy strategy) {
+    return new ResourceStore(type, storage, caches.cache(type), strategy, this);
   }
 
   @Override

@@ -74,7 +74,12 @@ public final class ResourceStore {
   // ---- reads
 
   public ObjectNode get(String namespace, String name) {
-    return cache.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
+    return strategy.fromStorage(cache.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name)));
+  }
+
+  /** What this type's objects are defaulted, validated and converted with. */
+  public ResourceStrategy strategy() {
+    return strategy;
   }
 
   public ObjectList list(String namespace, ListOptions opts) {
@@ -89,6 +94,9 @@ public final class ResourceStore {
     } else {
       WatchCache.Snapshot snap = cache.list(filter, null);
       items = snap.objects();
+      if (!items.isEmpty() && strategy.fromStorage(items.get(0)) != items.get(0)) {
+        items = items.stream().map(strategy::fromStorage).toList();
+      }
       revision = snap.revision();
     }
     if (limit > 0 && items.size() > limit) {
@@ -122,7 +130,8 @@ public final class ResourceStore {
 
   /** Starts a watch; events are read from the returned watcher. */
   public CacheWatcher watch(String namespace, ListOptions opts) {
-    return cache.watch(Filters.of(type, namespace, opts), opts.watchFromRevision());
+    CacheWatcher w = cache.watch(Filters.of(type, namespace, opts), opts.watchFromRevision());
+    return w.viewedAs(strategy::fromStorage);
   }
 
   public long currentRevision() {
@@ -176,7 +185,8 @@ public final class ResourceStore {
       return obj;
     }
     try {
-      return withVersion(obj, storage.create(key, Json.bytes(stripVersion(obj))));
+      withVersion(obj, storage.create(key, Json.bytes(strategy.toStorage(stripVersion(obj)))));
+      return obj;
     } catch (StorageException.KeyExists e) {
       throw ApiException.alreadyExists(type, Meta.name(obj));
     }
@@ -225,7 +235,7 @@ public final class ResourceStore {
           KeyValue gone = storage.delete(key, currentKv.modRevision());
           return withVersion(next, gone);
         }
-        return withVersion(next, storage.update(key, Json.bytes(stripVersion(next)), currentKv.modRevision()));
+        return withVersion(next, storage.update(key, Json.bytes(strategy.toStorage(stripVersion(next))), currentKv.modRevision()));
       } catch (StorageException.Conflict e) {
         if (!precondition.isEmpty()) {
           throw ApiException.modified(type, name);
@@ -351,7 +361,7 @@ public final class ResourceStore {
     // the workloads and policy/v1 PodDisruptionBudgets (whose status reports observedGeneration)
     return (type.group().equals("apps") && !type.kind().equals("ControllerRevision"))
         || type.kind().equals("ReplicationController") || type.group().equals("policy")
-        || type.group().equals("batch");
+        || type.group().equals("batch") || strategy.tracksGeneration();
   }
 
   /**
@@ -384,7 +394,7 @@ public final class ResourceStore {
           return new DeleteOutcome(marked, false);
         }
         return new DeleteOutcome(
-            withVersion(marked, storage.update(key, Json.bytes(stripVersion(marked)), currentKv.modRevision())), false);
+            withVersion(marked, storage.update(key, Json.bytes(strategy.toStorage(stripVersion(marked))), currentKv.modRevision())), false);
       } catch (StorageException.Conflict e) {
         if (attempt >= MAX_CONFLICT_RETRIES) {
           throw ApiException.modified(type, name);
@@ -450,7 +460,7 @@ public final class ResourceStore {
     if (opts.fieldValidation() != WriteOptions.FieldValidation.STRICT) {
       return;
     }
-    List<String> unknown = admission.unknownFields(type, obj);
+    List<String> unknown = strategy.unknownFields(obj).orElseGet(() -> admission.unknownFields(type, obj));
     if (!unknown.isEmpty()) {
       String list = String.join(", ", unknown.stream().map(f -> "unknown field \"" + f + "\"").toList());
       throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
@@ -467,10 +477,10 @@ public final class ResourceStore {
     }
   }
 
-  private static ObjectNode decode(KeyValue kv) {
+  private ObjectNode decode(KeyValue kv) {
     ObjectNode obj = Json.parseObject(kv.value());
     Meta.of(obj).put("resourceVersion", Long.toString(kv.modRevision()));
-    return obj;
+    return strategy.fromStorage(obj);
   }
 
   private static ObjectNode stripVersion(ObjectNode obj) {

@@ -35,4 +35,36 @@ public interface ResourceStrategy {
   default List<FieldError> validateStatusUpdate(ObjectNode obj, ObjectNode old) {
     return List.of();
   }
+
+  /**
+   * The object as clients see it, from the object as stored (a custom resource in the version it
+   * is served at, with the defaults of its schema); must not change {@code stored}, and returns it
+   * when nothing differs.
+   */
+  default ObjectNode fromStorage(ObjectNode stored) {
+    return stored;
+  }
+
+  /** The object as it is stored (a custom resource in its storage version); may change {@code obj}. */
+  default ObjectNode toStorage(ObjectNode obj) {
+    return obj;
+  }
+
+  /**
+   * Fields unknown to the type's schema for {@code fieldValidation=Strict}, or empty to let the
+   * registry find them from the model class.
+   */
+  default java.util.Optional<List<String>> unknownFields(ObjectNode obj) {
+    return java.util.Optional.empty();
+  }
+
+  /** Whether metadata.generation counts spec changes for this type beyond the built-in ones. */
+  default boolean tracksGeneration() {
+    return false;
+  }
+
+  /** The server-side printing of this type when it is not the kind's built-in one (custom resources' columns). */
+  default java.util.Optional<dev.ordinal.apiserver.printing.TablePrinter> printer() {
+    return java.util.Optional.empty();
+  }
 }

@@ -93,7 +93,8 @@ public final class Strategies {
       Map.entry("rbac.authorization.k8s.io/v1/Role", RbacStrategies.ROLE),
       Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", RbacStrategies.CLUSTER_ROLE),
       Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RbacStrategies.ROLE_BINDING),
-      Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", RbacStrategies.CLUSTER_ROLE_BINDING));
+      Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", RbacStrategies.CLUSTER_ROLE_BINDING),
+      Map.entry("apiextensions.k8s.io/v1/CustomResourceDefinition", dev.ordinal.apiserver.crd.CrdStrategy.INSTANCE));
 
   private Strategies() {}
 

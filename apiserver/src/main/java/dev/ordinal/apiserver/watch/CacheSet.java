@@ -7,7 +7,7 @@ import dev.ordinal.storage.KeyValue;
 import dev.ordinal.storage.ListResult;
 import dev.ordinal.storage.Storage;
 import dev.ordinal.storage.WatchEvent;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -23,11 +23,15 @@ public final class CacheSet implements AutoCloseable {
   private static final long WAIT_SECONDS = 3;
 
   private final Storage storage;
-  private final Map<String, WatchCache> byPrefix = new HashMap<>();
+  // one cache per key prefix ever seen or asked for: a prefix's cache is made before its first
+  // event is applied, so it holds every change since the start (custom resources' types appear
+  // and go while the server runs; their caches stay complete all the same)
+  private final Map<String, WatchCache> byPrefix = new ConcurrentHashMap<>();
+  private final int history;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
   private long revision;
-  private AutoCloseable storageWatch;
+  private volatile AutoCloseable storageWatch;
 
   public CacheSet(Storage storage, ResourceCatalog catalog) {
     this(storage, catalog, WatchCache.DEFAULT_HISTORY);
@@ -36,13 +40,24 @@ public final class CacheSet implements AutoCloseable {
   /** @param history how many recent changes of each type a watch can resume from */
   public CacheSet(Storage storage, ResourceCatalog catalog, int history) {
     this.storage = storage;
+    this.history = history;
     for (ResourceType t : catalog.all()) {
       byPrefix.put(t.keyPrefix(), new WatchCache(this, history));
     }
   }
 
+  /** The cache of a type's objects; made (empty, complete from now on) when the type is new. */
   public WatchCache cache(ResourceType type) {
-    return byPrefix.get(type.keyPrefix());
+    return byPrefix.computeIfAbsent(type.keyPrefix(), p -> newCache());
+  }
+
+  private WatchCache newCache() {
+    WatchCache c = new WatchCache(this, history);
+    if (storageWatch != null) {
+      // made after the start: changes before now were to other prefixes, none is missing
+      c.loaded(revision());
+    }
+    return c;
   }
 
   /** Loads every object and starts following the store. */
@@ -70,7 +85,7 @@ public final class CacheSet implements AutoCloseable {
         break;
       }
     }
-    return slash == 0 ? null : byPrefix.get(key.substring(0, slash + 1));
+    return slash == 0 ? null : byPrefix.computeIfAbsent(key.substring(0, slash + 1), p -> newCache());
   }
 
   private void apply(WatchEvent e) {

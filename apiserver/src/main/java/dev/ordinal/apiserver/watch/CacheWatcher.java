@@ -16,6 +16,7 @@ public final class CacheWatcher implements AutoCloseable {
   private final BlockingQueue<CacheEvent> queue = new LinkedBlockingQueue<>(CAPACITY);
   private final Runnable onClose;
   private volatile boolean terminated;
+  private volatile java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> view = o -> o;
 
   CacheWatcher(ObjectFilter filter, Runnable onClose) {
     this.filter = filter;
@@ -54,9 +55,23 @@ public final class CacheWatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Shows every object this watcher hands out through {@code view} (a custom resource in the
+   * version it is watched at); {@code view} must not change its argument. Returns this watcher.
+   */
+  public CacheWatcher viewedAs(java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> view) {
+    this.view = view;
+    return this;
+  }
+
   /** The next event, or null when none arrived within the timeout. */
   public CacheEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
-    return queue.poll(timeout, unit);
+    CacheEvent e = queue.poll(timeout, unit);
+    if (e == null || e.object() == null) {
+      return e;
+    }
+    var v = view;
+    return new CacheEvent(e.type(), e.key(), v.apply(e.object()), e.previous(), e.revision());
   }
 
   public boolean isTerminated() {
