@@ -62,6 +62,17 @@ final class UpCommand implements Callable<Integer> {
           + "also ORDINAL_DNS_LOG=true or -Dordinal.dnsLog=true (default: off).")
   boolean dnsLog;
 
+  @Option(names = "--node-ip",
+      description = "This machine's address for other nodes (agents route to its pods through it); default: none, a one-machine cluster.")
+  String nodeIp;
+
+  @Option(names = "--cluster-cidr", defaultValue = "10.42.0.0/16",
+      description = "The range agents' nodes get their pod ranges from (default: ${DEFAULT-VALUE}).")
+  String clusterCidr;
+
+  @Option(names = "--node-cidr-mask-size", defaultValue = "24", description = "The size of each agent's pod range (default: ${DEFAULT-VALUE}).")
+  int nodeMask;
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -103,7 +114,8 @@ final class UpCommand implements Callable<Integer> {
       return 2;
     }
     ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog,
-        logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup));
+        logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup),
+        new ControlPlane.ClusterOptions(nodeIp, clusterCidr, nodeMask));
     UpProcess.record(dir.root());
     boolean containers = chosen == ControlPlane.Runtime.RUNC;
     CountDownLatch stopped = new CountDownLatch(1);
