@@ -45,7 +45,7 @@ public final class HttpApiClient implements Client {
    */
   public HttpApiClient(String server, SSLContext tls, String bearer) {
     this.server = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
-    this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5))
+    this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(15))
         .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
     this.bearer = bearer;
   }
