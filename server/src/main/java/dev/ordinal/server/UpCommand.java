@@ -109,6 +109,16 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
       return 2;
     }
+    if (!clusterCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+") || nodeMask < 16 || nodeMask > 28
+        || nodeMask < Integer.parseInt(clusterCidr.substring(clusterCidr.indexOf('/') + 1))) {
+      System.err.println("ordinal: --cluster-cidr " + clusterCidr + " with --node-cidr-mask-size " + nodeMask
+          + " is not an IPv4 range split into node ranges (such as 10.42.0.0/16 and 24)");
+      return 2;
+    }
+    if (nodeIp != null && !nodeIp.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+      System.err.println("ordinal: --node-ip " + nodeIp + " is not an IPv4 address");
+      return 2;
+    }
     if (auditLogMaxSize < 0 || auditLogMaxBackup < 0) {
       System.err.println("ordinal: --audit-log-maxsize and --audit-log-maxbackup must not be negative");
       return 2;
