@@ -55,7 +55,7 @@ kind: Pod
 metadata: {name: p1, labels: {app: web}}
 spec:
   nodeSelector: {kubernetes.io/hostname: host1}
-  containers: [{name: c, image: busybox, command: [sh, -c, "echo hello from host1; mkdir -p /w; echo hi > /w/index.html; httpd -f -p 80 -h /w"]}]
+  containers: [{name: c, image: busybox, command: [sh, -c, "echo hello from host1; mkdir -p /w; echo hi > /w/index.html; busybox httpd -f -p 80 -h /w"]}]
 ---
 apiVersion: v1
 kind: Pod
