@@ -175,6 +175,15 @@ public final class ApiServer implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Puts {@code handler} in front of the API, before authentication: for what must answer
+   * without credentials or with its own (the join endpoint agents use). Call before {@link #start()}.
+   */
+  public void serveInFront(org.eclipse.jetty.server.Handler.Wrapper handler) {
+    handler.setHandler(jetty.getHandler());
+    jetty.setHandler(handler);
+  }
+
   /** Where the node agent on this machine plugs in its logs and exec. */
   public NodeServices nodes() {
     return nodes;

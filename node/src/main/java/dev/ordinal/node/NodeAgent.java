@@ -71,6 +71,25 @@ public final class NodeAgent implements AutoCloseable {
   private final Map<String, Instant> draining = new ConcurrentHashMap<>();
   private final EventRecorder events;
   private ScheduledExecutorService heartbeat;
+  private ScheduledExecutorService fencing;
+  private final Host host;
+  /** When the Lease was last renewed (System.nanoTime), for self-fencing. */
+  private volatile long lastRenewed = System.nanoTime();
+  /** Whether this agent has stopped its pods for want of the API (see {@link Host#fencingTimeout()}). */
+  private volatile boolean fenced;
+
+  /**
+   * Where the agent runs, as its Node says: its address (InternalIP, the pods' hostIP), labels it
+   * registers with, its own pod range (null when the control plane assigns one), the port of its
+   * API for the API server (0: none, the API server reaches it in-process), and how long it may go
+   * without renewing its Lease before it stops its pods (null: never, the one-machine default,
+   * where the API server is in the same process). {@code renewed} is told of each renewal (the
+   * fencing watchdog's heartbeat file).
+   */
+  public record Host(String address, Map<String, String> labels, String podCidr, int agentPort, Duration fencingTimeout,
+      Runnable renewed) {
+    public static final Host LOCAL = new Host("127.0.0.1", Map.of(), null, 0, null, () -> { });
+  }
 
   public NodeAgent(Client client, String nodeName, ContainerRuntime runtime) {
     this(client, nodeName, runtime, ServiceRoutes.NONE);
@@ -78,11 +97,17 @@ public final class NodeAgent implements AutoCloseable {
 
   /** @param routes what the node's Service rules send traffic to: a deleted pod is stopped once they no longer reach it */
   public NodeAgent(Client client, String nodeName, ContainerRuntime runtime, ServiceRoutes routes) {
+    this(client, nodeName, runtime, routes, Host.LOCAL);
+  }
+
+  /** As {@link #NodeAgent(Client, String, ContainerRuntime, ServiceRoutes)}, on a host described by {@code host}. */
+  public NodeAgent(Client client, String nodeName, ContainerRuntime runtime, ServiceRoutes routes, Host host) {
+    this.host = host;
     this.client = client;
     this.nodeName = nodeName;
     this.runtime = runtime;
     this.routes = routes;
-    this.registration = new NodeRegistration(client, nodeName, runtime.version(), runtime.podCapacity());
+    this.registration = new NodeRegistration(client, nodeName, runtime.version(), runtime.podCapacity(), host);
     this.events = new EventRecorder(client, "kubelet");
     this.pods = new Informer(client, Types.PODS).onChange((old, pod, deleted) -> {
       if (nodeName.equals(pod.path("spec").path("nodeName").asText())) {
@@ -98,9 +123,14 @@ public final class NodeAgent implements AutoCloseable {
 
   public void start() {
     registration.register();
-    registration.renewLease();
+    renew();
     heartbeat = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("node-heartbeat").unstarted(r));
     heartbeat.scheduleWithFixedDelay(this::beat, 10, 10, TimeUnit.SECONDS);
+    if (host.fencingTimeout() != null) {
+      // apart from the heartbeat, which may be held up in a request to an unreachable server
+      fencing = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("node-fencing").unstarted(r));
+      fencing.scheduleWithFixedDelay(this::fenceIfDue, 1, 1, TimeUnit.SECONDS);
+    }
     pods.start();
     worker.start();
     Thread.ofVirtual().name("node-cleanup").start(this::removeLeftovers);
@@ -130,6 +160,29 @@ public final class NodeAgent implements AutoCloseable {
     runtime.removeOrphans(live);
   }
 
+  /**
+   * Self-fencing: once the Lease has gone unrenewed for the fencing timeout, the control plane may
+   * take this node for lost and start the pods elsewhere, so they stop here first, and stay stopped
+   * (syncs do nothing) until the API answers again. The timeout is shorter than the control
+   * plane's grace period (see {@code NodeLifecyclePlanner}).
+   */
+  private void fenceIfDue() {
+    Duration timeout = host.fencingTimeout();
+    if (timeout == null || fenced || System.nanoTime() - lastRenewed < timeout.toNanos()) {
+      return;
+    }
+    fenced = true;
+    log.warn("the Lease has not been renewed for {} s: stopping every pod of this node until the API answers again", timeout.toSeconds());
+    for (String uid : runtime.podsHeld()) {
+      removePod(uid);
+    }
+  }
+
+  /** Whether the agent has stopped its pods and keeps them stopped (the API has been out of reach). */
+  public boolean fenced() {
+    return fenced;
+  }
+
   /** Removes what the runtime holds of a pod; what is left is tried again later. */
   private void removePod(String uid) {
     if (runtime.remove(uid)) {
@@ -139,12 +192,28 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
+  private void renew() {
+    registration.renewLease();
+    lastRenewed = System.nanoTime();
+    host.renewed().run();
+  }
+
   private void beat() {
     try {
-      registration.renewLease();
+      renew();
       registration.register();
+      if (fenced) {
+        fenced = false;
+        log.warn("the API is reachable again: pods bound here may run again");
+        pods.all().forEach(p -> {
+          if (nodeName.equals(p.path("spec").path("nodeName").asText())) {
+            queue.add(Informer.key(p));
+          }
+        });
+      }
     } catch (RuntimeException e) {
       log.warn("node heartbeat failed: {}", e.getMessage());
+      fenceIfDue();
     }
     for (String uid : java.util.List.copyOf(unfinished)) {
       if (!uidByKey.containsValue(uid)) {
@@ -154,6 +223,14 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   Optional<Duration> syncPod(String key) {
+    if (fenced) {
+      String uid = uidByKey.remove(key);
+      if (uid != null) {
+        removePod(uid);
+        forget(uid);
+      }
+      return Optional.of(Duration.ofSeconds(1));
+    }
     String ns = key.substring(0, key.indexOf('/'));
     String name = key.substring(key.indexOf('/') + 1);
     ObjectNode pod = client.find(Types.PODS, ns, name).orElse(null);
@@ -179,7 +256,7 @@ public final class NodeAgent implements AutoCloseable {
       // first look: say the containers are being created before the runtime takes its time doing it,
       // as kubelet does (kubectl get pods -w shows ContainerCreating, then Running)
       Optional<Duration> retry = writeStatus(pod, PodStatusBuilder.build(pod,
-          PodObservation.nothingYet(pod.path("spec").path("initContainers").isEmpty()), Map.of(), HOST_IP, now));
+          PodObservation.nothingYet(pod.path("spec").path("initContainers").isEmpty()), Map.of(), host.address(), now));
       if (retry.isPresent()) {
         return retry;
       }
@@ -193,12 +270,11 @@ public final class NodeAgent implements AutoCloseable {
     for (String container : readiness.toKill()) {
       runtime.kill(pod, container);
     }
-    ObjectNode status = PodStatusBuilder.build(pod, obs, readiness.ready(), HOST_IP, now);
+    ObjectNode status = PodStatusBuilder.build(pod, obs, readiness.ready(), host.address(), now);
     Optional<Duration> retry = writeStatus(pod, status);
     return retry.isPresent() ? retry : Optional.of(nextLook(status, readiness, obs.nextChange(), now));
   }
 
-  private static final String HOST_IP = "127.0.0.1";
 
   /** Writes the pod's status if it changed; a retry delay when it must be looked at again first. */
   private Optional<Duration> writeStatus(ObjectNode pod, ObjectNode built) {
@@ -331,6 +407,9 @@ public final class NodeAgent implements AutoCloseable {
   public void close() {
     if (heartbeat != null) {
       heartbeat.shutdownNow();
+    }
+    if (fencing != null) {
+      fencing.shutdownNow();
     }
     worker.stop(SHUTDOWN_GRACE);
     try {

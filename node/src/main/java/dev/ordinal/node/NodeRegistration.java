@@ -20,7 +20,10 @@ final class NodeRegistration {
   private final String runtimeVersion;
   private final int podCapacity;
 
-  NodeRegistration(Client client, String nodeName, String runtimeVersion, int podCapacity) {
+  private final NodeAgent.Host host;
+
+  NodeRegistration(Client client, String nodeName, String runtimeVersion, int podCapacity, NodeAgent.Host host) {
+    this.host = host;
     this.client = client;
     this.nodeName = nodeName;
     this.runtimeVersion = runtimeVersion;
@@ -37,6 +40,10 @@ final class NodeRegistration {
       labels.put("kubernetes.io/hostname", nodeName).put("kubernetes.io/os", "linux")
           .put("kubernetes.io/arch", System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64")
           .put("beta.kubernetes.io/os", "linux");
+      host.labels().forEach(labels::put);
+      if (host.podCidr() != null) {
+        fresh.putObject("spec").put("podCIDR", host.podCidr()).putArray("podCIDRs").add(host.podCidr());
+      }
       try {
         node = client.create(Types.NODES, null, fresh);
       } catch (ApiException e) {
@@ -73,7 +80,10 @@ final class NodeRegistration {
           .put("lastHeartbeatTime", now).put("lastTransitionTime", readySince);
     }
     ArrayNode addresses = status.putArray("addresses");
-    addresses.addObject().put("type", "InternalIP").put("address", "127.0.0.1");
+    addresses.addObject().put("type", "InternalIP").put("address", host.address());
+    if (host.agentPort() > 0) {
+      status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", host.agentPort());
+    }
     addresses.addObject().put("type", "Hostname").put("address", nodeName);
     ObjectNode info = status.putObject("nodeInfo");
     info.put("kubeletVersion", "v1.32.0-ordinal").put("kubeProxyVersion", "").put("containerRuntimeVersion", runtimeVersion);

@@ -11,7 +11,10 @@ import dev.ordinal.controllers.serviceaccount.ServiceAccountsController;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.dns.ClusterDns;
+import dev.ordinal.controllers.nodelifecycle.NodeLifecycleController;
+import dev.ordinal.controllers.nodelifecycle.NodeLifecyclePlanner;
 import dev.ordinal.node.NodeAgent;
+import dev.ordinal.node.routes.HostRoutes;
 import dev.ordinal.node.ServiceRoutes;
 import dev.ordinal.node.proxy.ServiceProxy;
 import dev.ordinal.node.runc.ClientPodResources;
@@ -88,9 +91,24 @@ public final class ControlPlane implements AutoCloseable {
     return start(dir, listen, port, runtime, node, AuditOptions.DEFAULT);
   }
 
+  /**
+   * Several hosts: this node's address (InternalIP, where other nodes route to its pods; null keeps
+   * it on loopback, a one-machine cluster), the range node IPAM gives agents' nodes /{@code nodeMask}
+   * parts of.
+   */
+  public record ClusterOptions(String nodeIp, String clusterCidr, int nodeMask) {
+    public static final ClusterOptions DEFAULT = new ClusterOptions(null, "10.42.0.0/16", 24);
+  }
+
   /** As {@link #start(DataDir, String, int, Runtime, NodeOptions)}, with the audit log's rotation. */
   public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime, NodeOptions node, AuditOptions audit)
       throws Exception {
+    return start(dir, listen, port, runtime, node, audit, ClusterOptions.DEFAULT);
+  }
+
+  /** As {@link #start(DataDir, String, int, Runtime, NodeOptions, AuditOptions)}, with the cluster's options. */
+  public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime, NodeOptions node, AuditOptions audit,
+      ClusterOptions cluster) throws Exception {
     Storage storage = SqliteStorage.open(dir.database());
     ApiServer api = null;
     try {
@@ -102,6 +120,9 @@ public final class ControlPlane implements AutoCloseable {
           cert.tls(), dir.serviceAccountKey());
       api.auditTo(new AuditLog(dir.auditLog(), audit.maxSizeMegabytes() * 1024 * 1024, audit.maxBackups()));
       api.registry().enableServiceAccountAdmission(cert.pem());
+      ClusterCa ca = ClusterCa.load(dir.root().resolve("tls"));
+      InProcessClient apiClient = new InProcessClient(api.registry());
+      api.serveInFront(new JoinEndpoint(ca, apiClient));
       api.start();
       boolean wildcard = listen.equals("0.0.0.0") || listen.equals("::");
       if (podGateway != null && !wildcard && !listen.equals(podGateway)) {
@@ -113,9 +134,13 @@ public final class ControlPlane implements AutoCloseable {
       // pods name the kube-dns Service (kubelet's --cluster-dns); only real pods have a DNS to reach
       String clusterDns = podGateway == null ? "" : Bootstrap.ensureKubeDnsService(client, podGateway).orElse("");
       String nodeName = NodeNames.local();
+      api.nodes().reachRemoteAgents(RemoteAgents.of(client, nodeName, ca));
+      NodeLifecycleController lifecycle = new NodeLifecycleController(client.as(ComponentIdentities.controller("node-controller")),
+          cluster.clusterCidr(), cluster.nodeMask(), NodeLifecyclePlanner.GRACE);
       // every component acts as its own user with its own roles (bootstrap-policy.yaml); the
       // bootstrap above is the API server's own work
       ControllerManager controllers = ControllerManager.standard(name -> client.as(ComponentIdentities.controller(name)));
+      controllers.add(lifecycle, lifecycle::start);
       ServiceAccountsController serviceAccounts = new ServiceAccountsController(
           client.as(ComponentIdentities.controller("service-account-controller")), cert.pem());
       controllers.add(serviceAccounts, serviceAccounts::start);
@@ -158,7 +183,13 @@ public final class ControlPlane implements AutoCloseable {
           controllers.add(proxy, proxy::start);
           routes = proxy;
         }
-        NodeAgent agent = new NodeAgent(nodeClient, nodeName, containers, routes);
+        NodeAgent agent = new NodeAgent(nodeClient, nodeName, containers, routes, new NodeAgent.Host(
+            cluster.nodeIp() == null ? "127.0.0.1" : cluster.nodeIp(), java.util.Map.of(), runtime == Runtime.RUNC ? node.podCidr() : null, 0,
+            null, () -> { }));
+        if (runtime == Runtime.RUNC && cluster.nodeIp() != null) {
+          HostRoutes hostRoutes = new HostRoutes(nodeClient, nodeName);
+          controllers.add(hostRoutes, hostRoutes::start);
+        }
         controllers.add(agent, agent::start);
       }
       if (!dnsAddresses.isEmpty()) {

@@ -62,6 +62,17 @@ final class UpCommand implements Callable<Integer> {
           + "also ORDINAL_DNS_LOG=true or -Dordinal.dnsLog=true (default: off).")
   boolean dnsLog;
 
+  @Option(names = "--node-ip",
+      description = "This machine's address for other nodes (agents route to its pods through it); default: none, a one-machine cluster.")
+  String nodeIp;
+
+  @Option(names = "--cluster-cidr", defaultValue = "10.42.0.0/16",
+      description = "The range agents' nodes get their pod ranges from (default: ${DEFAULT-VALUE}).")
+  String clusterCidr;
+
+  @Option(names = "--node-cidr-mask-size", defaultValue = "24", description = "The size of each agent's pod range (default: ${DEFAULT-VALUE}).")
+  int nodeMask;
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -98,12 +109,23 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
       return 2;
     }
+    if (!clusterCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+") || nodeMask < 16 || nodeMask > 28
+        || nodeMask < Integer.parseInt(clusterCidr.substring(clusterCidr.indexOf('/') + 1))) {
+      System.err.println("ordinal: --cluster-cidr " + clusterCidr + " with --node-cidr-mask-size " + nodeMask
+          + " is not an IPv4 range split into node ranges (such as 10.42.0.0/16 and 24)");
+      return 2;
+    }
+    if (nodeIp != null && !nodeIp.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+      System.err.println("ordinal: --node-ip " + nodeIp + " is not an IPv4 address");
+      return 2;
+    }
     if (auditLogMaxSize < 0 || auditLogMaxBackup < 0) {
       System.err.println("ordinal: --audit-log-maxsize and --audit-log-maxbackup must not be negative");
       return 2;
     }
     ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog,
-        logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup));
+        logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup),
+        new ControlPlane.ClusterOptions(nodeIp, clusterCidr, nodeMask));
     UpProcess.record(dir.root());
     boolean containers = chosen == ControlPlane.Runtime.RUNC;
     CountDownLatch stopped = new CountDownLatch(1);

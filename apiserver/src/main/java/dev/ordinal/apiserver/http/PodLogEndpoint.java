@@ -27,6 +27,11 @@ final class PodLogEndpoint {
 
   static void serve(Exchange ex, ObjectNode pod, NodeServices nodes) {
     String container = container(ex, pod);
+    java.util.Optional<dev.ordinal.apiserver.nodes.RemoteNode> remote = nodes.remoteFor(pod);
+    if (remote.isPresent()) {
+      serveRemote(ex, pod, container, remote.get());
+      return;
+    }
     PodLogs logs = nodes.logs().orElseThrow(() -> ApiException.badRequest(
         "pod \"" + Meta.name(pod) + "\" has no logs: no node runs containers on this machine"));
     boolean previous = ex.flag("previous");
@@ -57,6 +62,72 @@ final class PodLogEndpoint {
       follow(ex, file, earlier, options, () -> logs.running(Meta.uid(pod), container));
     } catch (IOException e) {
       throw ApiException.internal("reading the log of " + container + ": " + e.getMessage());
+    }
+  }
+
+  private static CriLog.Options options(Exchange ex) {
+    String since = ex.param("sinceTime");
+    long sinceSeconds = ex.longParam("sinceSeconds");
+    Instant sinceAt = since != null && !since.isEmpty() ? Instant.parse(since)
+        : sinceSeconds > 0 ? Instant.now().minusSeconds(sinceSeconds) : null;
+    return new CriLog.Options(ex.flag("timestamps"), sinceAt, number(ex, "tailLines"), number(ex, "limitBytes"));
+  }
+
+  /**
+   * The log of a pod on another host: its agent sends the CRI lines, rendered here with the
+   * request's options as local ones are (the options apply to the lines written so far; what a
+   * follow brings later is sent as it comes).
+   */
+  private static void serveRemote(Exchange ex, ObjectNode pod, String container, dev.ordinal.apiserver.nodes.RemoteNode node) {
+    boolean previous = ex.flag("previous");
+    boolean follow = ex.flag("follow");
+    CriLog.Options options = options(ex);
+    CriLog.Options rest = new CriLog.Options(options.timestamps(), null, -1, -1);
+    List<String> first = new ArrayList<>();
+    OutputStream[] out = new OutputStream[1];
+    try {
+      node.logs(Meta.uid(pod), container, previous, follow, new dev.ordinal.apiserver.nodes.RemoteNode.LogSink() {
+        @Override
+        public void lines(List<String> lines) throws IOException {
+          if (out[0] == null) {
+            first.addAll(lines);
+          } else {
+            out[0].write(CriLog.render(lines, rest));
+            out[0].flush();
+          }
+        }
+
+        @Override
+        public void caughtUp() throws IOException {
+          if (!follow) {
+            return;
+          }
+          out[0] = ex.stream(200, "text/plain");
+          out[0].write(CriLog.render(first, options));
+          out[0].flush();
+        }
+      });
+    } catch (dev.ordinal.apiserver.nodes.RemoteNode.NodeRefusal e) {
+      if (out[0] == null) {
+        throw ApiException.badRequest(e.getMessage());
+      }
+    } catch (IOException e) {
+      if (out[0] == null) {
+        throw ApiException.internal("reading the log of " + container + " from node " + pod.path("spec").path("nodeName").asText()
+            + ": " + e.getMessage());
+      }
+      ex.fail(e);
+      return;
+    }
+    try {
+      if (out[0] == null) {
+        ex.send(200, "text/plain", CriLog.render(first, options));
+      } else {
+        out[0].close();
+        ex.finish();
+      }
+    } catch (IOException e) {
+      ex.fail(e);
     }
   }
 

@@ -60,7 +60,7 @@ public final class ExecEndpoint {
       }
       String container = query.getValue("container");
       container = container == null || container.isEmpty() ? only(pod) : container;
-      PodExec exec = nodes.exec().orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
+      PodExec exec = nodes.execFor(pod).orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
       acceptChannels(request, response, "exec");
       return new ExecSocket(ExecSocket.Target.exec(exec, Meta.uid(pod), container, new ArrayList<>(command),
           flag(query, "stdin"), flag(query, "tty")));
@@ -92,7 +92,7 @@ public final class ExecEndpoint {
       String container = query.getValue("container");
       container = container == null || container.isEmpty() ? only(pod) : container;
       JsonNode spec = containerSpec(pod, container);
-      PodAttach attach = nodes.attach().orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
+      PodAttach attach = nodes.attachFor(pod).orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
       acceptChannels(request, response, "attach");
       return new ExecSocket(ExecSocket.Target.attach(attach, Meta.uid(pod), container, stdin && spec.path("stdin").asBoolean(false),
           stdout, stderr && !tty, tty && spec.path("tty").asBoolean(false)));

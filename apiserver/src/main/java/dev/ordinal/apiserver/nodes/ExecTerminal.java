@@ -23,7 +23,7 @@ public final class ExecTerminal {
     this.listener = l;
   }
 
-  void resize(PodExec.TerminalSize newSize) {
+  public void resize(PodExec.TerminalSize newSize) {
     if (!newSize.equals(size)) {
       size = newSize;
       listener.accept(newSize);

@@ -10,12 +10,39 @@ public final class NodeServices {
   private volatile PodLogs logs;
   private volatile PodExec exec;
   private volatile PodAttach attach;
+  private volatile java.util.function.Function<String, Optional<RemoteNode>> remotes = n -> Optional.empty();
 
   /** Serves the node agent's logs, exec and attach from now on. */
   public void serve(PodLogs logs, PodExec exec, PodAttach attach) {
     this.logs = logs;
     this.exec = exec;
     this.attach = attach;
+  }
+
+  /**
+   * How to reach the agents on other hosts: by node name, the agent that serves it over
+   * {@link AgentWire}, or empty for the node in this process (or none).
+   */
+  public void reachRemoteAgents(java.util.function.Function<String, Optional<RemoteNode>> remotes) {
+    this.remotes = remotes;
+  }
+
+  /** The agent on another host that runs {@code pod}, when it does not run here. */
+  public Optional<RemoteNode> remoteFor(com.fasterxml.jackson.databind.JsonNode pod) {
+    String node = pod.path("spec").path("nodeName").asText("");
+    return node.isEmpty() ? Optional.empty() : remotes.apply(node);
+  }
+
+  /** The exec of the node that runs {@code pod}: its remote agent, or the local one. */
+  public Optional<PodExec> execFor(com.fasterxml.jackson.databind.JsonNode pod) {
+    Optional<RemoteNode> remote = remoteFor(pod);
+    return remote.isPresent() ? Optional.of(remote.get()) : exec();
+  }
+
+  /** The attach of the node that runs {@code pod}: its remote agent, or the local one. */
+  public Optional<PodAttach> attachFor(com.fasterxml.jackson.databind.JsonNode pod) {
+    Optional<RemoteNode> remote = remoteFor(pod);
+    return remote.isPresent() ? Optional.of(remote.get()) : attach();
   }
 
   public Optional<PodLogs> logs() {

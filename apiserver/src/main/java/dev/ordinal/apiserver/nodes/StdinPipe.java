@@ -8,21 +8,21 @@ import java.util.concurrent.LinkedBlockingQueue;
  * messages on any thread (unlike PipedInputStream, which fails once the writing thread has ended),
  * and an empty chunk marks the end.
  */
-final class StdinPipe extends InputStream {
+public final class StdinPipe extends InputStream {
   private static final byte[] END = new byte[0];
   private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
   private byte[] current = new byte[0];
   private int pos;
   private boolean ended;
 
-  void write(byte[] data) {
+  public void write(byte[] data) {
     if (data.length > 0) {
       chunks.add(data);
     }
   }
 
   /** The end of input: the client closed its stdin, or went away. */
-  void close(boolean fromClient) {
+  public void close(boolean fromClient) {
     chunks.add(END);
   }
 

@@ -1,0 +1,42 @@
+package dev.ordinal.server;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** SSL contexts of the JDK from the cluster CA and, where one authenticates or serves, a key and its certificate. */
+final class TlsContexts {
+  private TlsContexts() {}
+
+  /**
+   * Trusts {@code ca} only; presents {@code key}+{@code cert} (chained to the CA) when given.
+   *
+   * @param key null for none
+   */
+  static SSLContext of(X509Certificate ca, PrivateKey key, X509Certificate cert) throws GeneralSecurityException {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      KeyManagerFactory kmf = null;
+      if (key != null) {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("key", key, new char[0], new X509Certificate[] {cert, ca});
+        kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+      }
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (java.io.IOException e) {
+      throw new GeneralSecurityException(e);
+    }
+  }
+}
