@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.apiserver.registry.ResourceStore;
 import dev.ordinal.apiserver.registry.Subresource;
+import dev.ordinal.apiserver.registry.WriteOptions;
 import java.util.Set;
 
-/** PATCH: the three patch types applied to the current object, then written like an update. */
+/**
+ * PATCH: the three patch types applied to the current object, then written like an update; and
+ * server-side apply ({@code application/apply-patch+yaml}), which merges by field ownership.
+ */
 final class Patching {
   static final String JSON_PATCH = "application/json-patch+json";
   static final String MERGE_PATCH = "application/merge-patch+json";
@@ -18,15 +22,23 @@ final class Patching {
 
   static ObjectNode patch(Exchange ex, ResourceStore store, String ns, String name, Subresource sub) {
     String ct = ex.contentType();
-    if (ct.equals(APPLY_PATCH) || ct.equals("application/apply-patch+cbor")) {
-      throw new ApiException(415, "UnsupportedMediaType",
-          "server-side apply is not supported by Ordinal yet; use client-side apply (kubectl apply without --server-side)",
-          null);
+    WriteOptions opts = ResourceEndpoints.writeOptions(ex);
+    if (ct.equals(APPLY_PATCH)) {
+      if (!(ex.bodyTree() instanceof ObjectNode config)) {
+        throw ApiException.badRequest("the applied configuration must be an object");
+      }
+      // the parameter, not the User-Agent: apply names its manager (kubectl sends "kubectl")
+      WriteOptions apply = new WriteOptions(opts.dryRun(), ex.param("fieldManager"), opts.fieldValidation(), opts.force());
+      return store.apply(ns, name, sub, config, apply);
+    }
+    if (!ex.param("force").isEmpty()) {
+      throw new ApiException(422, "Invalid",
+          "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch", null);
     }
     if (!SUPPORTED.contains(ct)) {
       throw ApiException.unsupportedMediaType(ct);
     }
-    return store.patch(ns, name, sub, ct, ex.bodyTree(), ResourceEndpoints.writeOptions(ex));
+    return store.patch(ns, name, sub, ct, ex.bodyTree(), opts);
   }
 
 }
