@@ -20,7 +20,18 @@ final class Patching {
 
   private Patching() {}
 
-  static ObjectNode patch(Exchange ex, ResourceStore store, String ns, String name, Subresource sub) {
+  /**
+   * What a PATCH wrote.
+   *
+   * @param created an apply made the object (answered 201)
+   */
+  record Result(ObjectNode object, boolean created) {
+    int status() {
+      return created ? 201 : 200;
+    }
+  }
+
+  static Result patch(Exchange ex, ResourceStore store, String ns, String name, Subresource sub) {
     String ct = ex.contentType();
     WriteOptions opts = ResourceEndpoints.writeOptions(ex);
     if (ct.equals(APPLY_PATCH)) {
@@ -29,7 +40,8 @@ final class Patching {
       }
       // the parameter, not the User-Agent: apply names its manager (kubectl sends "kubectl")
       WriteOptions apply = new WriteOptions(opts.dryRun(), ex.param("fieldManager"), opts.fieldValidation(), opts.force());
-      return store.apply(ns, name, sub, config, apply);
+      ResourceStore.Applied applied = store.apply(ns, name, sub, config, apply);
+      return new Result(applied.object(), applied.created());
     }
     if (!ex.param("force").isEmpty()) {
       throw new ApiException(422, "Invalid",
@@ -38,7 +50,7 @@ final class Patching {
     if (!SUPPORTED.contains(ct)) {
       throw ApiException.unsupportedMediaType(ct);
     }
-    return store.patch(ns, name, sub, ct, ex.bodyTree(), opts);
+    return new Result(store.patch(ns, name, sub, ct, ex.bodyTree(), opts), false);
   }
 
 }

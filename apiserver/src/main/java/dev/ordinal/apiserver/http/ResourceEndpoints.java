@@ -86,7 +86,10 @@ public final class ResourceEndpoints {
       }
       case "PUT" -> respondObject(ex, 200,
           store.update(ns, info.name(), ex.bodyObject(), Subresource.MAIN, writeOptions(ex)), store);
-      case "PATCH" -> respondObject(ex, 200, Patching.patch(ex, store, ns, info.name(), Subresource.MAIN), store);
+      case "PATCH" -> {
+        Patching.Result patched = Patching.patch(ex, store, ns, info.name(), Subresource.MAIN);
+        respondObject(ex, patched.status(), patched.object(), store);
+      }
       case "DELETE" -> {
         ResourceStore.DeleteOutcome out = store.delete(ns, info.name(), deleteOptions(ex));
         respondObject(ex, 200, out.object(), store);

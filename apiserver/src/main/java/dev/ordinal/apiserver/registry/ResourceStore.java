@@ -182,6 +182,10 @@ public final class ResourceStore {
     if (!recorded) {
       recordUpdate(null, obj, Subresource.MAIN, opts);
     }
+    JsonNode managed = meta.remove("managedFields");
+    if (managed != null) {
+      meta.set("managedFields", managed); // last, where Kubernetes writes it
+    }
     String key = type.key(namespace, Meta.name(obj));
     if (opts.dryRun()) {
       if (cache.get(key).isPresent()) {
@@ -289,7 +293,7 @@ public final class ResourceStore {
    * @throws ApiException 409 with FieldManagerConflict causes when the configuration changes
    *     fields other managers own and {@code opts.force()} is off
    */
-  public ObjectNode apply(String namespace, String name, Subresource sub, ObjectNode config, WriteOptions opts) {
+  public Applied apply(String namespace, String name, Subresource sub, ObjectNode config, WriteOptions opts) {
     if (opts.fieldManager().isEmpty()) {
       throw new ApiException(422, "Invalid",
           "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch", null);
@@ -316,7 +320,7 @@ public final class ResourceStore {
         }
         ObjectNode created = applyFields(null, cfg, subName, opts);
         try {
-          return create(namespace, created, opts, true);
+          return new Applied(create(namespace, created, opts, true), true);
         } catch (ApiException e) {
           if (!"AlreadyExists".equals(e.reason()) || attempt >= MAX_CONFLICT_RETRIES) {
             throw e;
@@ -325,8 +329,8 @@ public final class ResourceStore {
         }
       }
       try {
-        return guaranteedUpdate(namespace, name, sub, opts, precondition,
-            current -> applyFields(current, cfg, subName, opts), true);
+        return new Applied(guaranteedUpdate(namespace, name, sub, opts, precondition,
+            current -> applyFields(current, cfg, subName, opts), true), false);
       } catch (ApiException e) {
         if (e.code() != 404 || attempt >= MAX_CONFLICT_RETRIES) {
           throw e;
@@ -334,6 +338,13 @@ public final class ResourceStore {
       }
     }
   }
+
+  /**
+   * What an apply did.
+   *
+   * @param created the object did not exist and the apply made it (201)
+   */
+  public record Applied(ObjectNode object, boolean created) {}
 
   private ObjectNode applyFields(ObjectNode current, ObjectNode cfg, String subName, WriteOptions opts) {
     try {
