@@ -9,6 +9,7 @@
 #   bench/run.sh streams [requests]      API and DNS latency with 10 exec -it, 10 logs -f, 5 port-forwards open (root; default 1,000)
 #   bench/run.sh rbac [requests]         RBAC's cost: the authorizer with 1,000 Roles/bindings, and GET/create as admin vs a bound ServiceAccount (default 2,000)
 #   bench/run.sh examples [runs]         the examples on real pods (root): apply → all Ready, MariaDB 3 → 4 (default 3 runs)
+#   bench/run.sh apply [changes]         server-side apply of a StatefulSet vs a merge patch of the same change; managedFields' size (default 1,000)
 #   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +28,8 @@ case "$which" in
   streams) main=dev.ordinal.bench.StreamsBench ;;
   rbac) main=dev.ordinal.bench.RbacBench ;;
   patroni) main=dev.ordinal.bench.PatroniBench ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples or patroni)" ;;
+  apply) main=dev.ordinal.bench.ApplyBench ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni or apply)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"

@@ -52,7 +52,8 @@ class ServerSideApplyE2E extends OrdinalE2ETestBase {
         .contains("statefulset.apps/web serverside-applied");
     assertThat(get("{.metadata.managedFields[0].manager}/{.metadata.managedFields[0].operation}")).isEqualTo("kubectl/Apply");
 
-    Path other = file("other.yaml", sts("3", "", "nginx:1.27"));
+    // the second manager applies the replicas alone (sharing nothing else)
+    Path other = file("other.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: 3\n");
     Kubectl.Result conflict = kubectl.run("apply", "--server-side", "--field-manager=scaler", "-f", other.toString());
     assertThat(conflict.exitCode()).isNotZero();
     assertThat(conflict.err()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas");
