@@ -75,7 +75,7 @@ class ServerSideApplyE2E extends OrdinalE2ETestBase {
     Path newer = file("newer.yaml", sts(null, "", "nginx:1.28"));
     Kubectl.Result diff = kubectl.run("diff", "--server-side", "-f", newer.toString());
     assertThat(diff.exitCode()).as(diff.err()).isEqualTo(1);
-    assertThat(diff.out()).contains("-        image: nginx:1.27", "+        image: nginx:1.28");
+    assertThat(diff.out()).contains("-      - image: nginx:1.27", "+      - image: nginx:1.28");
     assertThat(kubectl.run("apply", "--server-side", "--dry-run=server", "-f", newer.toString()).ok().out())
         .contains("serverside-applied (server dry run)");
     assertThat(get("{.metadata.resourceVersion}")).isEqualTo(rv);
