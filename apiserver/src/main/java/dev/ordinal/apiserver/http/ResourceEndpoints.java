@@ -86,7 +86,10 @@ public final class ResourceEndpoints {
       }
       case "PUT" -> respondObject(ex, 200,
           store.update(ns, info.name(), ex.bodyObject(), Subresource.MAIN, writeOptions(ex)), store);
-      case "PATCH" -> respondObject(ex, 200, Patching.patch(ex, store, ns, info.name(), Subresource.MAIN), store);
+      case "PATCH" -> {
+        Patching.Result patched = Patching.patch(ex, store, ns, info.name(), Subresource.MAIN);
+        respondObject(ex, patched.status(), patched.object(), store);
+      }
       case "DELETE" -> {
         ResourceStore.DeleteOutcome out = store.delete(ns, info.name(), deleteOptions(ex));
         respondObject(ex, 200, out.object(), store);
@@ -174,7 +177,37 @@ public final class ResourceEndpoints {
       case "", "Ignore" -> WriteOptions.FieldValidation.IGNORE;
       default -> throw ApiException.badRequest("fieldValidation must be one of Ignore, Warn, Strict");
     };
-    return new WriteOptions(!dryRun.isEmpty(), ex.param("fieldManager"), fv);
+    String force = ex.param("force");
+    if (!force.isEmpty() && !force.equals("true") && !force.equals("false")) {
+      throw ApiException.badRequest("invalid value for force: \"" + force + "\"");
+    }
+    String manager = ex.param("fieldManager");
+    if (manager.length() > 128) {
+      throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Too long: "
+          + "may not be more than 128 bytes", null);
+    }
+    return new WriteOptions(!dryRun.isEmpty(), manager.isEmpty() ? managerFromUserAgent(ex.header("User-Agent")) : manager,
+        fv, force.equals("true"));
+  }
+
+  /**
+   * Upstream's manager for writes that name none: the User-Agent up to its first "/", printable
+   * characters only, at most 128 ("kubectl-client-side-apply", "helm").
+   */
+  static String managerFromUserAgent(String userAgent) {
+    if (userAgent == null) {
+      return "";
+    }
+    int slash = userAgent.indexOf('/');
+    String m = slash < 0 ? userAgent : userAgent.substring(0, slash);
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < m.length() && b.length() < 128; i++) {
+      char c = m.charAt(i);
+      if (c >= 0x20 && c != 0x7f) {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /** Delete options from the query string and, as kubectl sends them, from a DeleteOptions body. */

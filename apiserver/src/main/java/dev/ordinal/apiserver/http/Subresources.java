@@ -47,7 +47,7 @@ final class Subresources {
     ObjectNode out = switch (ex.method()) {
       case "GET" -> store.get(ns, name);
       case "PUT" -> store.update(ns, name, ex.bodyObject(), Subresource.STATUS, ResourceEndpoints.writeOptions(ex));
-      case "PATCH" -> Patching.patch(ex, store, ns, name, Subresource.STATUS);
+      case "PATCH" -> Patching.patch(ex, store, ns, name, Subresource.STATUS).object();
       default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
     };
     ex.json(200, out);

@@ -28,8 +28,8 @@ public final class UnknownFields {
   }
 
   private static void walk(Class<?> model, JsonNode node, String path, List<String> out) {
-    if (!node.isObject()) {
-      return;
+    if (!node.isObject() || model == io.fabric8.kubernetes.api.model.FieldsV1.class) {
+      return; // fieldsV1 is free-form: managedFields' own encoding of field paths
     }
     Map<String, JavaType> props = ModelTypes.properties(model);
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.FieldError;
 import dev.ordinal.api.Json;
 import dev.ordinal.api.ResourceType;
+import dev.ordinal.api.managedfields.ApplyConflicts;
+import dev.ordinal.api.managedfields.FieldManager;
+import dev.ordinal.api.managedfields.FieldSchemas;
 import dev.ordinal.api.patch.KubernetesPatchSchemas;
 import dev.ordinal.api.patch.PatchException;
 import dev.ordinal.api.patch.Patches;
@@ -30,6 +33,8 @@ import java.util.function.UnaryOperator;
  */
 public final class ResourceStore {
   private static final int MAX_CONFLICT_RETRIES = 16;
+  /** The manager of writes that name none and come from Ordinal's own components (in-process). */
+  static final String IN_PROCESS_MANAGER = "ordinal";
 
   private final ResourceType type;
   private final Storage storage;
@@ -37,6 +42,7 @@ public final class ResourceStore {
   private final ResourceStrategy strategy;
   private final Admission admission;
   private final DeletionRules deletion = new DeletionRules();
+  private final FieldManager fieldManager;
 
   public ResourceStore(ResourceType type, Storage storage, WatchCache cache, ResourceStrategy strategy, Admission admission) {
     this.type = type;
@@ -44,6 +50,7 @@ public final class ResourceStore {
     this.cache = cache;
     this.strategy = strategy;
     this.admission = admission;
+    this.fieldManager = new FieldManager(FieldSchemas.forType(type), type.apiVersion(), type.hasStatus());
   }
 
   public ResourceType type() {
@@ -141,7 +148,11 @@ public final class ResourceStore {
   // ---- writes
 
   public ObjectNode create(String namespace, ObjectNode obj, WriteOptions opts) {
-    obj = obj.deepCopy();
+    return create(namespace, obj.deepCopy(), opts, false);
+  }
+
+  /** @param recorded the object's managedFields are already its Apply's (create-on-apply) */
+  private ObjectNode create(String namespace, ObjectNode obj, WriteOptions opts, boolean recorded) {
     checkTypeMeta(obj);
     ObjectNode meta = Meta.of(obj);
     if (type.namespaced()) {
@@ -161,7 +172,7 @@ public final class ResourceStore {
     checkDecodes(obj);
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", Meta.now());
-    for (String f : List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "managedFields")) {
+    for (String f : List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink")) {
       meta.remove(f);
     }
     if (tracksGeneration()) {
@@ -176,6 +187,13 @@ public final class ResourceStore {
     errors.addAll(strategy.validateCreate(obj));
     if (!errors.isEmpty()) {
       throw ApiException.invalid(type, Meta.name(obj), errors);
+    }
+    if (!recorded) {
+      recordUpdate(null, obj, Subresource.MAIN, opts);
+    }
+    JsonNode managed = meta.remove("managedFields");
+    if (managed != null) {
+      meta.set("managedFields", managed); // last, where Kubernetes writes it
     }
     String key = type.key(namespace, Meta.name(obj));
     if (opts.dryRun()) {
@@ -214,6 +232,13 @@ public final class ResourceStore {
   public ObjectNode guaranteedUpdate(
       String namespace, String name, Subresource sub, WriteOptions opts, String precondition,
       UnaryOperator<ObjectNode> mutate) {
+    return guaranteedUpdate(namespace, name, sub, opts, precondition, mutate, false);
+  }
+
+  /** @param recorded {@code mutate} records the write's managedFields itself (apply) */
+  private ObjectNode guaranteedUpdate(
+      String namespace, String name, Subresource sub, WriteOptions opts, String precondition,
+      UnaryOperator<ObjectNode> mutate, boolean recorded) {
     String key = type.key(namespace, name);
     for (int attempt = 0; ; attempt++) {
       KeyValue currentKv = storage.get(key).orElseThrow(() -> ApiException.notFound(type, name));
@@ -224,6 +249,9 @@ public final class ResourceStore {
       ObjectNode updated = mutate.apply(current.deepCopy());
       checkDecodes(updated);
       ObjectNode next = prepareUpdate(updated, current, sub);
+      if (!recorded) {
+        recordUpdate(current, next, sub, opts);
+      }
       if (sameContent(next, current)) {
         return current;
       }
@@ -265,6 +293,101 @@ public final class ResourceStore {
       checkUnknownFields(result, opts);
       return result;
     });
+  }
+
+  /**
+   * Server-side apply ({@code application/apply-patch+yaml}): merges {@code config} into the
+   * object as {@code opts.fieldManager()}, creating the object when it does not exist; a
+   * resourceVersion in the configuration is a precondition.
+   *
+   * @throws ApiException 409 with FieldManagerConflict causes when the configuration changes
+   *     fields other managers own and {@code opts.force()} is off
+   */
+  public Applied apply(String namespace, String name, Subresource sub, ObjectNode config, WriteOptions opts) {
+    if (opts.fieldManager().isEmpty()) {
+      throw new ApiException(422, "Invalid",
+          "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch", null);
+    }
+    ObjectNode cfg = config.deepCopy();
+    checkApplyTypeMeta(cfg);
+    checkNameMatches(name, cfg);
+    if (cfg.path("metadata").has("managedFields")) {
+      throw ApiException.badRequest("metadata.managedFields must be nil");
+    }
+    if (type.namespaced()) {
+      String bodyNs = Meta.namespace(cfg);
+      if (!bodyNs.isEmpty() && !bodyNs.equals(namespace)) {
+        throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+    }
+    checkUnknownFields(cfg, opts);
+    String precondition = Meta.resourceVersion(cfg);
+    String subName = sub == Subresource.STATUS ? "status" : "";
+    for (int attempt = 0; ; attempt++) {
+      if (storage.get(type.key(namespace, name)).isEmpty()) {
+        if (sub != Subresource.MAIN || !precondition.isEmpty()) {
+          throw ApiException.notFound(type, name);
+        }
+        ObjectNode created = applyFields(null, cfg, subName, opts);
+        try {
+          return new Applied(create(namespace, created, opts, true), true);
+        } catch (ApiException e) {
+          if (!"AlreadyExists".equals(e.reason()) || attempt >= MAX_CONFLICT_RETRIES) {
+            throw e;
+          }
+          continue; // made meanwhile: apply to it
+        }
+      }
+      try {
+        return new Applied(guaranteedUpdate(namespace, name, sub, opts, precondition,
+            current -> applyFields(current, cfg, subName, opts), true), false);
+      } catch (ApiException e) {
+        if (e.code() != 404 || attempt >= MAX_CONFLICT_RETRIES) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * What an apply did.
+   *
+   * @param created the object did not exist and the apply made it (201)
+   */
+  public record Applied(ObjectNode object, boolean created) {}
+
+  private ObjectNode applyFields(ObjectNode current, ObjectNode cfg, String subName, WriteOptions opts) {
+    try {
+      return fieldManager.apply(current, cfg, opts.fieldManager(), subName, opts.force(), Meta.now());
+    } catch (ApplyConflicts e) {
+      ObjectNode details = Json.object();
+      com.fasterxml.jackson.databind.node.ArrayNode causes = details.putArray("causes");
+      for (ApplyConflicts.Conflict c : e.conflicts()) {
+        causes.addObject().put("reason", "FieldManagerConflict").put("message", c.message()).put("field", c.field());
+      }
+      throw new ApiException(409, "Conflict", e.getMessage(), details);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("failed to create typed patch object (" + type.apiVersion() + ", Kind="
+          + type.kind() + "): " + e.getMessage());
+    }
+  }
+
+  /** Records the write's Update entry; client-sent managedFields that are not valid are a 422. */
+  private void recordUpdate(ObjectNode old, ObjectNode next, Subresource sub, WriteOptions opts) {
+    String manager = opts.fieldManager().isEmpty() ? IN_PROCESS_MANAGER : opts.fieldManager();
+    try {
+      fieldManager.update(old, next, manager, sub == Subresource.STATUS ? "status" : "", Meta.now());
+    } catch (FieldManager.InvalidManagedFields e) {
+      throw ApiException.invalid(type, Meta.name(next), e.errors());
+    }
+  }
+
+  /** An apply must name its kind and version, and they must be the type's. */
+  private void checkApplyTypeMeta(ObjectNode cfg) {
+    if (cfg.path("apiVersion").asText("").isEmpty() || cfg.path("kind").asText("").isEmpty()) {
+      throw ApiException.badRequest("apiVersion and kind must be set in the applied configuration");
+    }
+    checkTypeMeta(cfg);
   }
 
   /**

@@ -44,7 +44,16 @@ final class TestApiServer implements AutoCloseable {
 
   /** A raw request, for what the typed client cannot send (hostile input, exact headers). */
   HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
+    return sendWithAgent(method, path, contentType, body, null);
+  }
+
+  /** A raw request with a User-Agent (the manager of writes that name none). */
+  HttpResponse<String> sendWithAgent(String method, String path, String contentType, String body, String userAgent)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", "Bearer " + TOKEN);
+    if (userAgent != null) {
+      b.header("User-Agent", userAgent);
+    }
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
