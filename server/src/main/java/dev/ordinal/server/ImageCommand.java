@@ -49,7 +49,11 @@ final class ImageCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      new ImageStore(dataDir).list().forEach((ref, id) -> System.out.println(ref + "\t" + id.substring(0, 12)));
+      ImageStore store = new ImageStore(dataDir);
+      System.out.println("IMAGE\tID\tSIZE\tSOURCE");
+      for (ImageStore.Ref r : store.list()) {
+        System.out.println(r.name() + "\t" + r.id().substring(0, Math.min(12, r.id().length())) + "\t" + store.size(r.id()) + "\t" + r.source());
+      }
       return 0;
     }
   }
