@@ -72,6 +72,10 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--node-cidr-mask-size", defaultValue = "24", description = "The size of each agent's pod range (default: ${DEFAULT-VALUE}).")
   int nodeMask;
+  @Option(names = "--registry-config",
+      description = "Registry mirrors, credentials and TLS in k3s's registries.yaml shape; copied to <data-dir>/registries.yaml, "
+          + "which the runc runtime and `ordinal image pull` read (docs/images.md).")
+  java.nio.file.Path registryConfig;
 
   @Override
   public Integer call() throws Exception {
@@ -105,6 +109,15 @@ final class UpCommand implements Callable<Integer> {
       return 2;
     }
     DataDir dir = DataDir.open(dataDir);
+    if (registryConfig != null) {
+      try {
+        dev.ordinal.node.images.registry.RegistryConfig.load(registryConfig); // refuse a file that does not parse, before anything starts
+        java.nio.file.Files.copy(registryConfig, dataDir.resolve("registries.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (java.io.IOException | RuntimeException e) {
+        System.err.println("ordinal: --registry-config " + registryConfig + ": " + e.getMessage());
+        return 2;
+      }
+    }
     if (!podCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
       return 2;

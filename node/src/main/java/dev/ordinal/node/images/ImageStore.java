@@ -1,127 +1,399 @@
 package dev.ordinal.node.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
+import dev.ordinal.node.images.registry.Digests;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
- * Images kept under {@code <data-dir>/images}: {@code refs.json} maps canonical references to image
- * ids; {@code <id>/config.json} is the image config and {@code <id>/layers/<n>} the unpacked layers
- * in order. Importing reads a {@code docker save} tarball or an OCI image layout (directory or
- * tar); layers are unpacked with tar and their whiteouts turned into overlayfs's.
+ * The content-addressed image store under {@code <data-dir>/images}, shared by imported and pulled
+ * images:
+ * <ul>
+ *   <li>{@code blobs/sha256/<hex>}: manifests, indexes and image configs, as received;
+ *   <li>{@code layers/<diff-id hex>/}: a layer unpacked for overlayfs, shared by every image that has it;
+ *   <li>{@code images/<config hex>.json}: an image, its config digest and its layers' diff_ids with sizes;
+ *   <li>{@code refs.json}: names ({@code docker.io/library/nginx:1.27}) → image, imageID, source, time.
+ * </ul>
+ * Everything is written under {@code tmp/} first and renamed into place only once verified, so
+ * nothing half-written is ever used: a crash leaves at most a {@code tmp/} entry, removed when a
+ * later process opens the store (entries carry their writer's pid). Two writers of one layer (two
+ * pulls in this process are joined; another process may race) end with one directory: the loser's
+ * rename fails and its copy is dropped. Compressed layer blobs are not kept (the unpacked layer is
+ * what runs; a re-pull fetches only layers whose diff_id is missing).
  */
 public final class ImageStore {
+  /** containerd's PATH for an image whose config sets none. */
+  public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
   private final Path root;
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> unpacking = new ConcurrentHashMap<>();
+  private final ReentrantLock refsLock = new ReentrantLock(); // then the refs.lock file lock (other processes)
 
   public ImageStore(Path dataDir) {
     this.root = dataDir.resolve("images");
   }
 
+  /** Where the store lives. */
+  public Path root() {
+    return root;
+  }
+
+  /** What a name in the store points at. */
+  public record Ref(String name, String id, String imageId, String source, Instant time) {}
+
   public Optional<StoredImage> lookup(String reference) {
-    String canonical = ImageReference.canonical(reference);
     try {
-      JsonNode refs = refs();
-      String id = refs.path(canonical).asText("");
-      if (id.isEmpty()) {
+      Optional<Ref> ref = ref(reference);
+      if (ref.isEmpty()) {
         return Optional.empty();
       }
-      Path dir = root.resolve(id);
-      JsonNode config = Json.MAPPER.readTree(dir.resolve("config.json").toFile()).path("config");
-      List<Path> layers = new ArrayList<>();
-      int count = Integer.parseInt(Files.readString(dir.resolve("layer-count")).strip());
-      for (int i = 0; i < count; i++) {
-        layers.add(dir.resolve("layers").resolve(String.valueOf(i)));
-      }
-      Map<String, String> env = new LinkedHashMap<>();
-      for (JsonNode e : config.path("Env")) {
-        String kv = e.asText();
-        int eq = kv.indexOf('=');
-        if (eq > 0) {
-          env.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-      }
-      return Optional.of(new StoredImage(canonical, layers, strings(config.path("Entrypoint")), strings(config.path("Cmd")), env,
-          config.path("WorkingDir").asText(""), config.path("User").asText(""), config.path("StopSignal").asText("")));
+      return image(ref.get());
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  /** The references in the store, with their ids. */
-  public Map<String, String> list() throws IOException {
-    Map<String, String> out = new LinkedHashMap<>();
-    refs().fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+  /** The names in the store. */
+  public List<Ref> list() throws IOException {
+    List<Ref> out = new ArrayList<>();
+    refs().fields().forEachRemaining(f -> out.add(ref(f.getKey(), f.getValue())));
     return out;
   }
 
-  /**
-   * Imports the images of a {@code docker save} tarball or an OCI layout (directory or tarball);
-   * returns the references it stored. {@code name} names an image the archive leaves unnamed.
-   */
-  public synchronized List<String> importArchive(Path archive, String name) throws IOException {
-    Path work = Files.createTempDirectory(Files.createDirectories(root), ".import");
+  /** The name's entry, by any spelling of it ({@code nginx}, {@code docker.io/library/nginx:latest}). */
+  public Optional<Ref> ref(String reference) throws IOException {
+    String name = ImageReference.canonical(reference);
+    JsonNode v = refs().path(name);
+    return v.isMissingNode() ? Optional.empty() : Optional.of(ref(name, v));
+  }
+
+  /** The disk size of an image's layers (uncompressed), 0 when unknown. */
+  public long size(String id) {
     try {
-      Path src = archive;
-      if (!Files.isDirectory(archive)) {
-        Files.createDirectories(work.resolve("src"));
-        Unpacker.run(List.of("tar", "-xf", archive.toAbsolutePath().toString(), "-C", work.resolve("src").toString()));
-        src = work.resolve("src");
-      }
-      List<ArchiveImage> images = Files.exists(src.resolve("manifest.json")) ? ArchiveImage.fromDockerSave(src)
-          : ArchiveImage.fromOciLayout(src);
-      if (images.isEmpty()) {
-        throw new IOException(archive + " holds no image (neither a docker save tarball nor an OCI layout)");
-      }
-      List<String> stored = new ArrayList<>();
-      ObjectNode refs = (ObjectNode) refs();
-      for (ArchiveImage image : images) {
-        String id = sha256(Files.readAllBytes(image.config()));
-        Path dir = root.resolve(id);
-        if (!Files.exists(dir.resolve("layer-count"))) {
-          Path partial = root.resolve(".partial-" + id);
-          Unpacker.deleteTree(partial);
-          Files.createDirectories(partial.resolve("layers"));
-          Files.copy(image.config(), partial.resolve("config.json"));
-          for (int i = 0; i < image.layers().size(); i++) {
-            Unpacker.unpackLayer(image.layers().get(i), partial.resolve("layers").resolve(String.valueOf(i)));
-          }
-          Files.writeString(partial.resolve("layer-count"), String.valueOf(image.layers().size()));
-          Unpacker.deleteTree(dir);
-          Files.move(partial, dir);
-        }
-        List<String> names = image.references().isEmpty() && name != null ? List.of(name) : image.references();
-        if (names.isEmpty()) {
-          names = List.of("sha256:" + id);
-        }
-        for (String n : names) {
-          refs.put(ImageReference.canonical(n), id);
-          stored.add(ImageReference.canonical(n));
-        }
-      }
-      Path tmp = root.resolve(".refs.json.tmp");
-      Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(refs));
-      Files.move(tmp, root.resolve("refs.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return stored;
-    } finally {
-      Unpacker.deleteTree(work);
+      return Json.MAPPER.readTree(imageFile(id).toFile()).path("size").asLong(0);
+    } catch (IOException e) {
+      return 0;
     }
+  }
+
+  Optional<StoredImage> image(Ref ref) throws IOException {
+    Path record = imageFile(ref.id());
+    if (!Files.exists(record)) {
+      return Optional.empty();
+    }
+    JsonNode image = Json.MAPPER.readTree(record.toFile());
+    JsonNode config = Json.MAPPER.readTree(blob(image.path("config").asText()).toFile()).path("config");
+    List<Path> layers = new ArrayList<>();
+    for (JsonNode l : image.path("layers")) {
+      layers.add(layer(l.path("diffId").asText()));
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    for (JsonNode e : config.path("Env")) {
+      String kv = e.asText();
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        env.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    return Optional.of(new StoredImage(ref.name(), layers, strings(config.path("Entrypoint")), strings(config.path("Cmd")), env,
+        config.path("WorkingDir").asText(""), config.path("User").asText(""), config.path("StopSignal").asText(""), ref.imageId()));
+  }
+
+  // ---- writing: blobs, layers, images, names ----
+
+  /** Stores a verified small blob (manifest, config) under its digest; returns the digest. */
+  public String putBlob(byte[] bytes) throws IOException {
+    String digest = Digests.sha256(bytes);
+    Path target = blob(digest);
+    if (!Files.exists(target)) {
+      Path tmp = tmp();
+      Files.write(tmp, bytes);
+      Files.createDirectories(target.getParent());
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return digest;
+  }
+
+  public boolean hasBlob(String digest) {
+    return Files.exists(blob(digest));
+  }
+
+  public byte[] readBlob(String digest) throws IOException {
+    return Files.readAllBytes(blob(digest));
+  }
+
+  public boolean hasLayer(String diffId) {
+    return Files.isDirectory(layer(diffId));
+  }
+
+  /** Thrown when a layer's bytes are not what the manifest or config promised; nothing was stored. */
+  public static final class DigestMismatch extends IOException {
+    public DigestMismatch(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Unpacks a layer from its (compressed) stream into {@code layers/<diffId>}, unless it is there
+   * already; concurrent calls for one diff_id in this process are joined (the others wait for the
+   * first). {@code digest} is the compressed stream's expected digest, or null when unknown.
+   *
+   * @throws DigestMismatch when the stream's digest or the tar's diff_id differ; nothing is kept
+   */
+  public void putLayer(String diffId, String digest, StreamSource source) throws IOException {
+    Digests.hex(diffId);
+    while (!hasLayer(diffId)) {
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      CompletableFuture<Void> running = unpacking.putIfAbsent(diffId, mine);
+      if (running != null) {
+        try {
+          running.join(); // another pull is unpacking it: wait, then look again (it may have failed)
+        } catch (RuntimeException e) {
+          // that pull failed; this one tries itself
+        }
+        continue;
+      }
+      try {
+        unpackInto(diffId, digest, source);
+        mine.complete(null);
+      } catch (IOException | RuntimeException e) {
+        mine.completeExceptionally(e);
+        throw e;
+      } finally {
+        unpacking.remove(diffId, mine);
+      }
+    }
+  }
+
+  /** Opens a layer's bytes (called once, by the one caller that unpacks it). */
+  public interface StreamSource {
+    InputStream open() throws IOException;
+  }
+
+  private void unpackInto(String diffId, String digest, StreamSource source) throws IOException {
+    Path partial = tmp();
+    try {
+      LayerStream.Result r;
+      try (InputStream in = source.open()) {
+        r = LayerStream.unpack(in, partial);
+      }
+      if (digest != null && !digest.equals(r.digest())) {
+        throw new DigestMismatch("unexpected commit digest " + r.digest() + ", expected " + digest + ": failed precondition");
+      }
+      if (!diffId.equals(r.diffId())) {
+        throw new DigestMismatch("layer " + (digest == null ? "" : digest + " ") + "unpacks to diff_id " + r.diffId()
+            + ", but the image config says " + diffId);
+      }
+      Files.writeString(partial.resolveSibling(partial.getFileName() + ".size"), String.valueOf(r.uncompressedSize()));
+      Files.createDirectories(root.resolve("layers"));
+      Files.move(partial.resolveSibling(partial.getFileName() + ".size"), layer(diffId).resolveSibling(Digests.hex(diffId) + ".size"),
+          StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.move(partial, layer(diffId), StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        // another process unpacked it first: its copy is as good as ours
+      }
+    } finally {
+      Unpacker.deleteTree(partial);
+      Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".size"));
+    }
+  }
+
+  /** A layer's uncompressed size as unpacked, 0 when unknown. */
+  public long layerSize(String diffId) {
+    try {
+      return Long.parseLong(Files.readString(layer(diffId).resolveSibling(Digests.hex(diffId) + ".size")).strip());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Records an image whose config blob and layers are all stored, and points names at it.
+   *
+   * @param imageId what {@code status.containerStatuses[].imageID} shows ({@code repo@sha256:…})
+   * @param source where it came from, for {@code ordinal image list} ({@code pulled from https://…})
+   */
+  public void commitImage(String configDigest, List<String> diffIds, List<String> names, String imageId, String source) throws IOException {
+    for (String d : diffIds) {
+      if (!hasLayer(d)) {
+        throw new IOException("layer " + d + " of image " + configDigest + " is not in the store");
+      }
+    }
+    ObjectNode image = Json.object();
+    image.put("config", configDigest);
+    ArrayNode layers = image.putArray("layers");
+    long size = 0;
+    for (String d : diffIds) {
+      long s = layerSize(d);
+      size += s;
+      layers.addObject().put("diffId", d).put("size", s);
+    }
+    image.put("size", size);
+    Path tmp = tmp();
+    Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(image));
+    Files.createDirectories(root.resolve("images"));
+    Files.move(tmp, imageFile(Digests.hex(configDigest)), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    updateRefs(refs -> {
+      for (String n : names) {
+        ObjectNode r = Json.object();
+        r.put("id", Digests.hex(configDigest)).put("imageID", imageId).put("source", source).put("time", Instant.now().toString());
+        refs.set(ImageReference.canonical(n), r);
+      }
+    });
+  }
+
+  /** Removes a name; returns whether it was there. Layers go at the next {@link #prune}. */
+  public boolean remove(String reference) throws IOException {
+    String name = ImageReference.canonical(reference);
+    boolean[] removed = {false};
+    updateRefs(refs -> removed[0] = refs.remove(name) != null);
+    return removed[0];
+  }
+
+  /** Removes images no name points at, then layers no image uses and blobs other than live images' configs (manifests are fetched again by a pull); returns bytes freed (about). */
+  public long prune() throws IOException {
+    long freed = 0;
+    refsLock.lock();
+    try (FileChannel ch = lockFile(); FileLock lock = ch.lock()) {
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      refs().fields().forEachRemaining(f -> ids.add(ref(f.getKey(), f.getValue()).id()));
+      java.util.Set<String> usedLayers = new java.util.HashSet<>();
+      java.util.Set<String> usedBlobs = new java.util.HashSet<>();
+      for (Path record : children(root.resolve("images"))) {
+        String id = record.getFileName().toString().replace(".json", "");
+        if (!ids.contains(id)) {
+          Files.deleteIfExists(record);
+          continue;
+        }
+        JsonNode image = Json.MAPPER.readTree(record.toFile());
+        usedBlobs.add(Digests.hex(image.path("config").asText()));
+        image.path("layers").forEach(l -> usedLayers.add(Digests.hex(l.path("diffId").asText())));
+      }
+      for (Path layer : children(root.resolve("layers"))) {
+        String name = layer.getFileName().toString();
+        if (Files.isDirectory(layer) && !usedLayers.contains(name)) {
+          freed += layerSize("sha256:" + name);
+          Unpacker.deleteTree(layer);
+          Files.deleteIfExists(layer.resolveSibling(name + ".size"));
+        }
+      }
+      for (Path blob : children(root.resolve("blobs/sha256"))) {
+        if (!usedBlobs.contains(blob.getFileName().toString())) {
+          Files.deleteIfExists(blob);
+        }
+      }
+    } finally {
+      refsLock.unlock();
+    }
+    return freed;
+  }
+
+  /** Removes what crashed writers left in {@code tmp/} (entries of processes that are gone). */
+  public void cleanPartials() throws IOException {
+    for (Path p : children(root.resolve("tmp"))) {
+      String name = p.getFileName().toString();
+      int dash = name.indexOf('-');
+      long pid = dash > 0 ? parsePid(name.substring(0, dash)) : -1;
+      if (pid < 0 || ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+        Unpacker.deleteTree(p);
+      }
+    }
+  }
+
+  // ---- internals ----
+
+  private interface RefsEdit {
+    void apply(ObjectNode refs) throws IOException;
+  }
+
+  /** Read-modify-write of refs.json: one writer in this process (the lock), one across processes (the file lock). */
+  private void updateRefs(RefsEdit edit) throws IOException {
+    refsLock.lock();
+    try (FileChannel ch = lockFile(); FileLock lock = ch.lock()) {
+      ObjectNode refs = (ObjectNode) refs();
+      edit.apply(refs);
+      Path tmp = tmp();
+      Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(refs));
+      Files.move(tmp, root.resolve("refs.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      refsLock.unlock();
+    }
+  }
+
+  private FileChannel lockFile() throws IOException {
+    Files.createDirectories(root);
+    return FileChannel.open(root.resolve("refs.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }
 
   private JsonNode refs() throws IOException {
     Path f = root.resolve("refs.json");
     return Files.exists(f) ? Json.MAPPER.readTree(f.toFile()) : Json.object();
+  }
+
+  private static Ref ref(String name, JsonNode v) {
+    if (v.isTextual()) {
+      return new Ref(name, v.asText(), "sha256:" + v.asText(), "imported", Instant.EPOCH); // a store written before layers were shared
+    }
+    return new Ref(name, v.path("id").asText(), v.path("imageID").asText(), v.path("source").asText(""),
+        Instant.parse(v.path("time").asText(Instant.EPOCH.toString())));
+  }
+
+  private Path tmp() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("tmp"));
+    return dir.resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+  }
+
+  Path blob(String digest) {
+    return root.resolve("blobs/sha256").resolve(Digests.hex(digest));
+  }
+
+  Path layer(String diffId) {
+    return root.resolve("layers").resolve(Digests.hex(diffId));
+  }
+
+  private Path imageFile(String id) {
+    return root.resolve("images").resolve(id + ".json");
+  }
+
+  private static List<Path> children(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.toList();
+    }
+  }
+
+  private static long parsePid(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static List<String> strings(JsonNode array) {
@@ -130,11 +402,12 @@ public final class ImageStore {
     return out;
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /**
+   * Imports the images of a {@code docker save} tarball or an OCI layout (directory or tarball);
+   * returns the names it stored. {@code name} names an image the archive leaves unnamed, or whose
+   * OCI {@code ref.name} is only a tag (then {@code name}'s repository with that tag).
+   */
+  public List<String> importArchive(Path archive, String name) throws IOException {
+    return new ArchiveImport(this).run(archive, name);
   }
 }

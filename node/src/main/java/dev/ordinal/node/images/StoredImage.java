@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param user the config's User ("" for root)
  * @param stopSignal the config's StopSignal, such as {@code SIGQUIT} ("" for SIGTERM)
+ * @param imageId what a container status shows as its imageID: {@code repo@sha256:<manifest>} for
+ *     a pulled image or an OCI layout's, {@code sha256:<config>} for a {@code docker save} import
  */
 public record StoredImage(String reference, List<Path> layers, List<String> entrypoint, List<String> cmd, Map<String, String> env,
-    String workingDir, String user, String stopSignal) {}
+    String workingDir, String user, String stopSignal, String imageId) {}

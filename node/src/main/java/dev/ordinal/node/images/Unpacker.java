@@ -24,6 +24,11 @@ public final class Unpacker {
   static void unpackLayer(Path layer, Path into) throws IOException {
     Files.createDirectories(into);
     run(List.of("tar", "--numeric-owner", "--same-owner", "-xpf", layer.toAbsolutePath().toString(), "-C", into.toString()));
+    convertWhiteouts(into);
+  }
+
+  /** Turns the OCI whiteouts of an unpacked layer into overlayfs's. */
+  static void convertWhiteouts(Path into) throws IOException {
     List<Path> marks = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(into)) {
       walk.filter(p -> p.getFileName().toString().startsWith(WHITEOUT)).forEach(marks::add);

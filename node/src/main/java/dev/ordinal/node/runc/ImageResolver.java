@@ -1,6 +1,10 @@
 package dev.ordinal.node.runc;
 
+import dev.ordinal.node.images.ImagePuller;
 import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.registry.DockerConfig;
+import dev.ordinal.node.images.registry.ImageName;
+import dev.ordinal.node.images.registry.PullError;
 import dev.ordinal.node.images.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,14 +53,52 @@ final class ImageResolver {
 
   private final ImageStore store;
   private final Path hostLayersDir;
+  private final ImagePuller puller; // null: no pulls (a test without a registry)
 
-  ImageResolver(ImageStore store, Path hostLayersDir) {
+  ImageResolver(ImageStore store, Path hostLayersDir, ImagePuller puller) {
     this.store = store;
     this.hostLayersDir = hostLayersDir;
+    this.puller = puller;
   }
 
+  private boolean shouldPullFirst(String image) {
+    if (puller == null) {
+      return false;
+    }
+    try {
+      ImageName name = ImageName.parse(image);
+      return puller.config().namesEndpointFor(name.registry()) || !name.registry().equals(ImageName.DOCKER_HUB);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private StoredImage pull(String image) throws ConfigError {
+    try {
+      return puller.pull(image, DockerConfig.NONE).image();
+    } catch (PullError e) {
+      throw new ConfigError("Failed to pull image \"" + image + "\": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The source rule (docs/images.md): the local store; then a pull when the registry
+   * configuration ({@code <data-dir>/registries.yaml}) names an endpoint for the image's registry
+   * or the reference names a registry host itself; else a catalogue host image; else a pull from
+   * the public registry.
+   */
   Resolved resolve(String image) throws ConfigError {
     Optional<StoredImage> stored = store.lookup(image);
+    if (stored.isEmpty() && shouldPullFirst(image)) {
+      stored = Optional.of(pull(image));
+    } else if (stored.isEmpty() && HostImages.lookup(image).isEmpty() && puller != null) {
+      try {
+        stored = Optional.of(pull(image));
+      } catch (ConfigError e) {
+        throw new ConfigError("image \"" + image + "\" is neither in the local image store (ordinal image import|pull) nor a known host image ("
+            + HostImages.known() + "), and the public registry failed: " + e.getMessage());
+      }
+    }
     if (stored.isPresent()) {
       StoredImage s = stored.get();
       ImageConfig config = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir(), s.stopSignal());

@@ -3,7 +3,9 @@ package dev.ordinal.node.runc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
+import dev.ordinal.node.images.ImagePuller;
 import dev.ordinal.node.images.ImageStore;
+import dev.ordinal.node.images.registry.RegistryConfig;
 import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
@@ -111,7 +113,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources);
-    this.images = new ImageResolver(new ImageStore(config.dataDir()), config.dataDir().resolve("host-images"));
+    ImageStore store = new ImageStore(config.dataDir());
+    this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, registryConfig(config.dataDir())));
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
 
@@ -653,5 +656,15 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   @Override
   public String version() {
     return "runc://1.1.5";
+  }
+
+  /** {@code <data-dir>/registries.yaml} (k3s's shape), where {@code ordinal up --registry-config} copies it; empty without one. */
+  static RegistryConfig registryConfig(java.nio.file.Path dataDir) {
+    java.nio.file.Path f = dataDir.resolve("registries.yaml");
+    try {
+      return java.nio.file.Files.exists(f) ? RegistryConfig.load(f) : RegistryConfig.EMPTY;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read the registry configuration " + f + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -54,7 +54,7 @@ class HostImageLayerTest {
 
   @Test
   void hostImagesWithoutALayerRunOnTheHostsRootAlone() throws Exception {
-    ImageResolver resolver = new ImageResolver(new dev.ordinal.node.images.ImageStore(dir), dir.resolve("host-images"));
+    ImageResolver resolver = new ImageResolver(new dev.ordinal.node.images.ImageStore(dir), dir.resolve("host-images"), null);
     assumeTrue(Files.exists(Path.of("/bin/bash")));
     assertThat(resolver.resolve("debian:12").layers()).containsExactly(Path.of("/"));
     assertThat(resolver.resolve("debian:12").ownRoot()).isFalse();
