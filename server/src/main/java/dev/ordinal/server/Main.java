@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A single-binary, Kubernetes-API-compatible orchestrator for stateful services.",
-    subcommands = {UpCommand.class, DownCommand.class, KubeconfigCommand.class, ImageCommand.class})
+    subcommands = {UpCommand.class, DownCommand.class, KubeconfigCommand.class, ImageCommand.class, MigrateCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

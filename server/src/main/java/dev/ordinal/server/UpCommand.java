@@ -62,6 +62,9 @@ final class UpCommand implements Callable<Integer> {
           + "also ORDINAL_DNS_LOG=true or -Dordinal.dnsLog=true (default: off).")
   boolean dnsLog;
 
+  @picocli.CommandLine.Mixin
+  EtcdOptions etcd = new EtcdOptions();
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -102,8 +105,15 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --audit-log-maxsize and --audit-log-maxbackup must not be negative");
       return 2;
     }
+    ControlPlane.StorageOptions stored;
+    try {
+      stored = etcd.storage();
+    } catch (IllegalArgumentException e) {
+      System.err.println("ordinal: " + e.getMessage());
+      return 2;
+    }
     ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog,
-        logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup));
+        logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup), stored);
     UpProcess.record(dir.root());
     boolean containers = chosen == ControlPlane.Runtime.RUNC;
     CountDownLatch stopped = new CountDownLatch(1);
