@@ -10,6 +10,7 @@
 #   bench/run.sh rbac [requests]         RBAC's cost: the authorizer with 1,000 Roles/bindings, and GET/create as admin vs a bound ServiceAccount (default 2,000)
 #   bench/run.sh examples [runs]         the examples on real pods (root): apply → all Ready, MariaDB 3 → 4 (default 3 runs)
 #   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
+#   bench/run.sh etcd [writes]           API writes on etcd vs SQLite, with etcd's own put latency (etcdctl, gateway) as the floor (default 1,000)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -27,7 +28,8 @@ case "$which" in
   streams) main=dev.ordinal.bench.StreamsBench ;;
   rbac) main=dev.ordinal.bench.RbacBench ;;
   patroni) main=dev.ordinal.bench.PatroniBench ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples or patroni)" ;;
+  etcd) main=dev.ordinal.bench.EtcdBench ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni or etcd)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"
