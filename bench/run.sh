@@ -28,7 +28,7 @@ case "$which" in
   streams) main=dev.ordinal.bench.StreamsBench ;;
   rbac) main=dev.ordinal.bench.RbacBench ;;
   patroni) main=dev.ordinal.bench.PatroniBench ;;
-  etcd) main=dev.ordinal.bench.EtcdBench ;;
+  etcd) main=dev.ordinal.bench.EtcdBench; need_packages $ETCD_PACKAGES ;;
   *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni or etcd)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
