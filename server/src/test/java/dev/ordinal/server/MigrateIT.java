@@ -27,6 +27,7 @@ class MigrateIT {
 
   @Test
   void everyObjectIsInEtcdAfterwardsAndTheServerRunsOnIt() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(LocalEtcd.available(), "needs Debian's etcd-server (" + LocalEtcd.BINARY + ")");
     DataDir data = DataDir.open(dir.resolve("data"));
     try (ControlPlane plane = ControlPlane.start(data, "127.0.0.1", 0)) {
       // the bootstrap objects (namespaces, RBAC, the kubernetes Service) are the cluster's content

@@ -8,6 +8,7 @@ final class EtcdFixture {
   private static LocalEtcd etcd;
 
   static synchronized LocalEtcd etcd() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(LocalEtcd.available(), "needs Debian's etcd-server (" + LocalEtcd.BINARY + ")");
     if (etcd == null) {
       etcd = LocalEtcd.start(1);
       Runtime.getRuntime().addShutdownHook(new Thread(etcd::close));
