@@ -34,6 +34,9 @@ RUNC_PACKAGES="runc conmon containernetworking-plugins iproute2 attr socat"
 # ORDINAL_HOST_IMAGE_PACKAGES="" installs none of it.
 HOST_IMAGE_PACKAGES="${ORDINAL_HOST_IMAGE_PACKAGES-nginx-light busybox zookeeper mariadb-server mariadb-backup ncat patroni postgresql}"
 
+# The etcd the storage, migration and multi-server tests and `bench/run.sh etcd` start (docs/multi-node.md).
+ETCD_PACKAGES="etcd-server etcd-client"
+
 # Installs Debian packages that are missing when root; otherwise prints the command to run.
 need_packages() {
   local missing=() p

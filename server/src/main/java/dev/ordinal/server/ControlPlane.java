@@ -25,6 +25,8 @@ import dev.ordinal.scheduler.Scheduler;
 import dev.ordinal.scheduler.daemonset.DaemonSetController;
 import dev.ordinal.scheduler.taints.TaintEvictionController;
 import dev.ordinal.storage.SqliteStorage;
+import dev.ordinal.storage.etcd.EtcdConfig;
+import dev.ordinal.storage.etcd.EtcdStorage;
 import dev.ordinal.storage.Storage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -100,16 +102,28 @@ public final class ControlPlane implements AutoCloseable {
     public static final ClusterOptions DEFAULT = new ClusterOptions(null, "10.42.0.0/16", 24);
   }
 
+  /**
+   * Where the objects are kept: the data directory's SQLite file (the default), or etcd
+   * ({@code --etcd-endpoints}).
+   */
+  public record StorageOptions(EtcdConfig etcd) {
+    public static final StorageOptions SQLITE = new StorageOptions(null);
+
+    Storage open(DataDir dir) throws IOException {
+      return etcd == null ? SqliteStorage.open(dir.database()) : EtcdStorage.open(etcd);
+    }
+  }
+
   /** As {@link #start(DataDir, String, int, Runtime, NodeOptions)}, with the audit log's rotation. */
   public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime, NodeOptions node, AuditOptions audit)
       throws Exception {
-    return start(dir, listen, port, runtime, node, audit, ClusterOptions.DEFAULT);
+    return start(dir, listen, port, runtime, node, audit, ClusterOptions.DEFAULT, StorageOptions.SQLITE);
   }
 
-  /** As {@link #start(DataDir, String, int, Runtime, NodeOptions, AuditOptions)}, with the cluster's options. */
+  /** As {@link #start(DataDir, String, int, Runtime, NodeOptions, AuditOptions)}, with the cluster's options and the store. */
   public static ControlPlane start(DataDir dir, String listen, int port, Runtime runtime, NodeOptions node, AuditOptions audit,
-      ClusterOptions cluster) throws Exception {
-    Storage storage = SqliteStorage.open(dir.database());
+      ClusterOptions cluster, StorageOptions stored) throws Exception {
+    Storage storage = stored.open(dir);
     ApiServer api = null;
     try {
       // pods reach the API on their bridge's address (runc only; never another host address by default)
@@ -200,7 +214,12 @@ public final class ControlPlane implements AutoCloseable {
       controllers.start();
       ControlPlane plane = new ControlPlane(dir, storage, api, controllers);
       DataDir.writePrivate(dir.kubeconfig(), Kubeconfig.render(plane.serverUrl(), cert.pem(), dir.token()));
-      ((SqliteStorage) storage).startAutoCompaction(Duration.ofMinutes(1), 10_000);
+      if (storage instanceof SqliteStorage sqlite) {
+        sqlite.startAutoCompaction(Duration.ofMinutes(1), 10_000);
+      } else if (storage instanceof EtcdStorage etcd) {
+        // kube-apiserver's --etcd-compaction-interval
+        etcd.startCompaction(Duration.ofMinutes(5));
+      }
       return plane;
     } catch (Exception | Error e) {
       if (api != null) {

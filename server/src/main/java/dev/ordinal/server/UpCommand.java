@@ -77,6 +77,9 @@ final class UpCommand implements Callable<Integer> {
           + "which the runc runtime and `ordinal image pull` read (docs/images.md).")
   java.nio.file.Path registryConfig;
 
+  @picocli.CommandLine.Mixin
+  EtcdOptions etcd = new EtcdOptions();
+
   @Override
   public Integer call() throws Exception {
     boolean root = RuncHost.isRoot();
@@ -136,9 +139,16 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --audit-log-maxsize and --audit-log-maxbackup must not be negative");
       return 2;
     }
+    ControlPlane.StorageOptions stored;
+    try {
+      stored = etcd.storage();
+    } catch (IllegalArgumentException e) {
+      System.err.println("ordinal: " + e.getMessage());
+      return 2;
+    }
     ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog,
         logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup),
-        new ControlPlane.ClusterOptions(nodeIp, clusterCidr, nodeMask));
+        new ControlPlane.ClusterOptions(nodeIp, clusterCidr, nodeMask), stored);
     UpProcess.record(dir.root());
     boolean containers = chosen == ControlPlane.Runtime.RUNC;
     CountDownLatch stopped = new CountDownLatch(1);

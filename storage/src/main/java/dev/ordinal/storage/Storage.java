@@ -70,6 +70,13 @@ public interface Storage extends AutoCloseable {
    */
   void compact(long revision);
 
+  /**
+   * Asks every open watch to report, through {@link WatchSink#progress}, the revision it has
+   * delivered everything up to, even when no key under its prefix changed (etcd's progress
+   * request). A store whose watches see every revision need do nothing.
+   */
+  default void requestProgress() {}
+
   @Override
   void close();
 }

@@ -6,7 +6,10 @@ import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.storage.KeyValue;
 import dev.ordinal.storage.ListResult;
 import dev.ordinal.storage.Storage;
+import dev.ordinal.storage.StorageException;
 import dev.ordinal.storage.WatchEvent;
+import dev.ordinal.storage.WatchSink;
+import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * store had when the read began (a consistent read from cache).
  */
 public final class CacheSet implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CacheSet.class);
   private static final String ROOT = "/registry/";
   private static final long WAIT_SECONDS = 3;
 
@@ -73,7 +77,24 @@ public final class CacheSet implements AutoCloseable {
       c.loaded(initial.revision());
     }
     revision = initial.revision();
-    storageWatch = storage.watch(ROOT, initial.revision(), this::apply);
+    storageWatch = storage.watch(ROOT, initial.revision(), new WatchSink() {
+      @Override
+      public void accept(WatchEvent e) {
+        apply(e);
+      }
+
+      @Override
+      public void progress(long at) {
+        advanceTo(at);
+      }
+
+      @Override
+      public void lost(StorageException cause) {
+        // etcd compacted past this server's caches while it was unreachable (longer than one
+        // compaction interval, 5 min): reads would wait forever, so say it loudly
+        log.error("the watch caches lost the store's history ({}); restart this server to list again", cause.getMessage());
+      }
+    });
   }
 
   private WatchCache cacheOf(String key) {
@@ -93,10 +114,17 @@ public final class CacheSet implements AutoCloseable {
     if (c != null) {
       c.apply(e);
     }
+    advanceTo(e.revision());
+  }
+
+  /** Every change up to {@code at} is in the caches (a change, or the store's progress report). */
+  private void advanceTo(long at) {
     lock.lock();
     try {
-      revision = e.revision();
-      advanced.signalAll();
+      if (at > revision) {
+        revision = at;
+        advanced.signalAll();
+      }
     } finally {
       lock.unlock();
     }
@@ -126,12 +154,26 @@ public final class CacheSet implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     lock.lock();
     try {
+      long askAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
       while (revision < target) {
-        long nanos = deadline - System.nanoTime();
+        long now = System.nanoTime();
+        long nanos = deadline - now;
         if (nanos <= 0) {
           throw ApiException.timeout("Too large resource version: " + target + ", current: " + revision);
         }
-        advanced.awaitNanos(nanos);
+        if (now >= askAt) {
+          // the newest revision may be a write the watch does not cover (etcd's revision is the
+          // whole key space's): ask the store to report progress, as kube-apiserver does
+          askAt = now + TimeUnit.MILLISECONDS.toNanos(250);
+          lock.unlock();
+          try {
+            storage.requestProgress();
+          } finally {
+            lock.lock();
+          }
+          continue;
+        }
+        advanced.awaitNanos(Math.min(nanos, askAt - now));
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();

@@ -1,0 +1,167 @@
+package dev.ordinal.storage.etcd;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * etcd clusters of Debian's {@code /usr/bin/etcd} on loopback ports chosen at start, each member
+ * with its data under one directory: what the tests and {@code bench/run.sh etcd} run against.
+ * Members can be stopped (SIGKILL) and started again on the same ports and data; {@link #close}
+ * kills them all and deletes the directory.
+ */
+public final class LocalEtcd implements AutoCloseable {
+  public static final Path BINARY = Path.of(System.getProperty("ordinal.etcd", "/usr/bin/etcd"));
+
+  private final Path dir;
+  private final List<Member> members = new ArrayList<>();
+
+  private record Member(String name, int clientPort, int peerPort, Path dataDir, Process[] process) {}
+
+  private LocalEtcd(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Starts {@code size} members and waits until the cluster answers. */
+  public static LocalEtcd start(int size) throws IOException, InterruptedException {
+    LocalEtcd etcd = new LocalEtcd(Files.createTempDirectory("ordinal-etcd"));
+    try {
+      for (int i = 0; i < size; i++) {
+        etcd.members.add(new Member("m" + i, freePort(), freePort(), etcd.dir.resolve("m" + i), new Process[1]));
+      }
+      for (int i = 0; i < size; i++) {
+        etcd.startMember(i);
+      }
+      etcd.awaitHealthy(Duration.ofSeconds(30));
+      return etcd;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      etcd.close();
+      throw e;
+    }
+  }
+
+  public static boolean available() {
+    return Files.isExecutable(BINARY);
+  }
+
+  public List<URI> endpoints() {
+    return members.stream().map(m -> URI.create("http://127.0.0.1:" + m.clientPort())).toList();
+  }
+
+  public EtcdConfig config() {
+    return EtcdConfig.of(endpoints());
+  }
+
+  /** {@code URL,URL,…} as {@code --etcd-endpoints} takes it. */
+  public String endpointList() {
+    return String.join(",", endpoints().stream().map(URI::toString).toList());
+  }
+
+  public int size() {
+    return members.size();
+  }
+
+  /** Starts member {@code i} (again) on its ports and data directory. */
+  public void startMember(int i) throws IOException {
+    Member m = members.get(i);
+    StringBuilder cluster = new StringBuilder();
+    for (Member other : members) {
+      if (!cluster.isEmpty()) {
+        cluster.append(',');
+      }
+      cluster.append(other.name()).append("=http://127.0.0.1:").append(other.peerPort());
+    }
+    Files.createDirectories(dir);
+    ProcessBuilder pb = new ProcessBuilder(BINARY.toString(),
+        "--name", m.name(),
+        "--data-dir", m.dataDir().toString(),
+        "--listen-client-urls", "http://127.0.0.1:" + m.clientPort(),
+        "--advertise-client-urls", "http://127.0.0.1:" + m.clientPort(),
+        "--listen-peer-urls", "http://127.0.0.1:" + m.peerPort(),
+        "--initial-advertise-peer-urls", "http://127.0.0.1:" + m.peerPort(),
+        "--initial-cluster", cluster.toString(),
+        "--initial-cluster-state", "new",
+        "--initial-cluster-token", dir.getFileName().toString(),
+        // short timings for loopback: elections within a second of a member's loss
+        "--heartbeat-interval", "50", "--election-timeout", "500",
+        "--experimental-watch-progress-notify-interval", "5s",
+        "--logger", "zap", "--log-outputs", dir.resolve(m.name() + ".log").toString());
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(m.name() + ".out").toFile()));
+    m.process()[0] = pb.start();
+  }
+
+  /** Kills member {@code i} (SIGKILL), as a crash would. */
+  public void killMember(int i) throws InterruptedException {
+    Process p = members.get(i).process()[0];
+    if (p != null) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+      members.get(i).process()[0] = null;
+    }
+  }
+
+  /** Waits until every running member answers {@code /health}. */
+  public void awaitHealthy(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    try {
+      for (int i = 0; i < members.size(); i++) {
+        if (members.get(i).process()[0] == null) {
+          continue;
+        }
+        URI health = endpoints().get(i).resolve("/health");
+        while (true) {
+          Process p = members.get(i).process()[0];
+          if (!p.isAlive()) {
+            throw new IllegalStateException("etcd member " + i + " exited: see " + dir);
+          }
+          try {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(1)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && r.body().contains("true")) {
+              break;
+            }
+          } catch (IOException e) {
+            // not listening yet
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("etcd member " + i + " not healthy within " + timeout);
+          }
+          Thread.sleep(100);
+        }
+      }
+    } finally {
+      http.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < members.size(); i++) {
+      try {
+        killMember(i);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: it is under the temporary directory
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
