@@ -110,7 +110,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     Files.createDirectories(socketDir);
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
-    this.volumes = new PodVolumes(resources);
+    this.volumes = new PodVolumes(resources, new LoopVolumes(config.dataDir().resolve("volumes")));
     this.images = new ImageResolver(new ImageStore(config.dataDir()), config.dataDir().resolve("host-images"));
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
