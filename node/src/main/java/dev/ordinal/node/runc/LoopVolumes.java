@@ -66,9 +66,9 @@ public final class LoopVolumes implements VolumeBacking {
           f.setLength(bytes); // sparse: the host gives the blocks as they are written, never more than bytes
         }
         if (!block) {
-          // TEST_DIR: mkfs.xfs's switch for filesystems under its 300 MB support floor (see the class comment)
+          // TEST_DIR, TEST_DEV, QA_CHECK_FS together: mkfs.xfs's switch for filesystems under its 300 MB support floor (see the class comment)
           HostCommand.Result r = HostCommand.run(List.of("mkfs.xfs", "-q", "-f", "-m", "reflink=0", partial.toString()),
-              Map.of("TEST_DIR", "1"), null, TIMEOUT);
+              Map.of("TEST_DIR", "1", "TEST_DEV", "1", "QA_CHECK_FS", "1"), null, TIMEOUT);
           if (!r.ok()) {
             Files.deleteIfExists(partial);
             throw new IOException("mkfs.xfs: " + r.why());
