@@ -29,7 +29,7 @@ Install one, e.g.: apt-get install openjdk-21-jdk-headless   (or set JAVA_HOME)"
 }
 
 # What `--runtime runc` runs pods with (DESIGN §3).
-RUNC_PACKAGES="runc conmon containernetworking-plugins iproute2 attr socat"
+RUNC_PACKAGES="runc conmon containernetworking-plugins iproute2 attr socat xfsprogs"
 # The software of the host images the examples and the end-to-end tests run (see docs/images.md);
 # ORDINAL_HOST_IMAGE_PACKAGES="" installs none of it.
 HOST_IMAGE_PACKAGES="${ORDINAL_HOST_IMAGE_PACKAGES-nginx-light busybox zookeeper mariadb-server mariadb-backup ncat patroni postgresql}"

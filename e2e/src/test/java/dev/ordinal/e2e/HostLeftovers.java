@@ -80,6 +80,18 @@ final class HostLeftovers {
     for (String m : mounts) {
       run("umount", "-l", m);
     }
+    // the claims' loop devices (Block volumes keep theirs without a mount)
+    Path volumes = dataDir.resolve("volumes");
+    if (Files.isDirectory(volumes)) {
+      try (Stream<Path> images = Files.list(volumes)) {
+        for (Path image : images.filter(p -> p.toString().endsWith(".img")).toList()) {
+          for (String dev : run("losetup", "-j", image.toString(), "-n", "-O", "NAME").lines().map(String::strip)
+              .filter(l -> l.startsWith("/dev/")).toList()) {
+            run("losetup", "-d", dev);
+          }
+        }
+      }
+    }
     for (String uid : uids) {
       run("ip", "netns", "delete", "ordinal-" + uid);
       for (Path hierarchy : cgroupHierarchies()) {

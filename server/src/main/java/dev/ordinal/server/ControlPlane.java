@@ -8,7 +8,10 @@ import dev.ordinal.apiserver.authz.NodeAuthorizer;
 import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
 import dev.ordinal.controllers.serviceaccount.ServiceAccountsController;
+import dev.ordinal.controllers.volume.DirectoryBacking;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
+import dev.ordinal.controllers.volume.VolumeBacking;
+import dev.ordinal.controllers.volume.VolumeExpander;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.dns.ClusterDns;
 import dev.ordinal.controllers.nodelifecycle.NodeLifecycleController;
@@ -18,6 +21,7 @@ import dev.ordinal.node.routes.HostRoutes;
 import dev.ordinal.node.ServiceRoutes;
 import dev.ordinal.node.proxy.ServiceProxy;
 import dev.ordinal.node.runc.ClientPodResources;
+import dev.ordinal.node.runc.LoopVolumes;
 import dev.ordinal.node.runc.RuncRuntime;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.sim.SimulatedRuntime;
@@ -158,9 +162,17 @@ public final class ControlPlane implements AutoCloseable {
       ServiceAccountsController serviceAccounts = new ServiceAccountsController(
           client.as(ComponentIdentities.controller("service-account-controller")), cert.pem());
       controllers.add(serviceAccounts, serviceAccounts::start);
+      // real pods get volumes of their claims' size (loop devices); simulated ones, directories
+      VolumeBacking backing = runtime == Runtime.RUNC && LoopVolumes.available() ? new LoopVolumes(dir.volumes())
+          : new DirectoryBacking(dir.volumes());
+      if (runtime == Runtime.RUNC && !(backing instanceof LoopVolumes)) {
+        log.warn("losetup, mkfs.xfs or xfs_growfs missing: claims are directories without a capacity of their own");
+      }
       LocalPathProvisioner provisioner = new LocalPathProvisioner(client.as(ComponentIdentities.controller("persistent-volume-binder")),
-          nodeName, dir.volumes());
+          nodeName, backing);
       controllers.add(provisioner, provisioner::start);
+      VolumeExpander expander = new VolumeExpander(client.as(ComponentIdentities.controller("persistent-volume-binder")), backing, nodeName);
+      controllers.add(expander, expander::start);
       PersistentVolumeBinder binder = new PersistentVolumeBinder(client.as(ComponentIdentities.controller("persistent-volume-binder")), provisioner);
       controllers.add(binder, binder::start);
       Scheduler scheduler = new Scheduler(client.as(ComponentIdentities.SCHEDULER));

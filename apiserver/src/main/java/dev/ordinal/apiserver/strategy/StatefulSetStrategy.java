@@ -124,10 +124,45 @@ final class StatefulSetStrategy implements ResourceStrategy {
       a.remove(f);
       b.remove(f);
     }
+    claimTemplateStorage(a, b, errs);
     if (!a.equals(b)) {
       errs.add(FieldError.forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', "
           + "'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
     }
     return errs;
+  }
+
+  /**
+   * Beyond upstream (kubernetes#68737): a claim template's storage request may grow — the
+   * controller grows the set's claims to match — and nothing else of the templates may change.
+   * The requests are taken out of both specs here, so the comparison that follows sees the rest.
+   */
+  private static void claimTemplateStorage(ObjectNode spec, ObjectNode old, List<FieldError> errs) {
+    JsonNode now = spec.path("volumeClaimTemplates");
+    JsonNode before = old.path("volumeClaimTemplates");
+    if (!now.isArray() || !before.isArray() || now.size() != before.size()) {
+      return;
+    }
+    for (int i = 0; i < now.size(); i++) {
+      JsonNode a = now.get(i).path("spec").path("resources").path("requests");
+      JsonNode b = before.get(i).path("spec").path("resources").path("requests");
+      if (!a.isObject() || !b.isObject() || !a.has("storage") || !b.has("storage")) {
+        continue;
+      }
+      try {
+        java.math.BigDecimal grown = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+            new io.fabric8.kubernetes.api.model.Quantity(a.path("storage").asText()));
+        java.math.BigDecimal was = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+            new io.fabric8.kubernetes.api.model.Quantity(b.path("storage").asText()));
+        if (grown.compareTo(was) < 0) {
+          errs.add(FieldError.forbidden("spec.volumeClaimTemplates[" + i + "].spec.resources.requests.storage",
+              "field can not be less than previous value"));
+        }
+      } catch (RuntimeException e) {
+        continue; // a malformed quantity stays in both, and the comparison refuses the change
+      }
+      ((ObjectNode) a).remove("storage");
+      ((ObjectNode) b).remove("storage");
+    }
   }
 }

@@ -45,8 +45,12 @@ final class StorageStrategies {
       List<FieldError> errs = new java.util.ArrayList<>(validateCreate(pvc));
       ObjectNode a = pvc.path("spec").deepCopy();
       ObjectNode b = old.path("spec").deepCopy();
+      // as upstream: only a bound claim's storage request may change (volume expansion)
+      boolean bound = old.path("status").path("phase").asText("").equals("Bound");
       for (ObjectNode s : List.of(a, b)) {
-        s.remove("resources");
+        if (bound && s.path("resources").path("requests").isObject()) {
+          ((ObjectNode) s.path("resources").path("requests")).remove("storage");
+        }
         s.remove("volumeAttributesClassName");
       }
       if (old.path("spec").path("volumeName").asText("").isEmpty()) {
@@ -57,9 +61,34 @@ final class StorageStrategies {
         errs.add(FieldError.forbidden("spec", "spec is immutable after creation except resources.requests and "
             + "volumeAttributesClassName for bound claims"));
       }
+      shrink(pvc, old, errs);
       return errs;
     }
   };
+
+  /**
+   * Volumes never shrink. As upstream 1.32 (RecoverVolumeExpansionFailure on): a request may go
+   * back down from a growth not yet done, but never to the capacity the volume has or below.
+   */
+  private static void shrink(ObjectNode pvc, ObjectNode old, List<FieldError> errs) {
+    String now = pvc.path("spec").path("resources").path("requests").path("storage").asText("");
+    String before = old.path("spec").path("resources").path("requests").path("storage").asText("");
+    if (now.isEmpty() || before.isEmpty()) {
+      return;
+    }
+    try {
+      java.math.BigDecimal newSize = Quantity.getAmountInBytes(new Quantity(now));
+      if (newSize.compareTo(Quantity.getAmountInBytes(new Quantity(before))) >= 0) {
+        return;
+      }
+      String capacity = old.path("status").path("capacity").path("storage").asText("");
+      if (capacity.isEmpty() || newSize.compareTo(Quantity.getAmountInBytes(new Quantity(capacity))) <= 0) {
+        errs.add(FieldError.forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"));
+      }
+    } catch (RuntimeException e) {
+      // a malformed quantity is reported by validateCreate
+    }
+  }
 
   static final ResourceStrategy VOLUME = new ResourceStrategy() {
     @Override

@@ -41,13 +41,14 @@ public final class StatefulSetController implements AutoCloseable {
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
   private final StatefulPodControl control;
+  private final EventRecorder events;
   private final StatefulSetStatusUpdater status;
   /** How many replicas each set had at its last pass. */
   private final Map<String, Integer> sizes = new ConcurrentHashMap<>();
 
   public StatefulSetController(Client client) {
     this.client = client;
-    EventRecorder events = new EventRecorder(client, "statefulset-controller");
+    this.events = new EventRecorder(client, "statefulset-controller");
     this.control = new StatefulPodControl(client, events);
     this.status = new StatefulSetStatusUpdater(client);
     this.sets = new Informer(client, Types.STATEFUL_SETS).onChange((old, cur, deleted) -> queue.add(Informer.key(cur)));
@@ -126,11 +127,28 @@ public final class StatefulSetController implements AutoCloseable {
     Instant now = Instant.now();
     var observed = new StatefulSetPlanner.Observed(set, replicas, claimsByName, currentRevision, updateRevision, templates, now);
     apply(set, StatefulSetPlanner.plan(observed));
+    growClaims(set, claimsByName);
     status.write(set, StatefulSetStatusUpdater.compute(set, replicas, currentRevision, updateRevision,
         revisionPlan.collisionCount(), now));
     truncateHistory(set, owned, replicas, currentRevision, updateRevision);
     sizes.put(key, replicas.size());
     return requeueForAvailability(set, replicas, now);
+  }
+
+  /** Raises the storage requests of the set's claims to their template's ({@link ClaimGrowthPlanner}). */
+  private void growClaims(ObjectNode set, Map<String, ObjectNode> claimsByName) {
+    for (ClaimGrowthPlanner.Resize r : ClaimGrowthPlanner.plan(set, claimsByName)) {
+      ObjectNode patch = dev.ordinal.api.Json.object();
+      patch.putObject("spec").putObject("resources").putObject("requests").put("storage", r.size());
+      try {
+        client.patch(Types.PERSISTENT_VOLUME_CLAIMS, Meta.namespace(set), r.claim(), "application/merge-patch+json", patch);
+        events.normal(set, "SuccessfulResize", "resize Claim " + r.claim() + " Pod " + r.pod() + " in StatefulSet "
+            + Meta.name(set) + " to " + r.size() + " success");
+      } catch (dev.ordinal.apiserver.errors.ApiException e) {
+        events.warning(set, "FailedResize", "resize Claim " + r.claim() + " Pod " + r.pod() + " in StatefulSet "
+            + Meta.name(set) + " to " + r.size() + " failed error: " + e.getMessage());
+      }
+    }
   }
 
   /**

@@ -12,14 +12,10 @@ import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Provisions claims of classes whose provisioner is {@code ordinal.dev/local-path}: a directory
@@ -34,7 +30,7 @@ public final class LocalPathProvisioner implements AutoCloseable {
 
   private final Client client;
   private final String nodeName;
-  private final Path root;
+  private final VolumeBacking backing;
   private final EventRecorder events;
   private final Informer claims;
   private final Informer volumes;
@@ -42,10 +38,15 @@ public final class LocalPathProvisioner implements AutoCloseable {
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
 
+  /** Directories without capacity, as the simulated runtime's node has ({@link DirectoryBacking}). */
   public LocalPathProvisioner(Client client, String nodeName, Path volumesRoot) {
+    this(client, nodeName, new DirectoryBacking(volumesRoot));
+  }
+
+  public LocalPathProvisioner(Client client, String nodeName, VolumeBacking backing) {
     this.client = client;
     this.nodeName = nodeName;
-    this.root = volumesRoot.toAbsolutePath().normalize();
+    this.backing = backing;
     this.events = new EventRecorder(client, DefaultStorageClass.PROVISIONER);
     this.claims = new Informer(client, Types.PERSISTENT_VOLUME_CLAIMS).onChange((o, c, deleted) -> {
       if (!deleted) {
@@ -94,11 +95,18 @@ public final class LocalPathProvisioner implements AutoCloseable {
     if (client.find(Types.PERSISTENT_VOLUMES, null, pvName).isPresent()) {
       return Optional.empty();
     }
-    Path dir = root.resolve(pvName);
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    String size = claim.path("spec").path("resources").path("requests").path("storage").asText("1Gi");
+    boolean block = claim.path("spec").path("volumeMode").asText("Filesystem").equals("Block");
+    VolumeBacking.Made made;
     try {
-      client.create(Types.PERSISTENT_VOLUMES, null, volume(claim, sc, pvName, dir, node));
+      made = backing.create(pvName, Quantities.bytes(size), block);
+    } catch (IOException e) {
+      events.warning(claim, "ProvisioningFailed", "failed to provision volume with StorageClass \"" + Meta.name(sc) + "\": "
+          + e.getMessage());
+      return Optional.of(Duration.ofSeconds(10));
+    }
+    try {
+      client.create(Types.PERSISTENT_VOLUMES, null, volume(claim, sc, pvName, made, node));
     } catch (ApiException e) {
       if (e.code() == 409) {
         return Optional.empty(); // an earlier pass for the same claim made it
@@ -109,17 +117,20 @@ public final class LocalPathProvisioner implements AutoCloseable {
     return Optional.empty();
   }
 
-  private static ObjectNode volume(ObjectNode claim, ObjectNode sc, String name, Path dir, String node) {
+  private static ObjectNode volume(ObjectNode claim, ObjectNode sc, String name, VolumeBacking.Made made, String node) {
     ObjectNode pv = Json.object();
     pv.put("apiVersion", "v1").put("kind", "PersistentVolume");
-    pv.putObject("metadata").put("name", name).putObject("annotations").put(PROVISIONED_BY, DefaultStorageClass.PROVISIONER);
+    ObjectNode annotations = pv.putObject("metadata").put("name", name).putObject("annotations");
+    annotations.put(PROVISIONED_BY, DefaultStorageClass.PROVISIONER);
+    made.annotations().forEach(annotations::put);
     ObjectNode spec = pv.putObject("spec");
     spec.putObject("capacity").put("storage", claim.path("spec").path("resources").path("requests").path("storage").asText("1Gi"));
     spec.set("accessModes", claim.path("spec").path("accessModes").deepCopy());
     spec.put("storageClassName", Meta.name(sc));
     spec.put("persistentVolumeReclaimPolicy", sc.path("reclaimPolicy").asText("Delete"));
     spec.put("volumeMode", claim.path("spec").path("volumeMode").asText("Filesystem"));
-    spec.putObject("hostPath").put("path", dir.toString()).put("type", "DirectoryOrCreate");
+    boolean block = spec.path("volumeMode").asText().equals("Block");
+    spec.putObject("hostPath").put("path", made.path()).put("type", block ? "File" : "DirectoryOrCreate");
     spec.putObject("claimRef").put("kind", "PersistentVolumeClaim").put("apiVersion", "v1")
         .put("namespace", Meta.namespace(claim)).put("name", Meta.name(claim)).put("uid", Meta.uid(claim));
     ObjectNode term = spec.putObject("nodeAffinity").putObject("required").putArray("nodeSelectorTerms").addObject();
@@ -136,22 +147,16 @@ public final class LocalPathProvisioner implements AutoCloseable {
     if (!DefaultStorageClass.PROVISIONER.equals(Meta.annotations(pv).get(PROVISIONED_BY))) {
       return false;
     }
-    Path dir = Path.of(pv.path("spec").path("hostPath").path("path").asText("/nonexistent")).toAbsolutePath().normalize();
-    if (!dir.startsWith(root) || dir.equals(root)) {
-      return false;
-    }
-    try (Stream<Path> walk = Files.exists(dir) ? Files.walk(dir) : Stream.empty()) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+    try {
+      return backing.delete(pv);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return true;
+  }
+
+  /** What holds this provisioner's volumes on the host (the expander grows them through it). */
+  public VolumeBacking backing() {
+    return backing;
   }
 
   @Override

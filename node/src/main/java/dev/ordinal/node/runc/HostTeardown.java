@@ -14,7 +14,7 @@ public final class HostTeardown {
   /**
    * {@code ordinal down}: removes everything the pods of this data directory hold on the host —
    * containers (and their conmon), mounts, network namespaces, address reservations, cgroups and
-   * the pods' directories (emptyDir volumes with them) — then the shared bridge, the Service rules
+   * the pods' directories (emptyDir volumes with them), the claims' mounts and loop devices — then the shared bridge, the Service rules
    * and the parent cgroup once no pod of any instance is left. Claims, images and the database stay,
    * so the next {@code ordinal up} starts the same pods again.
    *
@@ -32,6 +32,8 @@ public final class HostTeardown {
         }
       }
     }
+    // the claims' filesystems and devices, once no pod uses them (their files stay for the next start)
+    left.addAll(new LoopVolumes(config.dataDir().resolve("volumes")).detachAll());
     Path socketDir = RuncRuntime.socketDir(config.dataDir());
     if (Files.isDirectory(socketDir)) {
       Unpacker.deleteTree(socketDir);

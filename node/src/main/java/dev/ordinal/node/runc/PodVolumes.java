@@ -28,10 +28,12 @@ final class PodVolumes {
   private final PodResources resources;
   private final Set<String> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ProjectedTokens tokens;
+  private final LoopVolumes loops;
 
-  PodVolumes(PodResources resources) {
+  PodVolumes(PodResources resources, LoopVolumes loops) {
     this.resources = resources;
     this.tokens = new ProjectedTokens(resources);
+    this.loops = loops;
   }
 
   PodResources resources() {
@@ -128,11 +130,15 @@ final class PodVolumes {
     }
     Path p = Path.of(path);
     try {
-      Files.createDirectories(p);
+      if (pv.path("metadata").path("annotations").has(LoopVolumes.BACKING_FILE)) {
+        p = loops.prepare(pv); // the claim's own filesystem mounted, or its device attached
+      } else {
+        Files.createDirectories(p);
+      }
     } catch (IOException e) {
-      throw new ConfigError("cannot create " + p + ": " + e.getMessage());
+      throw new ConfigError("cannot prepare volume " + volumeName + " at " + p + ": " + e.getMessage());
     }
-    return new Claim(p, managesOwnership(pv));
+    return new Claim(p, managesOwnership(pv) && !LoopVolumes.isBlock(pv));
   }
 
   /**

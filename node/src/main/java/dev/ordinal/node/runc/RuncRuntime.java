@@ -112,7 +112,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     Files.createDirectories(socketDir);
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
-    this.volumes = new PodVolumes(resources);
+    this.volumes = new PodVolumes(resources, new LoopVolumes(config.dataDir().resolve("volumes")));
     ImageStore store = new ImageStore(config.dataDir());
     this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, registryConfig(config.dataDir())));
     this.remnants = new PodRemnants(config.runc(), podsDir, network);

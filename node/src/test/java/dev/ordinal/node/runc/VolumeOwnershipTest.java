@@ -136,7 +136,7 @@ class VolumeOwnershipTest {
         + "{'name':'cfg','configMap':{'name':'cfg'}},"
         + "{'name':'sec','secret':{'secretName':'sec','defaultMode':256}}]}}");
     Path podDir = dir.resolve("pod");
-    Map<String, Path> volumes = new PodVolumes(resources).prepare(pod, podDir, "10.88.0.9");
+    Map<String, Path> volumes = new PodVolumes(resources, new LoopVolumes(podDir.resolve("volumes"))).prepare(pod, podDir, "10.88.0.9");
     assertThat(gid(claimDir)).isEqualTo(2000);
     assertThat(mode(claimDir) & 02070).isEqualTo(02070);
     assertThat(gid(manual)).as("a hand-made hostPath PV, as upstream").isZero();
@@ -149,7 +149,7 @@ class VolumeOwnershipTest {
     assertThat(mode(volumes.get("cfg")) & 02000).isEqualTo(02000);
 
     // a second sync changes nothing back
-    new PodVolumes(resources).prepare(pod, podDir, "10.88.0.9");
+    new PodVolumes(resources, new LoopVolumes(podDir.resolve("volumes"))).prepare(pod, podDir, "10.88.0.9");
     assertThat(Integer.toOctalString(mode(volumes.get("sec").resolve("s")))).isEqualTo("440");
     assertThat(Integer.toOctalString(mode(volumes.get("scratch")))).isEqualTo("2777");
   }
