@@ -14,6 +14,7 @@ import dev.ordinal.apiserver.http.ApiHandler;
 import dev.ordinal.apiserver.http.ErrorPages;
 import dev.ordinal.apiserver.http.ResourceEndpoints;
 import dev.ordinal.apiserver.http.Routes;
+import dev.ordinal.apiserver.openapi.OpenApiV2;
 import dev.ordinal.apiserver.openapi.OpenApiV3;
 import dev.ordinal.apiserver.registry.Registry;
 import dev.ordinal.storage.Storage;
@@ -75,7 +76,7 @@ public final class ApiServer implements AutoCloseable {
     jetty.setErrorHandler(new ErrorPages());
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
-    Routes routes = new Routes(new Discovery(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
+    Routes routes = new Routes(new Discovery(catalog), new OpenApiV2(catalog), new OpenApiV3(catalog), new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));
