@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * uninstall, against real pods. Helm validates every manifest against the protobuf /openapi/v2
  * (hooks always, even with validation off), keeps its releases in labelled Secrets, applies
  * upgrades as three-way strategic merge patches and waits on Deployment readiness.
- * helm-java has no rollback command, so rollback is not covered here; {@code helm test}'s wait
- * for its hook is known broken (see the test step).
+ * helm-java has no rollback command, so rollback is not covered here.
  */
 class HelmE2E extends RealPodsTestBase {
 
@@ -33,14 +32,9 @@ class HelmE2E extends RealPodsTestBase {
     assertThat(kubectl.run("get", "deploy", "web", "-o", "jsonpath={.status.readyReplicas}").ok().out()).isEqualTo("1");
     assertThat(kubectl.run("get", "sa", "web", "-o", "name").ok().out().trim()).isEqualTo("serviceaccount/web");
 
-    // KNOWN BROKEN: the hook pod runs and its wget through the Service succeeds, but Helm's own
-    // wait for the hook (a watch on the pod by name from its creation's resourceVersion) times out
-    // on Ordinal; until that is found, the test step asserts what the pod did, not Helm's verdict.
-    try {
-      Helm.test("web").withNamespace("default").withKubeConfig(kubeconfig).withTimeout(20).call();
-    } catch (IllegalStateException e) {
-      assertThat(e.getMessage()).contains("timed out waiting for the condition");
-    }
+    // Helm waits for the hook pod through a watch that streams its initial state (sendInitialEvents)
+    Release tested = Helm.test("web").withNamespace("default").withKubeConfig(kubeconfig).withTimeout(60).call();
+    assertThat(tested.getStatus()).isEqualTo("deployed");
     assertThat(kubectl.run("get", "pod", "web-test-connection", "-o", "jsonpath={.status.phase}").ok().out()).isEqualTo("Succeeded");
     assertThat(kubectl.run("logs", "web-test-connection").ok().out()).contains("'index.html' saved");
 
@@ -58,10 +52,10 @@ class HelmE2E extends RealPodsTestBase {
         .containsExactlyInAnyOrder("secret/sh.helm.release.v1.web.v1", "secret/sh.helm.release.v1.web.v2");
 
     assertThat(Helm.uninstall("web").withNamespace("default").withKubeConfig(kubeconfig).call()).contains("uninstalled");
+    // the test hook pod has no delete policy in the starter chart, so Helm leaves it, as on Kubernetes
+    kubectl.run("delete", "pod", "web-test-connection", "--ignore-not-found").ok();
     kubectl.run("wait", "--for=delete", "pods", "-l", "app.kubernetes.io/instance=web", "--timeout=60s");
     assertThat(kubectl.run("get", "deploy,rs,svc,sa,pods,secrets", "-l", "app.kubernetes.io/instance=web", "-o", "name").ok().out()).isBlank();
     assertThat(kubectl.run("get", "secrets", "-l", "owner=helm", "-o", "name").ok().out()).isBlank();
-    // the test hook pod has no delete policy in the starter chart, so Helm leaves it, as on Kubernetes
-    kubectl.run("delete", "pod", "web-test-connection", "--ignore-not-found").ok();
   }
 }
