@@ -32,6 +32,10 @@ class HelmE2E extends RealPodsTestBase {
     assertThat(kubectl.run("get", "deploy", "web", "-o", "jsonpath={.status.readyReplicas}").ok().out()).isEqualTo("1");
     assertThat(kubectl.run("get", "sa", "web", "-o", "name").ok().out().trim()).isEqualTo("serviceaccount/web");
 
+    // --wait covers the Deployment, not the Service's routing: the hook's wget raced the proxy
+    // rules once (connection refused 2 s after the pod became ready), so wait for the endpoint
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+        !kubectl.run("get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}").out().isBlank());
     // Helm waits for the hook pod through a watch that streams its initial state (sendInitialEvents)
     Release tested = Helm.test("web").withNamespace("default").withKubeConfig(kubeconfig).withTimeout(60).call();
     assertThat(tested.getStatus()).isEqualTo("deployed");
