@@ -14,6 +14,7 @@ import dev.ordinal.apiserver.http.ApiHandler;
 import dev.ordinal.apiserver.http.ErrorPages;
 import dev.ordinal.apiserver.http.ResourceEndpoints;
 import dev.ordinal.apiserver.http.Routes;
+import dev.ordinal.apiserver.openapi.OpenApiV2;
 import dev.ordinal.apiserver.openapi.OpenApiV3;
 import dev.ordinal.apiserver.registry.Registry;
 import dev.ordinal.storage.Storage;
@@ -76,7 +77,8 @@ public final class ApiServer implements AutoCloseable {
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
     this.openApi = openApi(registry.catalog(), crds);
-    Routes routes = new Routes(new Discovery(registry.catalog()), openApi, new ResourceEndpoints(registry, nodes),
+    // v2 from the built-in types only (custom resources are not in /openapi/v2 yet); made on its first request
+    Routes routes = new Routes(new Discovery(registry.catalog()), new OpenApiV2(catalog), openApi, new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));

@@ -7,6 +7,7 @@ import dev.ordinal.apiserver.auth.ServiceAccountTokens;
 import dev.ordinal.apiserver.authz.RbacAuthorizer;
 import dev.ordinal.apiserver.discovery.Discovery;
 import dev.ordinal.apiserver.errors.ApiException;
+import dev.ordinal.apiserver.openapi.OpenApiV2;
 import dev.ordinal.apiserver.openapi.OpenApiV3;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -14,7 +15,7 @@ import java.util.function.BooleanSupplier;
 /** Maps a request path to what serves it. */
 public final class Routes {
   private final Discovery discovery;
-  private final OpenApiV3 openApi;
+  private final OpenApiEndpoints openApi;
   private final ResourceEndpoints resources;
   private final BooleanSupplier ready;
   private final String serverAddress;
@@ -22,13 +23,13 @@ public final class Routes {
   private final Authenticator authenticator;
   private final RbacAuthorizer authorizer;
 
-  public Routes(Discovery discovery, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress,
+  public Routes(Discovery discovery, OpenApiV2 openApiV2, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress,
       Authenticator authenticator, RbacAuthorizer authorizer) {
     this.authenticator = authenticator;
     this.authorizer = authorizer;
     this.tokens = authenticator.serviceAccountTokens();
     this.discovery = discovery;
-    this.openApi = openApi;
+    this.openApi = new OpenApiEndpoints(openApiV2, openApi);
     this.resources = resources;
     this.ready = ready;
     this.serverAddress = serverAddress;
@@ -88,7 +89,7 @@ public final class Routes {
       return;
     }
     if (!parts.isEmpty() && parts.get(0).equals("openapi")) {
-      serveOpenApi(ex, parts);
+      openApi.serve(ex, parts);
       return;
     }
     if (serveDiscovery(ex, parts)) {
@@ -133,22 +134,6 @@ public final class Routes {
     boolean isAggregated = doc.path("kind").asText().equals("APIGroupDiscoveryList");
     ex.json(200, doc, isAggregated ? Discovery.aggregatedContentType(aggregatedVersion) : "application/json");
     return true;
-  }
-
-  private void serveOpenApi(Exchange ex, List<String> parts) {
-    if (parts.size() >= 2 && parts.get(1).equals("v3")) {
-      if (parts.size() == 2) {
-        ex.json(200, openApi.root());
-        return;
-      }
-      String docPath = String.join("/", parts.subList(2, parts.size()));
-      byte[] doc = openApi.documentBytes(docPath);
-      if (doc != null) {
-        ex.send(200, "application/json", doc);
-        return;
-      }
-    }
-    throw ApiException.notFound("the server could not find the requested resource");
   }
 
   static ObjectNode version() {

@@ -33,6 +33,21 @@ final class WatchStreamer {
     long deadline = opts.timeoutSeconds() > 0
         ? System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(opts.timeoutSeconds())
         : Long.MAX_VALUE;
+    // client-go 1.35's reflectors (Helm 3.21's hook waits among them) stream the initial state:
+    // ADDED for every object, then a bookmark marking its end, then changes from there
+    boolean initialEvents = ex.flag("sendInitialEvents");
+    java.util.List<ObjectNode> initial = java.util.List.of();
+    String initialRevision = null;
+    if (initialEvents) {
+      if (!opts.allowWatchBookmarks() || !"NotOlderThan".equals(ex.param("resourceVersionMatch"))) {
+        throw ApiException.invalid(type, "", java.util.List.of(dev.ordinal.api.FieldError.forbidden("sendInitialEvents",
+            "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan and allowWatchBookmarks to true")));
+      }
+      var list = store.list(ns, new ListOptions(opts.labelSelector(), opts.fieldSelector(), "", 0, "", true, 0));
+      initial = list.items();
+      initialRevision = list.resourceVersion();
+      opts = new ListOptions(opts.labelSelector(), opts.fieldSelector(), initialRevision, 0, "", true, opts.timeoutSeconds());
+    }
     CacheWatcher watcher;
     try {
       watcher = store.watch(ns, opts);
@@ -52,6 +67,14 @@ final class WatchStreamer {
     boolean first = true;
     long nextBookmark = System.currentTimeMillis() + BOOKMARK_EVERY_MS;
     try (watcher; OutputStream out = ex.stream(200, "application/json")) {
+      if (initialEvents) {
+        for (ObjectNode obj : initial) {
+          writeEvent(out, "ADDED", obj);
+        }
+        ObjectNode end = bookmark(type, Long.parseLong(initialRevision));
+        ((ObjectNode) end.get("metadata")).putObject("annotations").put("k8s.io/initial-events-end", "true");
+        writeEvent(out, "BOOKMARK", end);
+      }
       out.flush();
       while (System.currentTimeMillis() < deadline && !watcher.isTerminated()) {
         long wait = Math.min(Math.min(deadline, nextBookmark) - System.currentTimeMillis(), 1000);

@@ -110,7 +110,7 @@ public final class OpenApiV3 {
   }
 
   private static ObjectNode document(List<ResourceType> types) {
-    SchemaGenerator schemas = new SchemaGenerator();
+    SchemaGenerator schemas = new SchemaGenerator(SchemaGenerator.Dialect.V3);
     ObjectNode doc = Json.object();
     doc.put("openapi", "3.0.0");
     doc.putObject("info").put("title", "Ordinal").put("version", "v1.32.0");
@@ -119,7 +119,7 @@ public final class OpenApiV3 {
       PatchSchema patch = KubernetesPatchSchemas.forType(t).orElse(PatchSchema.OPAQUE);
       String name = schemas.add(t.modelClass(), patch);
       gvk(schemas.schemas().get(name).putArray("x-kubernetes-group-version-kind"), t);
-      String ref = "#/components/schemas/" + name;
+      String ref = schemas.ref(name);
       String base = "/" + (t.group().isEmpty() ? "api/" : "apis/" + t.group() + "/") + t.version() + "/"
           + (t.namespaced() ? "namespaces/{namespace}/" : "");
       paths.set(base + t.plural(), collectionPath(t, ref));

@@ -9,14 +9,57 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * OpenAPI v3 component schemas for model classes, with {@code $ref}s between them and the
- * strategic-merge-patch extensions kubectl's client-side apply reads to compute its patches.
+ * Component schemas for model classes, with references between them, the strategic-merge-patch
+ * extensions kubectl's client-side apply reads to compute its patches, and the list types
+ * server-side apply merges by. One generator serves both OpenAPI versions: they differ only in
+ * where definitions live and how a reference carries extensions beside it ({@link Dialect}).
  */
 final class SchemaGenerator {
+
+  /** Where the schemas of a document live, and how a property refers to one. */
+  enum Dialect {
+    /** {@code #/definitions/}; a reference sits in the property itself, as Kubernetes' swagger.json has it. */
+    V2("#/definitions/", false),
+    /** {@code #/components/schemas/}; wrapped in {@code allOf}, so that siblings of the reference are not ignored. */
+    V3("#/components/schemas/", true);
+
+    private final String refPrefix;
+    private final boolean wrapsReferences;
+
+    Dialect(String refPrefix, boolean wrapsReferences) {
+      this.refPrefix = refPrefix;
+      this.wrapsReferences = wrapsReferences;
+    }
+
+    String ref(String name) {
+      return refPrefix + name;
+    }
+  }
+
+  /**
+   * Map lists whose elements upstream identifies by more than the patch merge key
+   * ({@code +listMapKey} tags beside {@code patchMergeKey}), by the element schema's name and
+   * field; every other merge-by-key list is a map keyed by its merge key alone.
+   */
+  private static final Map<String, String[]> COMPOUND_MAP_KEYS = Map.of(
+      "Container.ports", new String[] {"containerPort", "protocol"},
+      "EphemeralContainer.ports", new String[] {"containerPort", "protocol"},
+      "ServiceSpec.ports", new String[] {"port", "protocol"},
+      "PodSpec.topologySpreadConstraints", new String[] {"topologyKey", "whenUnsatisfiable"});
+
+  private final Dialect dialect;
   private final Map<String, ObjectNode> schemas = new TreeMap<>();
+
+  SchemaGenerator(Dialect dialect) {
+    this.dialect = dialect;
+  }
 
   Map<String, ObjectNode> schemas() {
     return schemas;
+  }
+
+  String ref(String name) {
+    return dialect.ref(name);
   }
 
   /** Adds the schema of {@code model} (and of everything it refers to); returns its name. */
@@ -40,9 +83,36 @@ final class SchemaGenerator {
         ps.put("x-kubernetes-patch-strategy", (list.merges() ? "merge" : "") + (list.merges() && field.retainKeys() ? "," : "")
             + (field.retainKeys() ? "retainKeys" : ""));
       }
+      if (ps.path("type").asText().equals("array")) {
+        listType(ps, list, model.getSimpleName() + "." + p.getKey());
+      }
       props.set(p.getKey(), ps);
     }
     return name;
+  }
+
+  /**
+   * {@code x-kubernetes-list-type} as upstream's {@code +listType} tags give it: lists merged by a
+   * key are maps over it, merged primitive lists are sets, and every other list is atomic (which is
+   * also what server-side apply assumes of an untagged list).
+   */
+  private static void listType(ObjectNode ps, ListStrategy list, String field) {
+    switch (list.type()) {
+      case MERGE_BY_KEY -> {
+        ps.put("x-kubernetes-list-type", "map");
+        var keys = ps.putArray("x-kubernetes-list-map-keys");
+        String[] compound = COMPOUND_MAP_KEYS.get(field);
+        if (compound != null) {
+          for (String k : compound) {
+            keys.add(k);
+          }
+        } else {
+          keys.add(list.mergeKey());
+        }
+      }
+      case MERGE_PRIMITIVES -> ps.put("x-kubernetes-list-type", "set");
+      case ATOMIC -> ps.put("x-kubernetes-list-type", "atomic");
+    }
   }
 
   private ObjectNode schemaOf(JavaType t, PatchSchema patch) {
@@ -62,8 +132,14 @@ final class SchemaGenerator {
         s.put("type", "array");
         s.set("items", schemaOf(t.getContentType(), patch));
       }
-      // wrapped as Kubernetes does, so that extensions beside the reference are not ignored
-      case MODEL -> s.putArray("allOf").addObject().put("$ref", "#/components/schemas/" + add(t.getRawClass(), patch));
+      case MODEL -> {
+        String ref = dialect.ref(add(t.getRawClass(), patch));
+        if (dialect.wrapsReferences) {
+          s.putArray("allOf").addObject().put("$ref", ref);
+        } else {
+          s.put("$ref", ref);
+        }
+      }
       case ANY -> s.put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
     }
     return s;
