@@ -27,8 +27,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * {@code pods/{name}/exec}, {@code pods/{name}/attach} and {@code pods/{name}/portforward} over
  * WebSocket, in front of the API handler: kubectl's first choice for all three (port-forward tunnels SPDY frames in the messages);
  * port-forward also speaks kubelet's channel protocol, which the fabric8 client uses.
- * Anything else (and an exec request that does not ask to upgrade) goes on to the API handler;
- * kubectl falls back to SPDY when the upgrade is refused, which this server does not speak.
+ * Exec and attach also upgrade to SPDY/3.1, as kubectl up to 1.29 asks ({@link SpdyExecConnection}).
+ * Anything else (and an exec request that does not ask to upgrade) goes on to the API handler.
  */
 public final class ExecEndpoint {
   private static final String PATH = "^/api/v1/namespaces/[^/]+/pods/[^/]+/exec$";
@@ -45,25 +45,94 @@ public final class ExecEndpoint {
       container.addMapping(ATTACH, (request, response, callback) -> attach(request, response, callback, registry, nodes, secret));
       container.addMapping(PORT_FORWARD, (request, response, callback) -> portForward(request, response, callback, registry, secret));
     });
-    ws.setHandler(next);
+    ws.setHandler(new SpdyUpgrade(registry, nodes, secret, next));
     return ws;
   }
+
+  /** Exec and attach upgraded to SPDY/3.1 (kubectl ≤ 1.29); everything else goes on. */
+  private static final class SpdyUpgrade extends Handler.Wrapper {
+    private final Registry registry;
+    private final NodeServices nodes;
+    private final Authenticator token;
+
+    SpdyUpgrade(Registry registry, NodeServices nodes, Authenticator token, Handler next) {
+      super(next);
+      this.registry = registry;
+      this.nodes = nodes;
+      this.token = token;
+    }
+
+    @Override
+    public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+        org.eclipse.jetty.util.Callback callback) throws Exception {
+      String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+      String path = request.getHttpURI().getPath();
+      boolean exec = path.matches(PATH);
+      if (upgrade == null || !upgrade.equalsIgnoreCase(SPDY) || !(exec || path.matches(ATTACH))) {
+        return super.handle(request, response, callback);
+      }
+      try {
+        ExecSocket.Target target = exec ? execTarget(request, registry, nodes, token, true) : attachTarget(request, registry, nodes, token);
+        List<String> offered = request.getHeaders().getValuesList(STREAM_PROTOCOL);
+        if (!offered.contains(ExecChannels.V4)) {
+          throw ApiException.badRequest("unable to upgrade: " + ExecChannels.V4 + " is the only SPDY stream protocol served; the client offered "
+              + offered);
+        }
+        var connection = request.getConnectionMetaData().getConnection();
+        request.setAttribute(org.eclipse.jetty.server.HttpStream.UPGRADE_CONNECTION_ATTRIBUTE,
+            new SpdyExecConnection(connection.getEndPoint(), request.getConnectionMetaData().getConnector().getExecutor(), target));
+        response.setStatus(101);
+        response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade").put(HttpHeader.UPGRADE, SPDY).put(STREAM_PROTOCOL, ExecChannels.V4);
+        response.write(true, null, callback);
+      } catch (ApiException e) {
+        response.setStatus(e.code());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(Json.bytes(e.toStatus())), callback);
+      }
+      return true;
+    }
+  }
+
+  static final String SPDY = "SPDY/3.1";
+  static final String STREAM_PROTOCOL = "X-Stream-Protocol-Version";
 
   private static Object create(ServerUpgradeRequest request, ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback,
       Registry registry, NodeServices nodes, Authenticator token) {
     try {
-      ObjectNode pod = pod(request, registry, token);
-      Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
-      List<String> command = query.getValues("command");
-      if (command == null || command.isEmpty()) {
-        throw ApiException.badRequest("you must specify at least 1 command");
-      }
-      String container = query.getValue("container");
-      container = container == null || container.isEmpty() ? only(pod) : container;
-      PodExec exec = nodes.execFor(pod).orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
+      ExecSocket.Target target = execTarget(request, registry, nodes, token, false);
       acceptChannels(request, response, "exec");
-      return new ExecSocket(ExecSocket.Target.exec(exec, Meta.uid(pod), container, new ArrayList<>(command),
-          flag(query, "stdin"), flag(query, "tty")));
+      return new ExecSocket(target);
+    } catch (ApiException e) {
+      return refuse(response, callback, e);
+    }
+  }
+
+  /**
+   * What {@code pods/exec} runs. Over WebSocket stdout and stderr are always carried; over SPDY as
+   * the client asked, and stderr not with a terminal (kubelet's rule: it is the terminal's output).
+   */
+  private static ExecSocket.Target execTarget(org.eclipse.jetty.server.Request request, Registry registry, NodeServices nodes,
+      Authenticator token, boolean asAsked) {
+    ObjectNode pod = pod(request, registry, token);
+    Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
+    List<String> command = query.getValues("command");
+    if (command == null || command.isEmpty()) {
+      throw ApiException.badRequest("you must specify at least 1 command");
+    }
+    String container = query.getValue("container");
+    container = container == null || container.isEmpty() ? only(pod) : container;
+    PodExec exec = nodes.execFor(pod).orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
+    boolean tty = flag(query, "tty");
+    return ExecSocket.Target.exec(exec, Meta.uid(pod), container, new ArrayList<>(command), flag(query, "stdin"),
+        !asAsked || flag(query, "stdout"), !asAsked || (flag(query, "stderr") && !tty), tty);
+  }
+
+  private static Object attach(ServerUpgradeRequest request, ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback,
+      Registry registry, NodeServices nodes, Authenticator token) {
+    try {
+      ExecSocket.Target target = attachTarget(request, registry, nodes, token);
+      acceptChannels(request, response, "attach");
+      return new ExecSocket(target);
     } catch (ApiException e) {
       return refuse(response, callback, e);
     }
@@ -73,9 +142,9 @@ public final class ExecEndpoint {
    * An attach to the container's own process. The terminal is the container's: asked for on a
    * container without {@code tty}, the client gets plain streams (kubectl warns of it itself).
    */
-  private static Object attach(ServerUpgradeRequest request, ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback,
-      Registry registry, NodeServices nodes, Authenticator token) {
-    try {
+  private static ExecSocket.Target attachTarget(org.eclipse.jetty.server.Request request, Registry registry, NodeServices nodes,
+      Authenticator token) {
+    {
       ObjectNode pod = pod(request, registry, token);
       Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
       boolean stdin = flag(query, "stdin");
@@ -93,11 +162,8 @@ public final class ExecEndpoint {
       container = container == null || container.isEmpty() ? only(pod) : container;
       JsonNode spec = containerSpec(pod, container);
       PodAttach attach = nodes.attachFor(pod).orElseThrow(() -> ApiException.badRequest("no node runs containers on this machine"));
-      acceptChannels(request, response, "attach");
-      return new ExecSocket(ExecSocket.Target.attach(attach, Meta.uid(pod), container, stdin && spec.path("stdin").asBoolean(false),
-          stdout, stderr && !tty, tty && spec.path("tty").asBoolean(false)));
-    } catch (ApiException e) {
-      return refuse(response, callback, e);
+      return ExecSocket.Target.attach(attach, Meta.uid(pod), container, stdin && spec.path("stdin").asBoolean(false),
+          stdout, stderr && !tty, tty && spec.path("tty").asBoolean(false));
     }
   }
 
@@ -187,7 +253,7 @@ public final class ExecEndpoint {
     return ports;
   }
 
-  private static ObjectNode pod(ServerUpgradeRequest request, Registry registry, Authenticator token) {
+  private static ObjectNode pod(org.eclipse.jetty.server.Request request, Registry registry, Authenticator token) {
     var user = token.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), Exchange.peerCertificates(request))
         .orElseThrow(ApiException::unauthorized);
     String[] parts = request.getHttpURI().getPath().split("/");

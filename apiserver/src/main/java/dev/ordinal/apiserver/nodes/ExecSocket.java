@@ -39,10 +39,11 @@ public final class ExecSocket implements Session.Listener.AutoDemanding {
    */
   record Target(String name, Streams streams, boolean stdin, boolean stdout, boolean stderr, boolean tty,
       boolean endsWithClient) {
-    /** A command run with {@code kubectl exec}: stdout and stderr always carried. */
-    static Target exec(PodExec exec, String podUid, String container, List<String> command, boolean stdin, boolean tty) {
+    /** A command run with {@code kubectl exec}. */
+    static Target exec(PodExec exec, String podUid, String container, List<String> command, boolean stdin, boolean stdout,
+        boolean stderr, boolean tty) {
       return new Target(container, (in, out, err, t) -> exec.exec(podUid, container, command, in, out, err, t),
-          stdin, true, true, tty, false);
+          stdin, stdout, stderr, tty, false);
     }
 
     /** An attach to the container's own process; it never ends in an exit code of its own. */

@@ -2,18 +2,14 @@ package dev.ordinal.apiserver.nodes;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
-import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
-import io.netty.handler.codec.spdy.SpdyVersion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -38,11 +33,7 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
 
   private final String podIp;
   private final Set<Integer> ports;
-  // Netty's codec, driven by hand: bytes in, frames out, and back
-  private final EmbeddedChannel codec = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
-  // guards the codec and keeps frames in order; a lock, not synchronized: sending waits for the
-  // client, and the waiting thread may be virtual
-  private final ReentrantLock codecLock = new ReentrantLock();
+  private final SpdyFrames spdy = new SpdyFrames(this::sendMessage);
   private final Map<Integer, PodConnection> connections = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> errorStreams = new ConcurrentHashMap<>();
   private Session session;
@@ -60,17 +51,7 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     try {
-      Object[] frames;
-      codecLock.lock();
-      try {
-        // copied: Jetty reuses the buffer once the callback completes, and the codec keeps partial frames
-        codec.writeInbound(Unpooled.copiedBuffer(payload));
-        frames = codec.inboundMessages().toArray();
-        codec.inboundMessages().clear();
-      } finally {
-        codecLock.unlock();
-      }
-      for (Object frame : frames) {
+      for (Object frame : spdy.decode(payload)) {
         handle(frame);
       }
       callback.succeed();
@@ -103,13 +84,13 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
 
   private void open(SpdySynStreamFrame syn) {
     int stream = syn.streamId();
-    String type = header(syn, "streamType");
-    String portText = header(syn, "port");
-    // the reply echoes the stream's headers: Netty writes no header block for an empty set, and
-    // spdystream (kubectl's side) requires one
-    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(stream);
-    reply.headers().add(syn.headers());
-    send(reply);
+    String type = SpdyFrames.header(syn, "streamType");
+    String portText = SpdyFrames.header(syn, "port");
+    try {
+      spdy.accept(syn);
+    } catch (IOException e) {
+      return; // the client is gone
+    }
     if (type.equals("error")) {
       errorStreams.put(requestId(syn), stream);
       return;
@@ -178,45 +159,29 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
     }
   }
 
-  /** Encodes a frame and sends its bytes as one WebSocket message, in order. */
+  /** Sends a frame; a client gone is left to the close that follows. */
   private void send(Object frame) {
-    byte[] bytes;
-    codecLock.lock();
     try {
-      codec.writeOutbound(frame);
-      ByteBuf out = Unpooled.buffer();
-      Object chunk;
-      while ((chunk = codec.readOutbound()) != null) {
-        ByteBuf b = (ByteBuf) chunk;
-        out.writeBytes(b);
-        b.release();
-      }
-      bytes = new byte[out.readableBytes()];
-      out.readBytes(bytes);
-      out.release();
-      Callback.Completable sent = new Callback.Completable();
-      session.sendBinary(ByteBuffer.wrap(bytes), sent);
-      try {
-        sent.get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.debug("port-forward: client gone: {}", e.toString());
-      }
-    } finally {
-      codecLock.unlock();
+      spdy.send(frame);
+    } catch (IOException e) {
+      log.debug("port-forward: client gone: {}", e.toString());
     }
   }
 
-  private static String header(SpdySynStreamFrame syn, String name) {
-    String v = syn.headers().getAsString(name);
-    if (v == null) {
-      v = syn.headers().getAsString(name.toLowerCase());
+  /** A frame's bytes as one WebSocket message. */
+  private void sendMessage(byte[] bytes) throws IOException {
+    Callback.Completable sent = new Callback.Completable();
+    session.sendBinary(ByteBuffer.wrap(bytes), sent);
+    try {
+      sent.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException(e.toString());
     }
-    return v == null ? "" : v;
   }
 
   private static int requestId(SpdySynStreamFrame syn) {
     try {
-      return Integer.parseInt(header(syn, "requestID"));
+      return Integer.parseInt(SpdyFrames.header(syn, "requestID"));
     } catch (NumberFormatException e) {
       return -1;
     }
@@ -226,11 +191,6 @@ public final class PortForwardSocket implements Session.Listener.AutoDemanding {
   public void onWebSocketClose(int statusCode, String reason) {
     connections.values().forEach(PodConnection::close);
     connections.clear();
-    codecLock.lock();
-    try {
-      codec.finishAndReleaseAll();
-    } finally {
-      codecLock.unlock();
-    }
+    spdy.close();
   }
 }

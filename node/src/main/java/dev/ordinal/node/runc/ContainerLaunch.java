@@ -18,8 +18,8 @@ import java.util.Map;
 final class ContainerLaunch {
   private ContainerLaunch() {}
 
-  /** The OCI config, the image's layers for the overlay (bottom first), and what to seed its writable layer with (or null). */
-  record Launch(ObjectNode oci, List<Path> layers, Path seed, RuncContainer.Stdio stdio) {}
+  /** The OCI config and the image's layers for the overlay (bottom first). */
+  record Launch(ObjectNode oci, List<Path> layers, RuncContainer.Stdio stdio) {}
 
   static Launch spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
       List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageResolver images, boolean allowPrivileged)
@@ -43,17 +43,18 @@ final class ContainerLaunch {
       throw new ConfigError("no command specified");
     }
     String workingDir = container.path("workingDir").asText(imageConfig.workingDir());
-    // an image's own root holds nothing of the host's to hide
-    List<String> hide = image.ownRoot() ? List.of() : hidden;
+    // a host image shows the host's /usr: what must stay hidden there (the data directory, were it under /usr)
+    List<String> hide = new ArrayList<>(image.tmpfs());
+    hidden.stream().filter(h -> image.hostMounts().stream().anyMatch(m -> h.startsWith(m.destination() + "/"))).forEach(hide::add);
     ObjectNode oci = OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), identity, null, netns,
-        cgroupsPath, hide, mounts(container, podDir, podVolumes)));
+        cgroupsPath, image.hostMounts(), hide, mounts(container, podDir, podVolumes)));
     if (!imageConfig.stopSignal().isEmpty()) {
       // in the bundle, so that an agent restarted since still stops the container the image's way
       oci.with("annotations").put(RuncContainer.STOP_SIGNAL, imageConfig.stopSignal());
     }
     RuncContainer.Stdio stdio = new RuncContainer.Stdio(container.path("stdin").asBoolean(false),
         container.path("stdinOnce").asBoolean(false), container.path("tty").asBoolean(false));
-    return new Launch(oci, image.layers(), image.seed(), stdio);
+    return new Launch(oci, image.layers(), stdio);
   }
 
   static List<OciSpec.Mount> mounts(JsonNode container, Path podDir, Map<String, Path> podVolumes) throws ConfigError {

@@ -15,12 +15,23 @@ import java.util.Optional;
  * also names the Debian packages that provide it, so a missing one can be reported plainly.
  */
 final class HostImages {
+  /** What a host image's root is made of (see {@link HostRoot}). */
+  enum RootKind {
+    /** The host's /usr read-only, a cleaned copy of its /etc, everything else empty. */
+    HOST_SYSTEM,
+    /** The official BusyBox image's root: the multi-call binary and its applets in /bin, nothing of the host's. */
+    BUSYBOX
+  }
+
   /**
    * A catalogue entry: how to run it, what must be installed on the host, and what the official
-   * image has that the host's package lacks — files laid over the host's root and host files hidden
-   * (an image layer of Ordinal's own, see {@link HostImageLayer}).
+   * image has that the host's package lacks — files written into its root (a path ending in "/" is
+   * a directory) and host files of /etc
+   * left out (see {@link HostRoot}); the user it runs as; what its root is made of; and host paths
+   * outside /usr its software needs, mounted read-only.
    */
-  record Entry(ImageConfig config, List<String> packages, String binary, Map<String, String> files, List<String> removed, String user) {
+  record Entry(ImageConfig config, List<String> packages, String binary, Map<String, String> files, List<String> removed, String user,
+      RootKind root, List<String> hostPaths) {
     Entry(ImageConfig config, List<String> packages, String binary) {
       this(config, packages, binary, Map.of(), List.of(), "");
     }
@@ -29,8 +40,8 @@ final class HostImages {
       this(config, packages, binary, files, removed, "");
     }
 
-    boolean hasLayer() {
-      return !files.isEmpty() || !removed.isEmpty();
+    Entry(ImageConfig config, List<String> packages, String binary, Map<String, String> files, List<String> removed, String user) {
+      this(config, packages, binary, files, removed, user, RootKind.HOST_SYSTEM, List.of());
     }
   }
 
@@ -85,9 +96,14 @@ final class HostImages {
       // STOPSIGNAL SIGQUIT, as the official image: nginx finishes the requests under way (SIGTERM drops them)
       "nginx", new Entry(new ImageConfig(List.of(), List.of("nginx", "-g", "daemon off;"),
           Map.of("PATH", ImageConfig.PATH), "/", "SIGQUIT"), List.of("nginx"), "/usr/sbin/nginx",
-          Map.of("/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_SITE), List.of("/etc/nginx/sites-enabled/default")),
+          // Debian's nginx opens /var/log/nginx/error.log before reading its configuration and keeps
+          // request bodies under /var/lib/nginx: the directories an empty /var lacks
+          Map.of("/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_SITE, "/var/log/nginx/", "", "/var/lib/nginx/", ""),
+          List.of("/etc/nginx/sites-enabled/default")),
+      // the official image: CMD ["sh"], its applets in /bin, Docker's default PATH
       "busybox", new Entry(new ImageConfig(List.of(), List.of("sh"),
-          Map.of("PATH", "/bin:/usr/bin:/sbin:/usr/sbin"), "/"), List.of("busybox"), "/bin/busybox"),
+          Map.of("PATH", ImageConfig.PATH), "/"), List.of("busybox"), "/bin/busybox", Map.of(), List.of(), "", RootKind.BUSYBOX,
+          List.of()),
       "mariadb", new Entry(new ImageConfig(List.of(), List.of("mariadbd"),
           Map.of("PATH", ImageConfig.PATH), "/"), List.of("mariadb-server", "mariadb-backup"), "/usr/sbin/mariadbd"),
       "mysql", new Entry(new ImageConfig(List.of(), List.of("mariadbd"),

@@ -14,27 +14,21 @@ import java.util.Optional;
 
 /**
  * What an image reference runs (DESIGN §3): an image imported into the local store, on its own
- * layers; else a host image from the catalogue, over the host's root, with its own few files.
+ * layers; else a host image from the catalogue, on the root {@link HostRoot} makes for it.
  */
 final class ImageResolver {
   /**
    * A resolved image.
    *
    * @param layers the overlay's lower layers, bottom first; the host's root is {@code /}
-   * @param seed a directory copied into the container's writable layer before it starts, or null:
-   *     a host image's own layer, which cannot be a lower layer since it lies inside the host's root
-   * @param user the image's USER ("" for root; a host image's user is a name in the host's /etc/passwd)
-   * @param ownRoot whether the root holds nothing of the host's (nothing to hide from the pod)
+   * @param user the image's USER ("" for root; a host image's user is a name in its /etc/passwd)
+   * @param hostMounts what of the host's a host image's root shows (read-only, mounted first); none for an imported image
+   * @param tmpfs empty directories mounted over those
    */
-  record Resolved(ImageConfig config, List<Path> layers, Path seed, String user, boolean ownRoot) {
+  record Resolved(ImageConfig config, List<Path> layers, String user, List<OciSpec.Mount> hostMounts, List<String> tmpfs) {
     /** A file of the root the container will have (from the topmost layer that holds it), or null. */
     Path file(String path) {
-      List<Path> roots = new java.util.ArrayList<>();
-      if (seed != null) {
-        roots.add(seed);
-      }
-      roots.addAll(layers.reversed());
-      for (Path root : roots) {
+      for (Path root : layers.reversed()) {
         Path f = root.resolve(path);
         if (Files.exists(f)) {
           return f;
@@ -49,11 +43,16 @@ final class ImageResolver {
     }
   }
 
-  private static final Path HOST_ROOT = Path.of("/");
+  /** How long a prepared host root is used before the host's files it copies are looked at again. */
+  private static final long RECHECK_NANOS = java.time.Duration.ofSeconds(10).toNanos();
+
+  private record Recent(HostRoot.Prepared root, long at) {}
 
   private final ImageStore store;
   private final Path hostLayersDir;
   private final ImagePuller puller; // null: no pulls (a test without a registry)
+  private final HostRoot hostRoot = new HostRoot(Path.of("/"));
+  private final java.util.concurrent.ConcurrentHashMap<String, Recent> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
   ImageResolver(ImageStore store, Path hostLayersDir, ImagePuller puller) {
     this.store = store;
@@ -102,7 +101,7 @@ final class ImageResolver {
     if (stored.isPresent()) {
       StoredImage s = stored.get();
       ImageConfig config = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir(), s.stopSignal());
-      return new Resolved(config, s.layers(), null, s.user(), true);
+      return new Resolved(config, s.layers(), s.user(), List.of(), List.of());
     }
     String name = HostImages.repository(image);
     HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> new ConfigError(
@@ -112,13 +111,26 @@ final class ImageResolver {
       throw new ConfigError("image \"" + image + "\" runs the host's " + entry.binary() + ", which is not installed (apt-get install "
           + String.join(" ", entry.packages()) + ")");
     }
-    if (!entry.hasLayer()) {
-      return new Resolved(entry.config(), List.of(HOST_ROOT), null, entry.user(), false);
-    }
     try {
-      return new Resolved(entry.config(), List.of(HOST_ROOT), HostImageLayer.of(hostLayersDir, name, entry), entry.user(), false);
+      HostRoot.Prepared root = prepared(name, entry);
+      return new Resolved(entry.config(), List.of(root.layer()), entry.user(), root.hostMounts(), root.tmpfs());
     } catch (IOException e) {
       throw new ConfigError("cannot prepare the host image " + name + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The entry's root, looked at again (the host's /etc walked for changes) at most every 10 s:
+   * the replicas of a new workload start together and share one look.
+   */
+  private HostRoot.Prepared prepared(String name, HostImages.Entry entry) throws IOException {
+    Recent r = recent.get(name);
+    long now = System.nanoTime();
+    if (r != null && now - r.at() < RECHECK_NANOS && Files.isDirectory(r.root().layer())) {
+      return r.root();
+    }
+    HostRoot.Prepared root = hostRoot.prepare(hostLayersDir, name, entry);
+    recent.put(name, new Recent(root, now));
+    return root;
   }
 }

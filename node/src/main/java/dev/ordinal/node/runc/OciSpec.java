@@ -41,7 +41,7 @@ final class OciSpec {
   /** Everything about one container that is not in its spec. */
   record Inputs(List<String> args, Map<String, String> env, String workingDir, String hostname, ProcessIdentity.Identity user,
       Path rootfs, Path netns,
-      String cgroupsPath, List<String> hidden, List<Mount> mounts) {}
+      String cgroupsPath, List<Mount> rootMounts, List<String> hidden, List<Mount> mounts) {}
 
   private OciSpec() {}
 
@@ -82,6 +82,10 @@ final class OciSpec {
     mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     mount(mounts, "/sys", "sysfs", "sysfs", privileged ? List.of("nosuid", "noexec", "nodev") : List.of("nosuid", "noexec", "nodev", "ro"));
+    for (Mount m : in.rootMounts()) {
+      // a host image's share of the host: read-only, no device files, no set-uid programs
+      mount(mounts, m.destination(), "bind", m.source().toString(), List.of("rbind", "ro", "nosuid", "nodev"));
+    }
     for (String path : in.hidden()) {
       String mode = path.equals("/tmp") ? "mode=1777" : "mode=755";
       mount(mounts, path, "tmpfs", "tmpfs", List.of("nosuid", "nodev", mode));

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of one container, kept on disk so that a restarted agent finds it again: its bundle
- * (config.json and an overlay root over the host's) under the pod's directory, conmon supervising
+ * (config.json and an overlay root over the image's layers) under the pod's directory, conmon supervising
  * runc, the log in Kubernetes' CRI format and the exit code that conmon writes when the process
  * ends. Each run has a fresh writable layer, as a restarted container has on Kubernetes.
  */
@@ -83,20 +83,16 @@ final class RuncContainer {
     HostCommand.check(List.of("timeout", "2", "sh", "-c", "printf '2 0 0\\n' > \"$1\"", "sh", ctl.toString()), TIMEOUT);
   }
 
-  /** Mounts a fresh root (over the image's layers, or the host's), writes the config (its root made this run's), has conmon create the container, and starts it. */
-  void start(ObjectNode config, List<Path> layers, Path seed, Stdio stdio) throws IOException {
+  /** Mounts a fresh root over the image's layers, writes the config (its root made this run's), has conmon create the container, and starts it. */
+  void start(ObjectNode config, List<Path> layers, Stdio stdio) throws IOException {
     Files.createDirectories(exitDir);
     Files.deleteIfExists(exitDir.resolve(id));
     for (String d : List.of("upper", "work", "merged")) {
       Files.createDirectories(dir.resolve(d));
     }
     if (!mounted(rootfs())) {
-      if (seed != null) {
-        HostCommand.check(List.of("cp", "-a", seed + "/.", dir.resolve("upper").toString()), TIMEOUT);
-      }
-      // an image's layers, top first, or the host's own root (a host image)
-      String lower = layers.isEmpty() ? "/"
-          : String.join(":", layers.reversed().stream().map(Path::toString).toList());
+      // the image's layers, top first (a host image has one, see HostRoot)
+      String lower = String.join(":", layers.reversed().stream().map(Path::toString).toList());
       HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o",
           "lowerdir=" + lower + ",upperdir=" + dir.resolve("upper") + ",workdir=" + dir.resolve("work"), rootfs().toString()), TIMEOUT);
     }

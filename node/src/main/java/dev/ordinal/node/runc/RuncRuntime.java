@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Pods as real containers: a network namespace on the bridge with the pod's /etc files, then init
  * containers one at a time, then the app containers, each a runc container under conmon with an
- * overlay root over the host's, its volumes bind-mounted and what a pod must not see hidden.
+ * overlay root over the image's layers (a host image's made by HostRoot) and its volumes bind-mounted.
  * Containers that exit are restarted as the pod's restartPolicy says, with kubelet's back-off.
  * Everything lives under {@code <data-dir>/pods/<uid>}, so a restarted agent picks the pods up
  * where they are (conmon keeps the containers running meanwhile).
@@ -311,7 +311,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       p.events.add(ContainerEvent.pulled(slot.name, init, spec.path("image").asText()));
       Cgroups.PARENT_LOCK.readLock().lock();
       try {
-        c.start(launch.oci(), launch.layers(), launch.seed(), launch.stdio());
+        c.start(launch.oci(), launch.layers(), launch.stdio());
       } finally {
         Cgroups.PARENT_LOCK.readLock().unlock();
       }
@@ -389,14 +389,12 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return "/ordinal/" + p.uid + "/" + slot.name + "-" + slot.restarts;
   }
 
-  /** What no container may see: other users' homes, the host's runtime state, and the data directory. */
+  /**
+   * What no container may see of what a host image shows of the host (its /usr): the data
+   * directory, should it lie there. Everything else of the host is outside a host image's root.
+   */
   private List<String> hidden() {
-    List<String> out = new ArrayList<>(List.of("/root", "/home", "/tmp", "/run"));
-    String data = config.dataDir().toAbsolutePath().normalize().toString();
-    if (out.stream().noneMatch(h -> data.startsWith(h + "/"))) {
-      out.add(data);
-    }
-    return out;
+    return List.of(config.dataDir().toAbsolutePath().normalize().toString());
   }
 
   private ContainerState state(ContainerSlot slot) {
