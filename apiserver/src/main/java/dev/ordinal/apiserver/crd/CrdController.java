@@ -48,6 +48,11 @@ public final class CrdController implements AutoCloseable {
     this.registry = registry;
     this.crds = registry.store("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
     registry.useCustomSchemas(schemas);
+    // server-side apply merges custom resources' lists by their schemas' list types; the register is
+    // the process's, so with several API servers in one JVM (tests) the last one's CRDs answer
+    dev.ordinal.api.managedfields.FieldSchemas.register("customresourcedefinitions",
+        t -> t.modelClass() == io.fabric8.kubernetes.api.model.GenericKubernetesResource.class
+            ? new CustomFieldSchema(schemas, t.apiVersion(), t.kind(), java.util.List.of()) : null);
   }
 
   /** The schemas served, for server-side apply's list types. */
