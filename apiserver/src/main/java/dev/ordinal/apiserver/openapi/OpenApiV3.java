@@ -105,8 +105,14 @@ public final class OpenApiV3 {
     return doc;
   }
 
+  /** The document's content hash (SHA-512, as upstream's), or null when there is none at {@code path}. */
   public String hash(String path) {
-    return documents().hashes().get(path);
+    String hash = documents().hashes().get(path);
+    if (hash == null) {
+      byte[] doc = documentBytes(path); // a custom resources' document, which changes with its CRDs
+      hash = doc == null ? null : sha512(doc);
+    }
+    return hash;
   }
 
   private static ObjectNode document(List<ResourceType> types) {
