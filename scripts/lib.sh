@@ -29,13 +29,15 @@ Install one, e.g.: apt-get install openjdk-21-jdk-headless   (or set JAVA_HOME)"
 }
 
 # What `--runtime runc` runs pods with (DESIGN §3).
-RUNC_PACKAGES="runc conmon containernetworking-plugins iproute2 attr socat xfsprogs"
+RUNC_PACKAGES="runc conmon containernetworking-plugins iproute2 attr socat xfsprogs zstd"
 # The software of the host images the examples and the end-to-end tests run (see docs/images.md);
 # ORDINAL_HOST_IMAGE_PACKAGES="" installs none of it.
 HOST_IMAGE_PACKAGES="${ORDINAL_HOST_IMAGE_PACKAGES-nginx-light busybox zookeeper mariadb-server mariadb-backup ncat patroni postgresql}"
 
 # The etcd the storage, migration and multi-server tests and `bench/run.sh etcd` start (docs/multi-node.md).
 ETCD_PACKAGES="etcd-server etcd-client"
+# what the registry tests run: a CNCF Distribution registry, and the tools that build and push images to it
+REGISTRY_PACKAGES="docker-registry skopeo umoci openssl"
 
 # Installs Debian packages that are missing when root; otherwise prints the command to run.
 need_packages() {
