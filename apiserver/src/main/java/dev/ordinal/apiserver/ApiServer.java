@@ -170,6 +170,13 @@ public final class ApiServer implements AutoCloseable {
     crds.start();
     jetty.start();
     ready.set(true);
+  }
+
+  /**
+   * Generates the OpenAPI documents on a thread of their own, so the first client that asks finds
+   * them ready; until then the first request makes them. Called once the start is over.
+   */
+  public void prepareOpenApi() {
     openApi.prepareInBackground();
   }
 

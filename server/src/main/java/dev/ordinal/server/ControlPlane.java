@@ -232,6 +232,8 @@ public final class ControlPlane implements AutoCloseable {
         // kube-apiserver's --etcd-compaction-interval
         etcd.startCompaction(Duration.ofMinutes(5));
       }
+      // after the kubeconfig is out, so the documents do not compete with the start for the CPU
+      api.prepareOpenApi();
       return plane;
     } catch (Exception | Error e) {
       if (api != null) {

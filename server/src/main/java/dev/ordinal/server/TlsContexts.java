@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -24,16 +23,12 @@ final class TlsContexts {
       trust.setCertificateEntry("ca", ca);
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
-      KeyManagerFactory kmf = null;
       if (key != null) {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("key", key, new char[0], new X509Certificate[] {cert, ca});
-        kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
+        // not a PKCS12 key entry: it seals the key with a 10,000-round PBKDF2 (see TlsContext)
+        return dev.ordinal.apiserver.pki.TlsContext.of(key, java.util.List.of(cert, ca), tmf.getTrustManagers()[0]);
       }
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+      ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (java.io.IOException e) {
       throw new GeneralSecurityException(e);

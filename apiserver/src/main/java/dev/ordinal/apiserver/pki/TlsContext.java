@@ -13,7 +13,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * A server's {@link SSLContext} from a key and its chain held in memory. The JDK's own key
+ * An {@link SSLContext} from a key and its chain held in memory, for a server or for a client
+ * that presents a certificate. The JDK's own key
  * managers read keystores, and a PKCS12 keystore — even one that never touches the disk — seals
  * its key with a 10,000-round PBKDF2 when written and again when read: a fifth of the API
  * server's fresh start, for a password that protects nothing the files' permissions do not.
@@ -36,7 +37,7 @@ public final class TlsContext {
     }
   }
 
-  /** One key, under one alias, for the server side only. */
+  /** One key, under one alias, offered on either side of a handshake. */
   static final class FixedKeyManager extends X509ExtendedKeyManager {
     static final String ALIAS = "serving";
     private final PrivateKey key;
@@ -70,12 +71,22 @@ public final class TlsContext {
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return getServerAliases(keyType, issuers);
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+      for (String keyType : keyTypes) {
+        if (fits(keyType)) {
+          return ALIAS;
+        }
+      }
       return null;
     }
 
     @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return null;
+    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+      return chooseClientAlias(keyTypes, issuers, null);
     }
 
     @Override
