@@ -49,6 +49,10 @@ class EtcdClusterIT {
 
       // the first endpoint (the one the store prefers) dies: writes move to the others
       etcd.killMember(0);
+      // a write in flight while the dead member was the leader times out in etcd itself ("possibly due to
+      // previous leader failure"), and is not sent again since it may have been applied: once the two left
+      // have elected a leader (a second or two; longer on a loaded machine), writes go on
+      etcd.awaitHealthy(Duration.ofSeconds(30));
       for (int i = 20; i < 40; i++) {
         storage.create("/registry/a/" + i, bytes("v"));
       }
