@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * How an agent gets its credentials, k3s' way: it reads the token ({@code K10<ca hash>::<id>.<secret>}),
@@ -106,18 +105,7 @@ final class AgentJoin {
   /** {@code GET /cacerts} trusting anything: what comes back is checked against the token's hash before any use. */
   static String fetchCa(String server) throws Exception {
     SSLContext blind = SSLContext.getInstance("TLS");
-    blind.init(null, new TrustManager[] {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
+    blind.init(null, new TrustManager[] {new dev.ordinal.apiserver.pki.TrustAnything()}, null);
     // a plain socket: the JDK's HTTP client would check the host name, which means nothing here
     URI uri = URI.create(server);
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) blind.getSocketFactory().createSocket()) {

@@ -46,7 +46,7 @@ final class TlsContexts {
       }
       TrustManager[] trust;
       if (config.insecureSkipVerify()) {
-        trust = new TrustManager[] {new TrustAll()};
+        trust = new TrustManager[] {new dev.ordinal.apiserver.pki.TrustAnything()};
       } else if (config.caFile() != null) {
         trust = new TrustManager[] {new Either(system(), custom(certificates(config.caFile())))};
       } else {
@@ -117,35 +117,6 @@ final class TlsContexts {
       List<X509Certificate> all = new ArrayList<>(List.of(first.getAcceptedIssuers()));
       all.addAll(List.of(second.getAcceptedIssuers()));
       return all.toArray(X509Certificate[]::new);
-    }
-  }
-
-  /**
-   * insecure_skip_verify: the user asked for no verification of this host, its name included (an
-   * extended manager, or the JDK would still check the host name).
-   */
-  private static final class TrustAll extends javax.net.ssl.X509ExtendedTrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }
