@@ -32,13 +32,23 @@ final class TinyImage {
     Files.writeString(l2.resolve(".wh.remove-me"), "");
     run(dir, "tar", "-C", "l1/root", "-cf", "l1/layer.tar", ".");
     run(dir, "tar", "-C", "l2/root", "-cf", "l2/layer.tar", ".");
+    // docker save lists each layer's uncompressed digest, and the store checks every layer against it
     Files.writeString(dir.resolve("config.json"), """
         {"architecture":"amd64","os":"linux","config":{"Entrypoint":["/bin/busybox"],"Cmd":["sh","-c","busybox cat /etc/greeting; exec busybox sleep 3600"],
-         "Env":["PATH=/bin","FROM_IMAGE=yes"],"WorkingDir":"/etc"},"rootfs":{"type":"layers","diff_ids":[]}}""");
+         "Env":["PATH=/bin","FROM_IMAGE=yes"],"WorkingDir":"/etc"},"rootfs":{"type":"layers","diff_ids":["%s","%s"]}}"""
+        .formatted(diffId(dir.resolve("l1/layer.tar")), diffId(dir.resolve("l2/layer.tar"))));
     Files.writeString(dir.resolve("manifest.json"), """
         [{"Config":"config.json","RepoTags":["%s"],"Layers":["l1/layer.tar","l2/layer.tar"]}]""".formatted(REFERENCE));
     run(dir, "tar", "-cf", "image.tar", "manifest.json", "config.json", "l1/layer.tar", "l2/layer.tar");
     return dir.resolve("image.tar");
+  }
+
+  private static String diffId(Path layer) throws Exception {
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(layer), sha)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
   }
 
   private static void run(Path dir, String... command) throws Exception {
