@@ -71,7 +71,9 @@ class InteractiveE2E extends RealPodsTestBase {
     kubectl.run("-n", "interactive", "wait", "--for=condition=Ready", "pod/shell", "--timeout=90s").ok();
     try (Kubectl.Terminal t = kubectl.interactive(100, 30, "-n", "interactive", "attach", "-it", "shell")) {
       t.await("If you don't see a command prompt", ANSWER).type("\r").await("# ", ANSWER);
-      t.type("echo attached-$((6*7)) $(stty size)\r").await("attached-42 30 100", ANSWER);
+      // kubectl attach resizes to one more row and column, then back, to make the program redraw; the
+      // second resize may land after the first line typed, so the size is asked again until it settles
+      awaitSize(t, "attached-42 30 100");
     }
     // the container's stdin stays open without stdinOnce: the shell is still there for the next attach
     Thread.sleep(1000);
@@ -81,5 +83,19 @@ class InteractiveE2E extends RealPodsTestBase {
       t.type("echo again-$((6*7))\r").await("again-42", ANSWER);
     }
     kubectl.run("-n", "interactive", "delete", "pod", "shell", "--wait=true").ok();
+  }
+
+  private static void awaitSize(Kubectl.Terminal t, String expected) throws Exception {
+    for (int i = 0; ; i++) {
+      t.type("echo attached-$((6*7)) $(stty size)\r");
+      try {
+        t.await(expected, java.time.Duration.ofSeconds(3));
+        return;
+      } catch (AssertionError e) {
+        if (i == 5) {
+          throw e;
+        }
+      }
+    }
   }
 }
