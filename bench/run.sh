@@ -36,4 +36,6 @@ case "$which" in
   *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply or etcd)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
-exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"
+# servers start as ./ordinal starts them, from the start-up cache (ORDINAL_AOT=0: without it)
+server_jvm="$(aot_options)"
+exec "$JAVA" -Dordinal.root="$ROOT" -Dordinal.server.classpath="$SERVER_CLASSPATH" -Dordinal.server.jvm="$server_jvm" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"

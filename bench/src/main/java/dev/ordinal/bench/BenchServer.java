@@ -39,7 +39,13 @@ final class BenchServer implements AutoCloseable {
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.trim().split("\\s+")));
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
+    // as ./ordinal starts it: the server's own classpath and its start-up cache (bench/run.sh sets both)
+    String cache = System.getProperty("ordinal.server.jvm", "");
+    if (!cache.isBlank()) {
+      command.addAll(List.of(cache.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("ordinal.server.classpath", System.getProperty("java.class.path")),
+        "dev.ordinal.server.Main",
         "up", "--port", "0", "--data-dir", data.toString(), "--runtime", runtime));
     command.addAll(upArgs);
     ProcessBuilder pb = new ProcessBuilder(command);
