@@ -77,8 +77,8 @@ public final class ApiServer implements AutoCloseable {
     String address = listen + ":" + port;
     Authenticator authenticator = new Authenticator(token, registry.tokens(), clientCertificates);
     this.openApi = openApi(registry.catalog(), crds);
-    // v2 from the built-in types only (custom resources are not in /openapi/v2 yet); made on its first request
-    Routes routes = new Routes(new Discovery(registry.catalog()), new OpenApiV2(catalog), openApi, new ResourceEndpoints(registry, nodes),
+    // v2: the built-in types made on its first request, the custom resources added as CRDs change
+    Routes routes = new Routes(new Discovery(registry.catalog()), new OpenApiV2(catalog, registry.catalog(), crds.schemas()), openApi, new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));

@@ -67,7 +67,7 @@ public final class CustomResourceDocuments implements OpenApiV3.Source {
   }
 
   /** "example.com" as "com.example", the prefix upstream's definitions carry. */
-  private static String reversed(String group) {
+  static String reversed(String group) {
     List<String> parts = new java.util.ArrayList<>(List.of(group.split("\\.")));
     java.util.Collections.reverse(parts);
     return String.join(".", parts);

@@ -1,5 +1,6 @@
 package dev.ordinal.apiserver.openapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
@@ -7,11 +8,13 @@ import dev.ordinal.api.ResourceCatalog;
 import dev.ordinal.api.ResourceType;
 import dev.ordinal.api.patch.KubernetesPatchSchemas;
 import dev.ordinal.api.patch.PatchSchema;
+import dev.ordinal.api.schema.CustomSchemas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -26,21 +29,45 @@ import java.util.zip.GZIPOutputStream;
  * its apply patches from its {@code x-kubernetes-patch-*} extensions, found through each
  * definition's {@code x-kubernetes-group-version-kind}.
  *
- * <p>Built on first use (most clients never ask) and kept: the catalogue is fixed for the life of
- * the server. Both encodings carry one ETag, the SHA-512 of the JSON, as upstream's handler does.
+ * <p>Built on first use (most clients never ask) and kept until the custom resources change: the
+ * built-in part once, the CRDs' definitions ({@link CustomResourceSwagger}) added to a copy of it.
+ * Both encodings carry one ETag, the SHA-512 of the JSON, as upstream's handler does.
  */
 public final class OpenApiV2 {
   /** The body of one encoding: as is, gzipped, and the entity tag they share. */
   public record Encoded(byte[] bytes, byte[] gzipped, String etag) {}
 
-  private record Built(Encoded json, Encoded proto) {}
+  /** Both encodings, and the custom resources (type and schema) they were made with. */
+  private record Built(Encoded json, Encoded proto, List<Custom> customs) {}
 
-  private final ResourceCatalog catalog;
+  /** A served custom resource and its CRD's schema, compared by identity: a changed CRD brings new schemas. */
+  private record Custom(ResourceType type, JsonNode schema) {
+    boolean same(Custom other) {
+      return type.equals(other.type) && schema == other.schema;
+    }
+  }
+
+  private final List<ResourceType> builtIn;
+  private final ResourceCatalog live;
+  private final CustomSchemas customSchemas;
   private final ReentrantLock lock = new ReentrantLock(); // a lock, not a monitor: virtual threads wait on it
   private volatile Built built;
+  private ObjectNode builtInDocument; // under the lock
 
+  /** The built-in types of {@code catalog} only. */
   public OpenApiV2(ResourceCatalog catalog) {
-    this.catalog = catalog;
+    this(catalog, catalog, CustomSchemas.NONE);
+  }
+
+  /**
+   * @param builtIn the types served from the start, whose part of the document is made once
+   * @param live the catalogue as it changes, whose custom resources join the document
+   * @param customSchemas their CRDs' schemas
+   */
+  public OpenApiV2(ResourceCatalog builtIn, ResourceCatalog live, CustomSchemas customSchemas) {
+    this.builtIn = List.copyOf(builtIn.all());
+    this.live = live;
+    this.customSchemas = customSchemas;
   }
 
   public Encoded json() {
@@ -51,24 +78,65 @@ public final class OpenApiV2 {
     return built().proto();
   }
 
+  /**
+   * The document for the custom resources served now: made again only when they or their schemas
+   * changed since the last one (a CRD created, updated or deleted), so clients' ETags hold between.
+   */
   private Built built() {
+    List<Custom> customs = customs();
     Built b = built;
-    if (b != null) {
+    if (b != null && same(b.customs(), customs)) {
       return b;
     }
     lock.lock();
     try {
-      if (built == null) {
-        ObjectNode doc = document(catalog.all());
+      customs = customs();
+      if (built == null || !same(built.customs(), customs)) {
+        if (builtInDocument == null) {
+          builtInDocument = document(builtIn);
+        }
+        ObjectNode doc = builtInDocument.deepCopy();
+        for (Custom c : customs) {
+          addCustom(doc, c.type(), c.schema());
+        }
         byte[] json = Json.bytes(doc);
         String etag = sha512(json);
         byte[] proto = OpenApiV2Proto.document(doc);
-        built = new Built(new Encoded(json, gzip(json), etag), new Encoded(proto, gzip(proto), etag));
+        built = new Built(new Encoded(json, gzip(json), etag), new Encoded(proto, gzip(proto), etag), customs);
       }
       return built;
     } finally {
       lock.unlock();
     }
+  }
+
+  private List<Custom> customs() {
+    List<Custom> customs = new ArrayList<>();
+    for (ResourceType t : live.all()) {
+      if (!builtIn.contains(t)) {
+        customSchemas.schema(t.apiVersion(), t.kind()).ifPresent(s -> customs.add(new Custom(t, s)));
+      }
+    }
+    return customs;
+  }
+
+  private static boolean same(List<Custom> a, List<Custom> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).same(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A custom resource's definition and paths, as the built-in types' below. */
+  static void addCustom(ObjectNode doc, ResourceType t, JsonNode schema) {
+    String name = CustomResourceSwagger.name(t);
+    doc.with("definitions").set(name, CustomResourceSwagger.definition(t, schema));
+    addPaths(doc.with("paths"), t, "#/definitions/" + name);
   }
 
   /** The document as JSON, for tests and for the encoder. */
@@ -86,24 +154,27 @@ public final class OpenApiV2 {
       if (!hasGvk(gvks, t)) {
         gvks.add(gvk(t)); // autoscaling/v1 Scale is one definition for several kinds' scale subresources
       }
-      String ref = schemas.ref(name);
-      String base = "/" + (t.group().isEmpty() ? "api/" : "apis/" + t.group() + "/") + t.version() + "/"
-          + (t.namespaced() ? "namespaces/{namespace}/" : "");
-      ObjectNode collection = paths.putObject(base + t.plural());
-      collection.set("get", operation(t, "list", ref, false));
-      collection.set("post", operation(t, "create", ref, true));
-      collection.set("delete", operation(t, "deletecollection", null, false));
-      pathParameters(collection, t, false);
-      ObjectNode object = paths.putObject(base + t.plural() + "/{name}");
-      object.set("get", operation(t, "get", ref, false));
-      object.set("put", operation(t, "put", ref, true));
-      object.set("patch", operation(t, "patch", ref, true));
-      object.set("delete", operation(t, "delete", null, false));
-      pathParameters(object, t, true);
+      addPaths(paths, t, schemas.ref(name));
     }
     ObjectNode definitions = doc.putObject("definitions");
     schemas.schemas().forEach(definitions::set);
     return doc;
+  }
+
+  private static void addPaths(ObjectNode paths, ResourceType t, String ref) {
+    String base = "/" + (t.group().isEmpty() ? "api/" : "apis/" + t.group() + "/") + t.version() + "/"
+        + (t.namespaced() ? "namespaces/{namespace}/" : "");
+    ObjectNode collection = paths.putObject(base + t.plural());
+    collection.set("get", operation(t, "list", ref, false));
+    collection.set("post", operation(t, "create", ref, true));
+    collection.set("delete", operation(t, "deletecollection", null, false));
+    pathParameters(collection, t, false);
+    ObjectNode object = paths.putObject(base + t.plural() + "/{name}");
+    object.set("get", operation(t, "get", ref, false));
+    object.set("put", operation(t, "put", ref, true));
+    object.set("patch", operation(t, "patch", ref, true));
+    object.set("delete", operation(t, "delete", null, false));
+    pathParameters(object, t, true);
   }
 
   private static ObjectNode operation(ResourceType t, String action, String ref, boolean writes) {

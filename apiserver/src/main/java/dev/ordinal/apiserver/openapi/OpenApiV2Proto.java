@@ -166,6 +166,20 @@ final class OpenApiV2Proto {
         case "title" -> w.string(3, v.asText());
         case "description" -> w.string(4, v.asText());
         case "default" -> w.message(5, any(v));
+        // the value validations CRD schemas carry
+        case "multipleOf" -> w.fixedDouble(6, v.asDouble());
+        case "maximum" -> w.fixedDouble(7, v.asDouble());
+        case "exclusiveMaximum" -> w.bool(8, v.asBoolean());
+        case "minimum" -> w.fixedDouble(9, v.asDouble());
+        case "exclusiveMinimum" -> w.bool(10, v.asBoolean());
+        case "maxLength" -> w.int64(11, v.asLong());
+        case "minLength" -> w.int64(12, v.asLong());
+        case "pattern" -> w.string(13, v.asText());
+        case "maxItems" -> w.int64(14, v.asLong());
+        case "minItems" -> w.int64(15, v.asLong());
+        case "uniqueItems" -> w.bool(16, v.asBoolean());
+        case "maxProperties" -> w.int64(17, v.asLong());
+        case "minProperties" -> w.int64(18, v.asLong());
         case "required" -> v.forEach(r -> w.string(19, r.asText()));
         case "enum" -> v.forEach(e -> w.message(20, any(e)));
         case "additionalProperties" -> w.message(21, v.isBoolean()
@@ -176,6 +190,7 @@ final class OpenApiV2Proto {
         case "allOf" -> v.forEach(a -> w.message(24, schema(a)));
         case "properties" -> w.message(25, named(v, OpenApiV2Proto::schema));
         case "readOnly" -> w.bool(27, v.asBoolean());
+        case "example" -> w.message(30, any(v));
         default -> extensionOr(w, 31, f, "schema");
       }
     }
