@@ -52,8 +52,6 @@ class InteractiveE2E extends RealPodsTestBase {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("regression at the 2026-12-02 merges (restricted/BusyBox root, SPDY and agents' exec paths): "
-      + "after kubectl attach's resize-and-back the shell keeps 31x101 and `$(stty size)` then prints nothing; see the stop note")
   void attachItReachesTheShellOfARunningPod() throws Exception {
     kubectl.apply(work, "shell.yaml", """
         apiVersion: v1
