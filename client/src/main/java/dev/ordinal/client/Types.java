@@ -36,6 +36,8 @@ public final class Types {
   public static final ResourceType CLUSTER_ROLE_BINDINGS =
       CATALOG.byPlural("rbac.authorization.k8s.io", "v1", "clusterrolebindings").orElseThrow();
   public static final ResourceType POD_DISRUPTION_BUDGETS = CATALOG.byPlural("policy", "v1", "poddisruptionbudgets").orElseThrow();
+  public static final ResourceType CUSTOM_RESOURCE_DEFINITIONS =
+      CATALOG.byPlural("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
 
   private Types() {}
 

@@ -122,4 +122,51 @@ class CustomResourcesE2E extends OrdinalE2ETestBase {
     assertThat(gone.exitCode()).isNotZero();
     assertThat(gone.err()).contains("the server doesn't have a resource type \"widgets\"");
   }
+
+  /**
+   * Custom resources are objects like any other: a namespace's deletion removes them, and the
+   * garbage collector follows owner references to and from them.
+   */
+  @Test
+  void namespaceDeletionAndTheGarbageCollectorReachCustomResources() throws Exception {
+    kubectl.apply(work, "crd.yaml", CRD.replace("widgets.example.com", "widgets.gc.example.com").replace("group: example.com", "group: gc.example.com")
+        .replace("shortNames: [wd]", "shortNames: [gcwd]").replace("categories: [examples]", "categories: [gcexamples]")).ok();
+    kubectl.run("wait", "--for=condition=Established", "crd/widgets.gc.example.com", "--timeout=30s").ok();
+    kubectl.run("create", "namespace", "gcwidgets").ok();
+    String owner = widget("owner", "replicas: 1").replace("example.com/v1", "gc.example.com/v1");
+    kubectl.runWithInput(owner, "-n", "gcwidgets", "apply", "-f", "-").ok();
+    String uid = kubectl.run("-n", "gcwidgets", "get", "widgets.gc.example.com", "owner", "-o", "jsonpath={.metadata.uid}").ok().out();
+    // a ConfigMap owned by the widget, and a widget owned by a ConfigMap
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: owned-by-widget
+          ownerReferences:
+          - {apiVersion: gc.example.com/v1, kind: Widget, name: owner, uid: %s}
+        data: {a: "1"}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: owns-a-widget
+        data: {a: "1"}
+        """.formatted(uid), "-n", "gcwidgets", "apply", "-f", "-").ok();
+    String cmUid = kubectl.run("-n", "gcwidgets", "get", "configmap", "owns-a-widget", "-o", "jsonpath={.metadata.uid}").ok().out();
+    kubectl.runWithInput(widget("owned", "replicas: 1").replace("example.com/v1", "gc.example.com/v1")
+        .replace("  name: owned", "  name: owned\n  ownerReferences:\n  - {apiVersion: v1, kind: ConfigMap, name: owns-a-widget, uid: " + cmUid + "}"),
+        "-n", "gcwidgets", "apply", "-f", "-").ok();
+
+    kubectl.run("-n", "gcwidgets", "delete", "widgets.gc.example.com", "owner").ok();
+    kubectl.run("-n", "gcwidgets", "delete", "configmap", "owns-a-widget").ok();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(kubectl.run("-n", "gcwidgets", "get", "configmap", "owned-by-widget").exitCode()).as("the widget's ConfigMap").isNotZero();
+      assertThat(kubectl.run("-n", "gcwidgets", "get", "widgets.gc.example.com", "owned").exitCode()).as("the ConfigMap's widget").isNotZero();
+    });
+
+    kubectl.runWithInput(widget("left", "replicas: 1").replace("example.com/v1", "gc.example.com/v1"), "-n", "gcwidgets", "apply", "-f", "-").ok();
+    kubectl.run("delete", "namespace", "gcwidgets", "--timeout=60s").ok();
+    assertThat(kubectl.run("get", "widgets.gc.example.com", "-A", "-o", "name").ok().out()).isEmpty();
+    kubectl.run("delete", "crd", "widgets.gc.example.com").ok();
+  }
 }

@@ -78,6 +78,56 @@ class OpenApiV2KubectlE2E extends OrdinalE2ETestBase {
     assertThat(k.run("explain", "pods.spec.containers").ok().out()).contains("FIELD: containers", "image", "ports");
   }
 
+  /** A CRD's schema joins /openapi/v2 once it is established: kubectl 1.27 explains and applies its objects from it. */
+  @Test
+  void aCustomResourceIsInTheV2DocumentForKubectl127() throws Exception {
+    Kubectl k = new Kubectl("/usr/lib/google-cloud-sdk/bin/kubectl.1.27", ordinal.kubeconfig(), Files.createTempDirectory(work, "cache-crd"));
+    k.runWithInput("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: gadgets.v2.example.com
+        spec:
+          group: v2.example.com
+          scope: Namespaced
+          names: {plural: gadgets, singular: gadget, kind: Gadget}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    description: What the gadget does.
+                    required: [size]
+                    properties:
+                      size: {type: integer, minimum: 1, maximum: 9, description: How big it is.}
+                      note: {type: string, nullable: true}
+                      extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        """, "apply", "-f", "-").ok();
+    k.run("wait", "--for=condition=Established", "crd/gadgets.v2.example.com", "--timeout=30s").ok();
+    assertThat(k.run("explain", "--output=plaintext-openapiv2", "gadgets.spec.size").ok().out())
+        .contains("KIND:     Gadget", "How big it is.", "<integer>");
+    String gadget = """
+        apiVersion: v2.example.com/v1
+        kind: Gadget
+        metadata:
+          name: g1
+        spec:
+          size: 3
+          note: null
+          extra: {anything: [1, 2]}
+        """;
+    assertThat(k.runWithInput(gadget, "apply", "-f", "-").ok().out()).contains("gadget.v2.example.com/g1 created");
+    Kubectl.Result refused = k.runWithInput(gadget.replace("size: 3", "size: 30"), "apply", "-f", "-");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("spec.size").contains("should be less than or equal to 9");
+    k.run("delete", "crd", "gadgets.v2.example.com").ok();
+  }
+
   @Test
   void theDocumentIsNegotiatedAndAskingAgainWithItsEtagCostsA304() throws Exception {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(ordinal.kubeconfig()))).build()) {

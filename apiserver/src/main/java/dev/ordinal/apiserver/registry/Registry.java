@@ -162,8 +162,13 @@ public final class Registry implements ResourceStore.Admission, AutoCloseable {
     return catalog;
   }
 
+  /**
+   * The store of {@code type}, or null when it is not served; a type a component built from a CRD
+   * itself is found by its group, version and plural.
+   */
   public ResourceStore store(ResourceType type) {
-    return stores.get(type);
+    ResourceStore s = stores.get(type);
+    return s != null ? s : store(type.group(), type.version(), type.plural()).orElse(null);
   }
 
   public Optional<ResourceStore> store(String group, String version, String plural) {

@@ -11,12 +11,15 @@ import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.client.Client;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.runtime.Informer;
+import dev.ordinal.controllers.runtime.ServedTypes;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +43,10 @@ public final class GarbageCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
   private final Client client;
-  private final ResourceCatalog catalog;
-  private final List<Informer> informers = new ArrayList<>();
+  private final ServedTypes types;
+  // one per served type; custom resources' come and go with their CRDs
+  private final Map<ResourceType, Informer> informers = new ConcurrentHashMap<>();
+  private volatile boolean started;
   private final OwnerGraph graph = new OwnerGraph();
   private final WorkQueue<String> queue = new WorkQueue<>();
   private final Worker worker;
@@ -50,16 +55,37 @@ public final class GarbageCollector implements AutoCloseable {
   public GarbageCollector(Client client, ResourceCatalog catalog) {
     this.client = client;
     this.events = new EventRecorder(client, "garbage-collector-controller");
-    this.catalog = catalog;
+    this.types = new ServedTypes(client, catalog).onChange(this::served);
     for (ResourceType t : catalog.all()) {
-      informers.add(new Informer(client, t).onChange((old, cur, deleted) -> observe(t, cur, deleted)));
+      informers.put(t, informer(t));
     }
-    this.worker = new Worker("gc", queue, key -> ObjectRef.parse(catalog, key).flatMap(this::collect), 2);
+    this.worker = new Worker("gc", queue, key -> ObjectRef.parse(types::byKind, key).flatMap(this::collect), 2);
   }
 
   public void start() {
-    informers.forEach(Informer::start);
+    started = true;
+    informers.values().forEach(Informer::start);
+    types.start();
     worker.start();
+  }
+
+  private Informer informer(ResourceType t) {
+    return new Informer(client, t).onChange((old, cur, deleted) -> observe(t, cur, deleted));
+  }
+
+  /** A CRD's type begins or ends being served: its objects are followed as the built-in ones. */
+  private void served(ResourceType t, boolean served) {
+    if (served) {
+      Informer i = informer(t);
+      if (informers.putIfAbsent(t, i) == null && started) {
+        i.start();
+      }
+    } else {
+      Informer gone = informers.remove(t);
+      if (gone != null) {
+        gone.close();
+      }
+    }
   }
 
   private void observe(ResourceType type, ObjectNode obj, boolean deleted) {
@@ -135,7 +161,7 @@ public final class GarbageCollector implements AutoCloseable {
   }
 
   private OwnerState ownerState(ObjectRef dependent, ObjectNode ownerRef) {
-    Optional<ResourceType> type = catalog.byKind(ownerRef.path("apiVersion").asText(), ownerRef.path("kind").asText());
+    Optional<ResourceType> type = types.byKind(ownerRef.path("apiVersion").asText(), ownerRef.path("kind").asText());
     if (type.isEmpty()) {
       return OwnerState.UNKNOWN_KIND;
     }
@@ -227,6 +253,7 @@ public final class GarbageCollector implements AutoCloseable {
   @Override
   public void close() {
     worker.close();
-    informers.forEach(Informer::close);
+    types.close();
+    informers.values().forEach(Informer::close);
   }
 }

@@ -11,6 +11,7 @@ import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.runtime.Informer;
+import dev.ordinal.controllers.runtime.ServedTypes;
 import dev.ordinal.controllers.runtime.WorkQueue;
 import dev.ordinal.controllers.runtime.Worker;
 import java.time.Duration;
@@ -54,7 +55,8 @@ public final class NamespaceController implements AutoCloseable {
       return Optional.empty();
     }
     int remaining = 0;
-    for (ResourceType t : catalog.all()) {
+    // custom resources too: the CRDs served now, listed at each pass as upstream reads discovery
+    for (ResourceType t : ServedTypes.listNow(client, catalog)) {
       if (!t.namespaced()) {
         continue;
       }
