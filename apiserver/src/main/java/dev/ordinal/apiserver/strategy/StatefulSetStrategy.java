@@ -3,6 +3,7 @@ package dev.ordinal.apiserver.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.FieldError;
+import dev.ordinal.api.apps.ReservedOrdinals;
 import dev.ordinal.api.selector.LabelSelector;
 import dev.ordinal.api.selector.SelectorException;
 import java.util.List;
@@ -49,6 +50,13 @@ final class StatefulSetStrategy implements ResourceStrategy {
       errs.nonNegative("spec." + f, spec.path(f));
     }
     errs.nonNegative("spec.ordinals.start", spec.path("ordinals").path("start"));
+    String reserved = sts.path("metadata").path("annotations").path(ReservedOrdinals.ANNOTATION).asText(null);
+    try {
+      ReservedOrdinals.parse(reserved);
+    } catch (IllegalArgumentException e) {
+      errs.invalid("metadata.annotations[" + ReservedOrdinals.ANNOTATION + "]", reserved,
+          e.getMessage() + "; must list ordinals and ranges, e.g. \"1,3,5-7\"");
+    }
     String policy = spec.path("podManagementPolicy").asText("");
     if (!List.of("OrderedReady", "Parallel").contains(policy)) {
       errs.notSupported("spec.podManagementPolicy", policy, List.of("OrderedReady", "Parallel"));

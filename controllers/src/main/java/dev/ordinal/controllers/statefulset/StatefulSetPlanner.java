@@ -2,6 +2,7 @@ package dev.ordinal.controllers.statefulset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ordinal.api.apps.ReservedOrdinals;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.controllers.statefulset.StatefulSetAction.CreateClaim;
 import dev.ordinal.controllers.statefulset.StatefulSetAction.CreatePod;
@@ -11,8 +12,10 @@ import dev.ordinal.controllers.statefulset.StatefulSetAction.UpdatePod;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -20,6 +23,10 @@ import java.util.TreeMap;
  * update revisions, the list of actions to take now (see statefulset-behaviour.md, "One sync").
  * Ordered sets act on one replica per sync and stop at the first unhealthy one; Parallel sets act
  * on all of them.
+ *
+ * <p>Replicas take the first {@code replicas} ordinals from {@code spec.ordinals.start} that are not
+ * reserved ({@link ReservedOrdinals}); a pod on a reserved ordinal is scaled down like one beyond
+ * the count. A rolling update's partition still names an ordinal, as upstream's.
  *
  * <p>One deliberate difference from Kubernetes: under OrderedReady an unhealthy replica whose
  * revision is outdated is replaced instead of waited for, so a rollout stuck on a broken template
@@ -48,12 +55,14 @@ public final class StatefulSetPlanner {
     long minReady = spec.path("minReadySeconds").asLong(0);
     boolean ordered = !spec.path("podManagementPolicy").asText("OrderedReady").equals("Parallel");
     String setName = Meta.name(set);
+    List<Integer> ordinals = ReservedOrdinals.replicaOrdinals(start, replicas, reserved(set));
+    Set<Integer> members = new HashSet<>(ordinals);
 
     TreeMap<Integer, ObjectNode> inRange = new TreeMap<>();
     List<ObjectNode> condemned = new ArrayList<>();
     for (ObjectNode pod : o.pods()) {
       int ord = StatefulSetIdentity.ordinal(Meta.name(pod));
-      if (ord >= start && ord < start + replicas) {
+      if (members.contains(ord)) {
         inRange.put(ord, pod);
       } else {
         condemned.add(pod);
@@ -62,7 +71,7 @@ public final class StatefulSetPlanner {
     condemned.sort(Comparator.comparingInt((ObjectNode p) -> StatefulSetIdentity.ordinal(Meta.name(p))).reversed());
 
     // 1. replicas in range, ascending
-    for (int ord = start; ord < start + replicas; ord++) {
+    for (int ord : ordinals) {
       ObjectNode pod = inRange.get(ord);
       if (pod == null) {
         createClaims(o, ord, null, actions);
@@ -126,8 +135,8 @@ public final class StatefulSetPlanner {
         budget--;
       }
     }
-    for (int ord = start + replicas - 1; ord >= start + partition && budget > 0; ord--) {
-      ObjectNode pod = inRange.get(ord);
+    for (int i = ordinals.size() - 1; i >= 0 && ordinals.get(i) >= start + partition && budget > 0; i--) {
+      ObjectNode pod = inRange.get(ordinals.get(i));
       if (pod == null || PodState.isTerminating(pod)) {
         continue;
       }
@@ -137,6 +146,18 @@ public final class StatefulSetPlanner {
       }
     }
     return actions;
+  }
+
+  /**
+   * The set's reserved ordinals ({@link ReservedOrdinals}); none when the annotation cannot be read
+   * (the API server refuses such a value, so only an object stored before could carry one).
+   */
+  static Set<Integer> reserved(ObjectNode set) {
+    try {
+      return ReservedOrdinals.parse(Meta.annotations(set).get(ReservedOrdinals.ANNOTATION));
+    } catch (IllegalArgumentException e) {
+      return Set.of();
+    }
   }
 
   /** The revision a new replica gets: below the partition of a rolling update, the current one. */

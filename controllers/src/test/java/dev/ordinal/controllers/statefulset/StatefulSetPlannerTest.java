@@ -90,6 +90,44 @@ class StatefulSetPlannerTest {
     assertThat(describe(plan(set(3, ""), readyPods(1, NEW), claimsFor(1)))).containsExactly("claim www-web-1", "create web-1@web-new");
   }
 
+  static ObjectNode reserving(ObjectNode set, String ordinals) {
+    Meta.of(set).with("annotations").put(dev.ordinal.api.apps.ReservedOrdinals.ANNOTATION, ordinals);
+    return set;
+  }
+
+  static List<ObjectNode> readyPods(String revision, int... ordinals) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (int i : ordinals) {
+      out.add(pod(i, revision, "Running", true));
+    }
+    return out;
+  }
+
+  /** One case of a set with reserved ordinals: its pods, and what one sync does. */
+  record Reserved(String name, int replicas, String reserve, List<ObjectNode> pods, List<String> actions) {}
+
+  @Test
+  void reservedOrdinalsAreSkippedAndTheOthersKeepTheirIdentities() {
+    List<Reserved> cases = List.of(
+        new Reserved("ordinal 1 reserved on a running set: web-1 goes, web-0 and web-2 stay", 2, "1",
+            readyPods(NEW, 0, 1, 2), List.of("delete web-1")),
+        new Reserved("the replica count is kept on the next free ordinal", 3, "1",
+            readyPods(NEW, 0, 2), List.of("claim www-web-3", "create web-3@web-new")),
+        new Reserved("nothing to do once the set stands on its ordinals", 3, "1", readyPods(NEW, 0, 2, 3), List.of()),
+        new Reserved("a range", 2, "0-1", List.of(), List.of("claim www-web-2", "create web-2@web-new")),
+        new Reserved("a rolling update goes down the members only", 3, "1", readyPods(OLD, 0, 2, 3), List.of("delete web-3")),
+        new Reserved("an unreadable value reserves nothing", 2, "x", readyPods(NEW, 0, 2), List.of("claim www-web-1", "create web-1@web-new")));
+    for (Reserved c : cases) {
+      ObjectNode set = reserving(set(c.replicas(), ""), c.reserve());
+      Map<String, ObjectNode> claims = new HashMap<>();
+      for (ObjectNode pod : c.pods()) {
+        ObjectNode claim = StatefulSetIdentity.newClaims(set, StatefulSetIdentity.ordinal(Meta.name(pod))).get(0);
+        claims.put(Meta.name(claim), claim);
+      }
+      assertThat(describe(plan(set, c.pods(), claims))).as(c.name()).isEqualTo(c.actions());
+    }
+  }
+
   @Test
   void parallelSetsCreateEveryReplicaAtOnce() {
     ObjectNode set = set(3, ",'podManagementPolicy':'Parallel'".replace('\'', '"'));
