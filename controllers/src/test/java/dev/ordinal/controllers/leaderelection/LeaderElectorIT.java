@@ -120,4 +120,45 @@ class LeaderElectorIT {
       await().atMost(Duration.ofSeconds(5)).until(() -> acting.now.get() == 0);
     }
   }
+
+  @Test
+  void candidateSeesEachRenewalAsItIsWrittenNotAtItsNextRead() throws Exception {
+    // a retry period of 3 s: reads alone would see a renewal up to 3 s late
+    LeaderElectionPlanner.Config slow = new LeaderElectionPlanner.Config(Duration.ofSeconds(8), Duration.ofSeconds(5),
+        Duration.ofSeconds(3));
+    try (SqliteStorage storage = SqliteStorage.open(dir.resolve("s.db")); Registry registry = new Registry(ResourceCatalog.standard(), storage)) {
+      registry.start();
+      Client client = new InProcessClient(registry);
+      ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+      ns.putObject("metadata").put("name", "kube-system");
+      client.create(Types.NAMESPACES, null, ns);
+      Acting acting = new Acting();
+      LeaderElector first = new LeaderElector(client, "kube-system", "watched", "first", slow, acting.leading());
+      first.start();
+      LeaderElector second = null;
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
+        // half a retry period out of step with the leader's renewals, so the follower's own reads come late
+        Thread.sleep(1_500);
+        second = new LeaderElector(client, "kube-system", "watched", "second", slow, acting.leading());
+        second.start();
+        for (int i = 0; i < 3; i++) {
+          LeaseRecord before = LeaseRecord.of(client.get(Types.LEASES, "kube-system", "watched"));
+          LeaderElector follower = second;
+          await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+              .until(() -> !LeaseRecord.of(client.get(Types.LEASES, "kube-system", "watched")).renewTime().equals(before.renewTime()));
+          LeaseRecord renewed = LeaseRecord.of(client.get(Types.LEASES, "kube-system", "watched"));
+          await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+              .until(() -> !follower.observedAt().isBefore(renewed.renewTime()));
+          assertThat(Duration.between(renewed.renewTime(), second.observedAt())).isLessThan(Duration.ofMillis(300));
+        }
+        assertThat(second.isLeader()).isFalse();
+      } finally {
+        first.close(false);
+        if (second != null) {
+          second.close(false);
+        }
+      }
+    }
+  }
 }
