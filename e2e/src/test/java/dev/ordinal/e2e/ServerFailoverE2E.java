@@ -123,6 +123,10 @@ class ServerFailoverE2E {
         // the dead server's identity Lease expires (15 s) and the survivor takes it out of the Endpoints
         int alive = port(survivor);
         await().atMost(Duration.ofSeconds(40)).until(() -> endpointPorts(ks).equals(new TreeSet<>(List.of(alive))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ks.run("get", "endpointslice", "kubernetes", "-o", "jsonpath={.ports[0].port}")
+            .ok().out().equals(Integer.toString(alive)));
+        assertThat(ks.run("get", "lease", "-n", "kube-system", "-l", "apiserver.kubernetes.io/identity=kube-apiserver", "-o", "name")
+            .ok().out().lines().count()).isEqualTo(1);
       } finally {
         node.close();
       }
