@@ -53,6 +53,17 @@ class ServerFailoverE2E {
     }
   }
 
+  /** Runs another `ordinal` command in its own JVM; returns its stdout. */
+  private static String ordinal(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "dev.ordinal.server.Main"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("ordinal " + String.join(" ", args)).isZero();
+    return out;
+  }
+
   @Test
   void leaderKilledOtherServerTakesOverAndWorkGoesOn() throws Exception {
     Assumptions.assumeTrue(LocalEtcd.available(), "needs Debian's etcd-server (" + LocalEtcd.BINARY + ")");
@@ -83,6 +94,17 @@ class ServerFailoverE2E {
       }
       assertThat(kb.run("get", "lease", "-n", "kube-system", "-l", "apiserver.kubernetes.io/identity=kube-apiserver", "-o", "name")
           .ok().out().lines().count()).isEqualTo(2);
+
+      // a join token made on one server pins the CA that every server serves: agents join through any of them
+      String token = ordinal("token", "create", "--data-dir", b.dataDir().toString()).strip();
+      for (ServerProcesses.Server s : both) {
+        Process curl = new ProcessBuilder("curl", "-sk", s.url() + "/cacerts").start();
+        String cacerts = new String(curl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(curl.waitFor()).isZero();
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(cacerts.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(token).startsWith("K10" + hash + "::");
+      }
 
       // one store behind both
       ka.run("create", "configmap", "shared", "--from-literal=k=v").ok();
