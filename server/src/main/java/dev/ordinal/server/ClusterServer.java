@@ -15,6 +15,7 @@ import dev.ordinal.controllers.volume.DirectoryBacking;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.PersistentVolumeBinder;
 import dev.ordinal.controllers.volume.VolumeExpander;
+import dev.ordinal.node.routes.HostRoutes;
 import dev.ordinal.scheduler.Scheduler;
 import dev.ordinal.scheduler.daemonset.DaemonSetController;
 import dev.ordinal.scheduler.taints.TaintEvictionController;
@@ -44,9 +45,11 @@ public final class ClusterServer implements AutoCloseable {
   private final ApiServerLeases apiserverLease;
   private final LeaderElector controllerElector;
   private final LeaderElector schedulerElector;
+  private final HostRoutes routes;
 
   private ClusterServer(Storage storage, ApiServer api, ApiServerLeases apiserverLease, LeaderElector controllers,
-      LeaderElector scheduler) {
+      LeaderElector scheduler, HostRoutes routes) {
+    this.routes = routes;
     this.storage = storage;
     this.api = api;
     this.apiserverLease = apiserverLease;
@@ -57,9 +60,12 @@ public final class ClusterServer implements AutoCloseable {
   /**
    * @param advertise the address other servers, agents and pods reach this one at (the
    *     {@code kubernetes} Endpoints' address); {@code listen} when it is a host address
+   * @param routePods keep host-gw routes on this host to every node's pod range (root), so that
+   *     port-forwards, which the API server opens to the pod's address itself, reach agents' pods
    */
   public static ClusterServer start(DataDir dir, String listen, int port, String advertise, ControlPlane.StorageOptions stored,
-      ControlPlane.ClusterOptions cluster, ControlPlane.AuditOptions audit, LeaderElectionPlanner.Config election) throws Exception {
+      ControlPlane.ClusterOptions cluster, ControlPlane.AuditOptions audit, LeaderElectionPlanner.Config election,
+      boolean routePods) throws Exception {
     if (stored.etcd() == null) {
       throw new IllegalArgumentException("ordinal server keeps its state in etcd: give --etcd-endpoints");
     }
@@ -98,7 +104,12 @@ public final class ClusterServer implements AutoCloseable {
             return m;
           }));
       scheduler.start();
-      ClusterServer server = new ClusterServer(storage, api, lease, controllers, scheduler);
+      HostRoutes routes = null;
+      if (routePods) {
+        routes = new HostRoutes(client, ""); // no node of its own: a route to every node's range
+        routes.start();
+      }
+      ClusterServer server = new ClusterServer(storage, api, lease, controllers, scheduler, routes);
       DataDir.writePrivate(dir.kubeconfig(), Kubeconfig.render(server.serverUrl(), caPem, dir.token()));
       // every server may compact: they agree through compact_rev_key, as kube-apiservers do
       ((EtcdStorage) storage).startCompaction(Duration.ofMinutes(5));
@@ -214,6 +225,9 @@ public final class ClusterServer implements AutoCloseable {
     controllerElector.close(true);
     schedulerElector.close(true);
     apiserverLease.close(true);
+    if (routes != null) {
+      routes.close();
+    }
     api.close();
     storage.close();
   }

@@ -49,6 +49,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "Seconds between tries to take or renew a lease (default: ${DEFAULT-VALUE}).")
   int retrySeconds;
 
+  @Option(names = "--route-pods",
+      description = "Keep routes on this host to every node's pod range through the node's address (host-gw; root), so "
+          + "`kubectl port-forward` reaches pods on agents; off by default.")
+  boolean routePods;
+
   @Option(names = "--audit-log-maxsize", defaultValue = "100", description = "Megabytes before the audit log rotates; 0 never (default: ${DEFAULT-VALUE}).")
   long auditLogMaxSize;
 
@@ -89,11 +94,15 @@ final class ServerCommand implements Callable<Integer> {
       System.err.println("ordinal: --leader-elect-*: " + e.getMessage());
       return 2;
     }
+    if (routePods && !RuncHost.isRoot()) {
+      System.err.println("ordinal: --route-pods changes this host's routes and needs root");
+      return 2;
+    }
     DataDir dir = DataDir.open(dataDir);
     ClusterServer server;
     try {
       server = ClusterServer.start(dir, listen, port, address, stored, new ControlPlane.ClusterOptions(null, clusterCidr, nodeMask),
-          new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup), election);
+          new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup), election, routePods);
     } catch (IllegalStateException e) {
       System.err.println("ordinal: " + e.getMessage());
       return 2;
