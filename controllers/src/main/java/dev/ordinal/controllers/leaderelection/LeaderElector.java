@@ -235,6 +235,9 @@ public final class LeaderElector implements AutoCloseable {
       if (closed) {
         return;
       }
+      if (Duration.between(renewedAt, clock.instant()).compareTo(config.renewDeadline()) > 0) {
+        return; // the write took longer than the deadline: too late to act on; the next step decides again
+      }
       lastRenewed = renewedAt;
       if (leader) {
         return;
