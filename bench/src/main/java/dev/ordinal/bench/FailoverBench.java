@@ -30,6 +30,10 @@ public final class FailoverBench {
         millis.add(failOver(cluster));
         System.err.printf("trial %d: %,d ms%n", i + 1, millis.getLast());
       }
+    } finally {
+      try (var paths = Files.walk(work)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
     Collections.sort(millis);
     System.out.println("| measure | result |");
