@@ -31,10 +31,16 @@ import javax.net.ssl.SSLContext;
  * HTTPS (the JDK's HTTP client), authenticated by the client certificate in {@code tls} or a bearer
  * token. Failures carry the API's Status as {@link ApiException}s, as {@link InProcessClient}'s do;
  * an unreachable server is a 503 ServiceUnavailable, so that callers retry as on any API error.
+ *
+ * <p>Given several servers (one cluster's API servers), it uses one until a connection to it
+ * fails, then the next: a request that could not connect is sent again to the next server at once
+ * (it never reached the first, so nothing is done twice); one that broke after connecting is
+ * answered 503, and the caller's retry goes to the next server.
  */
 public final class HttpApiClient implements Client {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
-  private final URI server;
+  private final List<URI> servers;
+  private final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
   private final HttpClient http;
   private final String bearer;
 
@@ -44,7 +50,15 @@ public final class HttpApiClient implements Client {
    * @param bearer a token to send, or null (the certificate authenticates)
    */
   public HttpApiClient(String server, SSLContext tls, String bearer) {
-    this.server = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+    this(List.of(server), tls, bearer);
+  }
+
+  /** @param servers {@code https://host:port} of each of the cluster's API servers, the first used first */
+  public HttpApiClient(List<String> servers, SSLContext tls, String bearer) {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("no API server");
+    }
+    this.servers = servers.stream().map(s -> URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s)).toList();
     this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(15))
         .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
     this.bearer = bearer;
@@ -90,7 +104,7 @@ public final class HttpApiClient implements Client {
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + pathAndQuery)).header("Accept", "application/json")
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(servers.get(current.get()) + pathAndQuery)).header("Accept", "application/json")
         .header("User-Agent", "ordinal-agent/v1.32.0");
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
@@ -98,16 +112,47 @@ public final class HttpApiClient implements Client {
     return b;
   }
 
-  private ObjectNode send(HttpRequest request) {
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new ApiException(503, "ServiceUnavailable", "the API server is unreachable: " + e, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "ServiceUnavailable", "interrupted", null);
+  /** The server in use now. */
+  public String server() {
+    return servers.get(current.get()).toString();
+  }
+
+  /** Sends, moving on to the next server while connections fail; at most once to each. */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    HttpRequest attempt = request;
+    for (int tried = 1; ; tried++) {
+      try {
+        return http.send(attempt, handler);
+      } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+        URI next = failOver(attempt.uri());
+        if (tried >= servers.size()) {
+          throw new ApiException(503, "ServiceUnavailable", "no API server is reachable: " + e, null);
+        }
+        URI u = attempt.uri();
+        attempt = HttpRequest.newBuilder(attempt, (n, v) -> true)
+            .uri(URI.create(next + u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()))).build();
+      } catch (IOException e) {
+        failOver(attempt.uri());
+        throw new ApiException(503, "ServiceUnavailable", "the API server is unreachable: " + e, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiException(503, "ServiceUnavailable", "interrupted", null);
+      }
     }
+  }
+
+  /** After a failure at {@code failed}'s server: the next one (unless another request moved on already). */
+  private URI failOver(URI failed) {
+    int now = current.get();
+    URI inUse = servers.get(now);
+    if (servers.size() > 1 && inUse.getAuthority().equals(failed.getAuthority())) {
+      current.compareAndSet(now, (now + 1) % servers.size());
+    }
+    return servers.get(current.get());
+  }
+
+  private ObjectNode send(HttpRequest request) {
+    HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
     ObjectNode body = response.body().length == 0 ? Json.object() : parse(response.body());
     if (response.statusCode() >= 300) {
       throw failure(response.statusCode(), body);
@@ -156,15 +201,7 @@ public final class HttpApiClient implements Client {
   @Override
   public Watch watch(ResourceType type, String namespace, ListOptions options) {
     HttpRequest req = request(path(type, namespace, null) + query(options, true)).GET().build();
-    HttpResponse<InputStream> response;
-    try {
-      response = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new ApiException(503, "ServiceUnavailable", "the API server is unreachable: " + e, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "ServiceUnavailable", "interrupted", null);
-    }
+    HttpResponse<InputStream> response = exchange(req, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() >= 300) {
       try (InputStream in = response.body()) {
         throw failure(response.statusCode(), parse(in.readAllBytes()));

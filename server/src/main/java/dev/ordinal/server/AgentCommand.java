@@ -48,8 +48,9 @@ import picocli.CommandLine.Option;
 final class AgentCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
 
-  @Option(names = "--server", required = true, description = "The API server, https://HOST:PORT.")
-  String server;
+  @Option(names = "--server", required = true, split = ",",
+      description = "The API server, https://HOST:PORT; several (repeated or comma-separated) to fail over between a cluster's servers.")
+  List<String> servers;
 
   @Option(names = "--token-file", description = "The join token (`ordinal token create`); not needed once joined.")
   Path tokenFile;
@@ -96,7 +97,8 @@ final class AgentCommand implements Callable<Integer> {
       }
       nodeLabels.put(l.substring(0, eq), l.substring(eq + 1));
     }
-    server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    servers = servers.stream().map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s).toList();
+    String server = servers.getFirst();
     URI uri = URI.create(server);
     String name = nodeName != null ? nodeName : NodeNames.local();
     String ip = nodeIp != null ? nodeIp : sourceAddress(uri);
@@ -110,12 +112,12 @@ final class AgentCommand implements Callable<Integer> {
         System.err.println("ordinal: not joined yet: give --token-file with a token from `ordinal token create`");
         return 2;
       }
-      creds = AgentJoin.join(server, AgentJoin.Token.parse(Files.readString(tokenFile)), name, ip, tls);
+      creds = AgentJoin.join(servers, AgentJoin.Token.parse(Files.readString(tokenFile)), name, ip, tls);
       System.err.println("ordinal: joined " + server + " as node " + name);
     }
-    Client nodeClient = new HttpApiClient(server, TlsContexts.of(creds.ca(), creds.key(), creds.node()), null);
-    Client proxyClient = new HttpApiClient(server, TlsContexts.of(creds.ca(), creds.key(), creds.proxy()), null);
-    Client dnsClient = new HttpApiClient(server, TlsContexts.of(creds.ca(), creds.key(), creds.dns()), null);
+    Client nodeClient = new HttpApiClient(servers, TlsContexts.of(creds.ca(), creds.key(), creds.node()), null);
+    Client proxyClient = new HttpApiClient(servers, TlsContexts.of(creds.ca(), creds.key(), creds.proxy()), null);
+    Client dnsClient = new HttpApiClient(servers, TlsContexts.of(creds.ca(), creds.key(), creds.dns()), null);
     String podCidr = registerAndAwaitRange(nodeClient, name, nodeLabels);
     log.info("node {} at {} runs pods in {}", name, ip, podCidr);
 

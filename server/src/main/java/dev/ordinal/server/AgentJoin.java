@@ -71,6 +71,19 @@ final class AgentJoin {
     return Certificates.parseCertificate(Files.readString(tls.resolve(name)));
   }
 
+  /** Joins through the first of {@code servers} that can be reached. */
+  static Credentials join(java.util.List<String> servers, Token token, String nodeName, String nodeIp, Path tls) throws Exception {
+    IOException last = null;
+    for (String server : servers) {
+      try {
+        return join(server, token, nodeName, nodeIp, tls);
+      } catch (java.net.ConnectException | java.net.SocketTimeoutException e) {
+        last = new IOException(server + ": " + e.getMessage(), e);
+      }
+    }
+    throw last;
+  }
+
   /** Joins through {@code server} with {@code token}; writes and returns the credentials. */
   static Credentials join(String server, Token token, String nodeName, String nodeIp, Path tls) throws Exception {
     String caPem = fetchCa(server);

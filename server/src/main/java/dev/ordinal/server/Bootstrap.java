@@ -36,6 +36,12 @@ final class Bootstrap {
    * Endpoints naming where the API server listens, rewritten at each start (the port may change).
    */
   static void ensureKubernetesService(Client client, String listen, int port) {
+    ensureKubernetesServiceObject(client, port);
+    writeKubernetesEndpoints(client, listen, port);
+  }
+
+  /** The {@code kubernetes} Service alone: with several servers, its Endpoints are {@code ApiServerLeases}'. */
+  static void ensureKubernetesServiceObject(Client client, int port) {
     ObjectNode svc = Json.object();
     svc.put("apiVersion", "v1").put("kind", "Service");
     svc.putObject("metadata").put("name", "kubernetes").put("namespace", "default").putObject("labels")
@@ -49,6 +55,9 @@ final class Bootstrap {
         throw e;
       }
     }
+  }
+
+  private static void writeKubernetesEndpoints(Client client, String listen, int port) {
     ObjectNode ep = client.find(Types.ENDPOINTS, "default", "kubernetes").orElse(null);
     ObjectNode fresh = ep == null ? Json.object() : ep;
     fresh.put("apiVersion", "v1").put("kind", "Endpoints");

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "A single-binary, Kubernetes-API-compatible orchestrator for stateful services.",
     subcommands = {UpCommand.class, DownCommand.class, KubeconfigCommand.class, ImageCommand.class, TokenCommand.class,
-        AgentCommand.class, MigrateCommand.class})
+        AgentCommand.class, MigrateCommand.class, ServerCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
