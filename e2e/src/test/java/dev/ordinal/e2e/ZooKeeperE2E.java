@@ -140,4 +140,39 @@ class ZooKeeperE2E extends RealPodsTestBase {
         assertThat(kubectl.run("get", "pdb", "zk-pdb").ok().out()).containsPattern("zk-pdb\\s+N/A\\s+1\\s+1\\s+"));
     kubectl.run("delete", "pdb", "zk-pdb").ok();
   }
+
+  /**
+   * Issue 17: ordinal 1 reserved (and the count brought to 2) takes zk-1 out without renumbering:
+   * zk-0 and zk-2 keep their pods, ids and data, and the two still serve; freed again, zk-1 returns
+   * on its own claim with its id.
+   */
+  @Test
+  void aReservedOrdinalTakesOneMemberOutAndTheOthersKeepTheirIdentities() throws Exception {
+    deployEnsemble();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(zk(0, "create", "/reserved", "kept")).containsAnyOf("Created /reserved", "Node already exists"));
+    String uid0 = kubectl.run("get", "pod", "zk-0", "-o", "jsonpath={.metadata.uid}").ok().out();
+    String uid2 = kubectl.run("get", "pod", "zk-2", "-o", "jsonpath={.metadata.uid}").ok().out();
+
+    kubectl.run("patch", "statefulset", "zk", "--type=merge", "-p",
+        "{\"metadata\":{\"annotations\":{\"apps.ordinal.dev/reserve-ordinals\":\"1\"}},\"spec\":{\"replicas\":2}}").ok();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "pods", "-l", "app=zk", "-o", "jsonpath={.items[*].metadata.name}").ok().out()).isEqualTo("zk-0 zk-2"));
+    assertThat(kubectl.run("get", "pod", "zk-0", "-o", "jsonpath={.metadata.uid}").ok().out()).isEqualTo(uid0);
+    assertThat(kubectl.run("get", "pod", "zk-2", "-o", "jsonpath={.metadata.uid}").ok().out()).isEqualTo(uid2);
+    assertThat(kubectl.run("exec", "zk-2", "-c", "zookeeper", "--", "cat", "/var/lib/zookeeper/myid").ok().out()).isEqualTo("3\n");
+    assertThat(zk(2, "get", "/reserved")).as("two of three members keep the quorum").contains("kept");
+    assertThat(kubectl.run("get", "statefulset", "zk", "-o", "jsonpath={.status.replicas} {.status.readyReplicas}").ok().out())
+        .isEqualTo("2 2");
+    Kubectl.Result bad = kubectl.run("annotate", "--overwrite", "statefulset", "zk", "apps.ordinal.dev/reserve-ordinals=one");
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err()).contains("metadata.annotations[apps.ordinal.dev/reserve-ordinals]");
+
+    kubectl.run("patch", "statefulset", "zk", "--type=merge", "-p",
+        "{\"metadata\":{\"annotations\":{\"apps.ordinal.dev/reserve-ordinals\":null}},\"spec\":{\"replicas\":3}}").ok();
+    await().atMost(Duration.ofSeconds(120)).until(() ->
+        kubectl.run("wait", "--for=condition=Ready", "pod/zk-1", "--timeout=20s").exitCode() == 0);
+    assertThat(kubectl.run("exec", "zk-1", "-c", "zookeeper", "--", "cat", "/var/lib/zookeeper/myid").ok().out()).isEqualTo("2\n");
+    assertThat(kubectl.run("get", "pod", "zk-2", "-o", "jsonpath={.metadata.uid}").ok().out()).isEqualTo(uid2);
+  }
 }
