@@ -119,7 +119,8 @@ public final class ImageStore {
     }
     env.putIfAbsent("PATH", DEFAULT_PATH);
     return Optional.of(new StoredImage(ref.name(), layers, strings(config.path("Entrypoint")), strings(config.path("Cmd")), env,
-        config.path("WorkingDir").asText(""), config.path("User").asText(""), config.path("StopSignal").asText(""), ref.imageId()));
+        config.path("WorkingDir").asText(""), config.path("User").asText(""), config.path("StopSignal").asText(""), ref.imageId(), ref.id(),
+        ref.source()));
   }
 
   // ---- writing: blobs, layers, images, names ----

@@ -81,6 +81,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   private final PodNetwork network;
   private final PodVolumes volumes;
   private final ImageResolver images;
+  private final PodImages podImages;
   private final RuncContainer.Tools tools;
   private final PodRemnants remnants;
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
@@ -115,6 +116,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     this.volumes = new PodVolumes(resources, new LoopVolumes(config.dataDir().resolve("volumes")));
     ImageStore store = new ImageStore(config.dataDir());
     this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, registryConfig(config.dataDir())));
+    this.podImages = new PodImages(images, resources);
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
 
@@ -260,6 +262,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     if (p.stopRequested != null) {
       return null;
     }
+    if (slot.image == null) {
+      slot.image = spec.path("image").asText("");
+    }
     if (slot.current == null) {
       slot.current = adopt(p, slot);
     }
@@ -302,13 +307,22 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       return now.plusSeconds(2);
     }
     try {
+      ContainerLaunch.checkPrivileged(spec, config.allowPrivileged());
+      PodImages.Step step = podImages.ensure(pod, spec, init, p.events, now);
+      if (step instanceof PodImages.Waiting w) {
+        slot.waitingReason = w.reason();
+        slot.message = w.message();
+        return w.retryAt();
+      }
+      ImageResolver.Resolved image = ((PodImages.Ready) step).image();
+      slot.image = spec.path("image").asText("");
+      slot.imageId = image.imageId();
+      slot.storeId = image.storeId();
       RuncContainer c = container(p, slot);
       ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
-          PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images, config.allowPrivileged());
+          PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), image, config.allowPrivileged());
       slot.current = c;
       slot.exitSeen = false;
-      // the image is local (imported, or the host's): kubelet's words for an image it need not pull
-      p.events.add(ContainerEvent.pulled(slot.name, init, spec.path("image").asText()));
       Cgroups.PARENT_LOCK.readLock().lock();
       try {
         c.start(launch.oci(), launch.layers(), launch.stdio());
@@ -401,16 +415,25 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     RuncContainer c = slot.current;
     String id = c == null ? "" : "runc://" + c.id();
     if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
-      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last);
+      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last).withImageId(imageId(slot));
     }
     if (slot.restartAt == null && slot.last != null && c != null) {
       // finished for good (a completed init container, or restartPolicy says no)
       var t = slot.last;
       return new ContainerState(slot.name, State.TERMINATED, t.reason(), t.exitCode(), t.startedAt(), t.finishedAt(), slot.restarts, id,
-          null);
+          null).withImageId(imageId(slot));
     }
     return new ContainerState(slot.name, State.WAITING, slot.waitingReason.isEmpty() ? "ContainerCreating" : slot.waitingReason, 0,
         null, null, slot.restarts, "", slot.last, slot.message);
+  }
+
+  /** The slot's image id: from its launch, or for a container adopted after a restart, the store's entry of its image. */
+  private String imageId(ContainerSlot slot) {
+    if (slot.imageId == null && slot.image != null) {
+      slot.imageId = images.stored(slot.image).map(s -> s.imageId()).orElse("");
+      slot.storeId = images.stored(slot.image).map(s -> s.id()).orElse("");
+    }
+    return slot.imageId == null ? "" : slot.imageId;
   }
 
   @Override
@@ -569,6 +592,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       }
     }
     volumes.forget(podUid);
+    podImages.forget(podUid);
     // what the host holds is found on the host: after a restart memory knows nothing of it
     boolean gone = remnants.remove(podUid);
     if (pods.isEmpty()) {
