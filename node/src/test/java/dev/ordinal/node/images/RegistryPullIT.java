@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Pulls from a real registry (TLS + htpasswd) into the store: success, credentials, errors that store nothing, shared layers. */
 class RegistryPullIT {
   @TempDir static Path tmp;
-  static TestRegistry registry;
+  static LocalRegistry registry;
 
   @BeforeAll
   static void start() throws Exception {
-    registry = new TestRegistry(tmp.resolve("reg"), "alice", "s3cret");
+    registry = new LocalRegistry(tmp.resolve("reg"), "alice", "s3cret");
     registry.push("team/app:v1", "alice:s3cret", "base", "app-one");
     registry.push("team/app:v2", "alice:s3cret", "base", "app-two");
   }
