@@ -139,4 +139,13 @@ final class ImageResolver {
     recent.put(name, new Recent(root, now));
     return root;
   }
-}
+
+  /** {@code <data-dir>/registries.yaml} (k3s's shape), where {@code ordinal up --registry-config} copies it; empty without one. */
+  static dev.ordinal.node.images.registry.RegistryConfig registryConfig(java.nio.file.Path dataDir) {
+    java.nio.file.Path f = dataDir.resolve("registries.yaml");
+    try {
+      return java.nio.file.Files.exists(f) ? dev.ordinal.node.images.registry.RegistryConfig.load(f) : dev.ordinal.node.images.registry.RegistryConfig.EMPTY;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read the registry configuration " + f + ": " + e.getMessage(), e);
+    }
+  }}

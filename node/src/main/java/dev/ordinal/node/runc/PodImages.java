@@ -207,6 +207,32 @@ final class PodImages {
     return DockerConfig.fromSecrets(found);
   }
 
+  /** A slot's image id: from its launch, or for a container adopted after a restart, the store's entry of its image. */
+  String imageId(ContainerSlot slot) {
+    if (slot.imageId == null && slot.image != null) {
+      Optional<StoredImage> s = resolver.stored(slot.image);
+      slot.imageId = s.map(StoredImage::imageId).orElse("");
+      slot.storeId = s.map(StoredImage::id).orElse("");
+    }
+    return slot.imageId == null ? "" : slot.imageId;
+  }
+
+  /** The store ids of the images containers of these pods run on (a container not yet removed counts). */
+  Set<String> inUse(java.util.Collection<RuncPod> pods) {
+    Set<String> out = new java.util.HashSet<>();
+    for (RuncPod p : pods) {
+      for (ContainerSlot slot : p.slots()) {
+        if (slot.current != null) {
+          imageId(slot);
+          if (slot.storeId != null && !slot.storeId.isEmpty()) {
+            out.add(slot.storeId);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** When each stored image was last used (for image GC), by store id. */
   Map<String, Instant> lastUsed() {
     return Map.copyOf(lastUsed);

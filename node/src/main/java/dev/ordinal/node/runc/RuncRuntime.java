@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.images.ImagePuller;
 import dev.ordinal.node.images.ImageStore;
-import dev.ordinal.node.images.registry.RegistryConfig;
 import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
@@ -86,25 +85,6 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   private final PodRemnants remnants;
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
 
-  private static final class RuncPod {
-    final ReentrantLock lock = new ReentrantLock();
-    final String uid;
-    final Path dir;
-    String ip = "";
-    final Map<String, ContainerSlot> init = new LinkedHashMap<>();
-    final Map<String, ContainerSlot> app = new LinkedHashMap<>();
-    Instant stopRequested;
-    boolean killed;
-    String sandboxError = "";
-    /** What happened during the current sync, for the agent's events. */
-    final List<ContainerEvent> events = new ArrayList<>();
-
-    RuncPod(String uid, Path dir) {
-      this.uid = uid;
-      this.dir = dir;
-    }
-  }
-
   public RuncRuntime(Config config, PodResources resources) throws IOException {
     this.config = config;
     this.podsDir = config.dataDir().resolve("pods");
@@ -115,9 +95,27 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources, new LoopVolumes(config.dataDir().resolve("volumes")));
     ImageStore store = new ImageStore(config.dataDir());
-    this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, registryConfig(config.dataDir())));
+    this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, ImageResolver.registryConfig(config.dataDir())));
     this.podImages = new PodImages(images, resources);
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
+  }
+
+  /**
+   * Starts kubelet's image GC ({@link ImageGc}, every 5 minutes): above {@code policy}'s high
+   * threshold of the image filesystem, unused images go, least recently used first.
+   */
+  public void startImageGc(dev.ordinal.node.images.ImageGcPlan.Policy policy) {
+    imageGc(policy).start(Duration.ofMinutes(5));
+  }
+
+  /** The image GC of this runtime's store under a policy (a pass runs with {@code collect}). */
+  ImageGc imageGc(dev.ordinal.node.images.ImageGcPlan.Policy policy) {
+    return new ImageGc(images.store(), policy, this::imagesInUse, podImages::lastUsed);
+  }
+
+  /** The store ids of the images this node's containers run on (a container not yet removed counts). */
+  java.util.Set<String> imagesInUse() {
+    return podImages.inUse(pods.values());
   }
 
   /** Starts kubelet's log rotation for this runtime's running containers ({@link LogRotator}). */
@@ -128,7 +126,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   private List<RuncContainer> runningContainers() {
     List<RuncContainer> out = new ArrayList<>();
     for (RuncPod p : pods.values()) {
-      for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
+      for (ContainerSlot slot : p.slots()) {
         RuncContainer c = slot.current;
         if (c != null && c.exitCode().isEmpty()) {
           out.add(c);
@@ -140,17 +138,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
   @Override
   public List<Path> logFiles(String podUid, String container, boolean previous) {
-    Optional<Path> current = logFile(podUid, container, previous);
-    if (current.isEmpty()) {
-      return List.of();
-    }
-    Path dir = current.get().getParent();
-    try (var files = Files.list(dir)) {
-      return LogRotation.readingOrder(files.map(f -> f.getFileName().toString()).toList()).stream().map(dir::resolve).toList();
-    } catch (IOException e) {
-      return List.of(current.get());
-    }
+    return ContainerLogFiles.all(podsDir, podUid, container, previous);
   }
+
 
   /** conmon's sockets of this data directory's containers, under /run (kept short: unix socket paths are). */
   static Path socketDir(Path dataDir) {
@@ -415,25 +405,16 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     RuncContainer c = slot.current;
     String id = c == null ? "" : "runc://" + c.id();
     if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
-      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last).withImageId(imageId(slot));
+      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last).withImageId(podImages.imageId(slot));
     }
     if (slot.restartAt == null && slot.last != null && c != null) {
       // finished for good (a completed init container, or restartPolicy says no)
       var t = slot.last;
       return new ContainerState(slot.name, State.TERMINATED, t.reason(), t.exitCode(), t.startedAt(), t.finishedAt(), slot.restarts, id,
-          null).withImageId(imageId(slot));
+          null).withImageId(podImages.imageId(slot));
     }
     return new ContainerState(slot.name, State.WAITING, slot.waitingReason.isEmpty() ? "ContainerCreating" : slot.waitingReason, 0,
         null, null, slot.restarts, "", slot.last, slot.message);
-  }
-
-  /** The slot's image id: from its launch, or for a container adopted after a restart, the store's entry of its image. */
-  private String imageId(ContainerSlot slot) {
-    if (slot.imageId == null && slot.image != null) {
-      slot.imageId = images.stored(slot.image).map(s -> s.imageId()).orElse("");
-      slot.storeId = images.stored(slot.image).map(s -> s.id()).orElse("");
-    }
-    return slot.imageId == null ? "" : slot.imageId;
   }
 
   @Override
@@ -622,19 +603,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
   @Override
   public Optional<Path> logFile(String podUid, String container, boolean previous) {
-    Path dir = podsDir.resolve(podUid).resolve("containers").resolve(container);
-    if (!Files.isDirectory(dir)) {
-      return Optional.empty();
-    }
-    try (var runs = Files.list(dir)) {
-      List<Integer> attempts = runs.map(r -> r.getFileName().toString()).filter(n -> n.matches("\\d+")).map(Integer::parseInt)
-          .sorted().toList();
-      int index = attempts.size() - (previous ? 2 : 1);
-      return index < 0 ? Optional.empty() : Optional.of(dir.resolve(String.valueOf(attempts.get(index))).resolve("container.log"));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return ContainerLogFiles.current(podsDir, podUid, container, previous);
   }
+
 
   @Override
   public boolean running(String podUid, String container) {
@@ -680,13 +651,5 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return "runc://1.1.5";
   }
 
-  /** {@code <data-dir>/registries.yaml} (k3s's shape), where {@code ordinal up --registry-config} copies it; empty without one. */
-  static RegistryConfig registryConfig(java.nio.file.Path dataDir) {
-    java.nio.file.Path f = dataDir.resolve("registries.yaml");
-    try {
-      return java.nio.file.Files.exists(f) ? RegistryConfig.load(f) : RegistryConfig.EMPTY;
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot read the registry configuration " + f + ": " + e.getMessage(), e);
-    }
-  }
+
 }

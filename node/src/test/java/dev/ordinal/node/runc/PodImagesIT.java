@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,8 @@ class PodImagesIT {
   static void start() throws Exception {
     registry = new LocalRegistry(tmp.resolve("reg"), "alice", "s3cret");
     registry.push("team/app:1", "alice:s3cret", "base", "app-one");
+    registry.push("team/app:2", "alice:s3cret", "base", "app-two");
+    registry.push("team/other:1", "alice:s3cret", "other");
   }
 
   @AfterAll
@@ -154,6 +157,33 @@ class PodImagesIT {
     assertThat(n).isInstanceOfSatisfying(PodImages.Waiting.class, w -> assertThat(w.reason()).isEqualTo("ErrImageNeverPull"));
     assertThat(said(events)).containsExactly("ErrImageNeverPull: Container image \"" + registry.host() + "/team/app:1\" is not present with "
         + "pull policy of Never", "Failed: Error: ErrImageNeverPull");
+  }
+
+  @Test
+  void imageGcRemovesUnusedImagesAndKeepsWhatAContainerUses() throws Exception {
+    Path dir = tmp.resolve("gc");
+    ImageStore store = new ImageStore(dir);
+    RegistryConfig config = new RegistryConfig(Map.of(), Map.of(registry.host(), new RegistryConfig.HostConfig(
+        Optional.of(dev.ordinal.node.images.registry.Credential.basic("alice", "s3cret")), registry.cert, null, null, false)));
+    ImagePuller puller = new ImagePuller(store, config);
+    var running = puller.pull(registry.host() + "/team/app:1", dev.ordinal.node.images.registry.DockerConfig.NONE);
+    var sibling = puller.pull(registry.host() + "/team/app:2", dev.ordinal.node.images.registry.DockerConfig.NONE);
+    var other = puller.pull(registry.host() + "/team/other:1", dev.ordinal.node.images.registry.DockerConfig.NONE);
+    // a container runs on app:1, whose names were removed by hand (ordinal image rm): GC still keeps its layers
+    store.remove(registry.host() + "/team/app:1");
+    store.remove(running.imageId());
+    // every threshold crossed: free as much as possible
+    ImageGc gc = new ImageGc(store, new dev.ordinal.node.images.ImageGcPlan.Policy(1, 0, java.time.Duration.ZERO),
+        () -> Set.of(running.image().id()), Map::of);
+    List<String> removed = gc.collect(Instant.now());
+    assertThat(removed).contains(registry.host() + "/team/app:2", registry.host() + "/team/other:1");
+    assertThat(store.size(running.image().id())).as("the image a container uses").isPositive();
+    for (Path layer : running.image().layers()) {
+      assertThat(layer).as("its layers, the shared base too").isDirectory();
+    }
+    assertThat(sibling.image().layers().get(1)).as("app:2's own layer").doesNotExist();
+    assertThat(other.image().layers().get(0)).doesNotExist();
+    assertThat(store.lookup(registry.host() + "/team/other:1")).isEmpty();
   }
 
   @Test
