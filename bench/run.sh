@@ -13,6 +13,7 @@
 #   bench/run.sh apply [changes]         server-side apply of a StatefulSet vs a merge patch of the same change; managedFields' size (default 1,000)
 #   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
 #   bench/run.sh etcd [writes]           API writes on etcd vs SQLite, with etcd's own put latency (etcdctl, gateway) as the floor (default 1,000)
+#   bench/run.sh pull [runs]             image pulls from a local registry (root): Ordinal vs skopeo copy, cold and with shared layers (default 3)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -33,7 +34,8 @@ case "$which" in
   crd) main=dev.ordinal.bench.CrdBench ;;
   apply) main=dev.ordinal.bench.ApplyBench ;;
   etcd) main=dev.ordinal.bench.EtcdBench; need_packages $ETCD_PACKAGES ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply or etcd)" ;;
+  pull) main=dev.ordinal.bench.PullBench; need_packages $REGISTRY_PACKAGES ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply, etcd or pull)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"
