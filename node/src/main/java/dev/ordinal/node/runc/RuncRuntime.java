@@ -81,6 +81,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   private final PodVolumes volumes;
   private final ImageResolver images;
   private final PodImages podImages;
+  private final PodContainers containers;
   private final RuncContainer.Tools tools;
   private final PodRemnants remnants;
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
@@ -97,6 +98,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     ImageStore store = new ImageStore(config.dataDir());
     this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, ImageResolver.registryConfig(config.dataDir())));
     this.podImages = new PodImages(images, resources);
+    this.containers = new PodContainers(tools);
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
   }
 
@@ -256,7 +258,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       slot.image = spec.path("image").asText("");
     }
     if (slot.current == null) {
-      slot.current = adopt(p, slot);
+      slot.current = containers.adopt(p, slot);
     }
     if (slot.current != null) {
       OptionalInt exit = slot.current.exitCode();
@@ -308,7 +310,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       slot.image = spec.path("image").asText("");
       slot.imageId = image.imageId();
       slot.storeId = image.storeId();
-      RuncContainer c = container(p, slot);
+      RuncContainer c = containers.container(p, slot);
       ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
           PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), image, config.allowPrivileged());
       slot.current = c;
@@ -356,38 +358,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     }
   }
 
-  /** A run left by an earlier agent (same pod, same container, the latest attempt), if its container still exists. */
-  private RuncContainer adopt(RuncPod p, ContainerSlot slot) {
-    if (slot.restarts > 0 || slot.last != null) {
-      return null;
-    }
-    Path dir = p.dir.resolve("containers").resolve(slot.name);
-    if (!Files.isDirectory(dir)) {
-      return null;
-    }
-    try (var runs = Files.list(dir)) {
-      int latest = runs.map(r -> r.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToInt(Integer::parseInt).max().orElse(-1);
-      if (latest < 0) {
-        return null;
-      }
-      slot.restarts = latest;
-      RuncContainer c = container(p, slot);
-      if (c.exitCode().isPresent() || (c.exists() && c.startedAt() != null)) {
-        return c;
-      }
-      // a crash between creating and starting it: remove what there is, and start afresh
-      deleteQuietly(c);
-      return null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
 
-  private RuncContainer container(RuncPod p, ContainerSlot slot) {
-    String id = "ord-" + p.uid + "-" + slot.name + "-" + slot.restarts;
-    return new RuncContainer(tools, id, p.dir.resolve("containers").resolve(slot.name).resolve(String.valueOf(slot.restarts)),
-        p.dir.resolve("exits"));
-  }
+
+
 
   private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
     return "/ordinal/" + p.uid + "/" + slot.name + "-" + slot.restarts;
@@ -474,7 +447,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     p.lock.lock(); // a lock, not synchronized: the pod worker is a virtual thread that waits inside
     try {
       if (p.stopRequested == null) {
-        adoptAll(pod, p);
+        containers.adoptAll(pod, p);
       }
       List<RuncContainer> running = new ArrayList<>();
       for (ContainerSlot s : p.init.values()) {
@@ -517,29 +490,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     }
   }
 
-  /**
-   * Finds the containers of a pod this agent has not synced yet (it was deleted while the agent was
-   * down, or just before it stopped), so that stopping it signals them and waits for them.
-   */
-  private void adoptAll(ObjectNode pod, RuncPod p) {
-    for (String list : List.of("initContainers", "containers")) {
-      for (JsonNode c : pod.path("spec").path(list)) {
-        Map<String, ContainerSlot> slots = list.equals("initContainers") ? p.init : p.app;
-        ContainerSlot slot = slots.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
-        if (slot.current == null) {
-          slot.current = adopt(p, slot);
-        }
-      }
-    }
-    if (p.ip.isEmpty()) {
-      try {
-        Path ipFile = p.dir.resolve("ip");
-        p.ip = Files.exists(ipFile) ? Files.readString(ipFile).strip() : "";
-      } catch (IOException e) {
-        // hooks without the pod's address
-      }
-    }
-  }
+
 
   private static JsonNode containerSpec(ObjectNode pod, String name) {
     for (JsonNode c : pod.path("spec").path("containers")) {
@@ -582,7 +533,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return gone;
   }
 
-  private static void deleteQuietly(RuncContainer c) {
+  static void deleteQuietly(RuncContainer c) {
     try {
       c.delete();
     } catch (IOException e) {
