@@ -130,6 +130,29 @@ class RegistryPullE2E extends RealPodsTestBase {
   }
 
   @Test
+  void anUntaggedImageIsPulledAgainForEachNewPodAfterARePush() throws Exception {
+    String image = team.host() + "/team/fresh";
+    Path root = work.resolve("busybox-root");
+    team.push("team/fresh:latest", "alice:s3cret", CMD, List.of(Layer.copyOf(root), Layer.file("etc/greeting", "first\n")),
+        List.of("busybox", "first"));
+    k("create", "secret", "docker-registry", "freshcred", "--docker-server=" + team.host(), "--docker-username=alice",
+        "--docker-password=s3cret");
+    kubectl.runWithInput(pod("fresh-1", image, "  imagePullSecrets: [{name: freshcred}]\n"), "apply", "-f", "-").ok();
+    k("wait", "--for=condition=Ready", "pod/fresh-1", "--timeout=90s");
+    assertThat(k("get", "pod", "fresh-1", "-o", "jsonpath={.spec.containers[0].imagePullPolicy}")).isEqualTo("Always");
+    assertThat(k("logs", "fresh-1")).isEqualTo("first\n");
+    team.push("team/fresh:latest", "alice:s3cret", CMD, List.of(Layer.copyOf(root), Layer.file("etc/greeting", "second\n")),
+        List.of("busybox", "second"));
+    kubectl.runWithInput(pod("fresh-2", image, "  imagePullSecrets: [{name: freshcred}]\n"), "apply", "-f", "-").ok();
+    k("wait", "--for=condition=Ready", "pod/fresh-2", "--timeout=90s");
+    assertThat(k("logs", "fresh-2")).isEqualTo("second\n");
+    assertThat(k("get", "pod", "fresh-2", "-o", "jsonpath={.status.containerStatuses[0].imageID}"))
+        .isEqualTo(team.host() + "/team/fresh@" + team.digest("team/fresh:latest", "alice:s3cret"))
+        .isNotEqualTo(k("get", "pod", "fresh-1", "-o", "jsonpath={.status.containerStatuses[0].imageID}"));
+    assertThat(events("fresh-2")).contains("Pulled|Successfully pulled image \"" + image + "\"");
+  }
+
+  @Test
   void aMirrorForDockerHubServesAnUnchangedName() throws Exception {
     kubectl.runWithInput(pod("hub", "busybox:1.36", ""), "apply", "-f", "-").ok();
     k("wait", "--for=condition=Ready", "pod/hub", "--timeout=90s");
