@@ -178,6 +178,10 @@ public final class ImagePuller {
     RegistryClient.Manifest top = client.manifest(name.manifestReference());
     RegistryClient.Manifest manifest = top;
     try {
+      Optional<Pulled> unchanged = unchanged(name, top, client, start);
+      if (unchanged.isPresent()) {
+        return unchanged.get();
+      }
       if (MediaTypes.isIndex(top.mediaType())) {
         JsonNode index = top.json();
         JsonNode chosen = PlatformChoice.choose(index, cpuLevel).orElseThrow(() -> new PullError(PullError.Kind.NO_PLATFORM,
@@ -216,6 +220,24 @@ public final class ImagePuller {
     } catch (IOException e) {
       throw new PullError(PullError.Kind.OTHER, "storing " + name.canonical() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The stored image when the registry's manifest digest is the one the store has (a pull under
+   * {@code Always} of an image that did not change: one manifest request, nothing else fetched).
+   */
+  private Optional<Pulled> unchanged(ImageName name, RegistryClient.Manifest top, RegistryClient client, long start) throws IOException {
+    String imageId = name.repositoryName() + "@" + top.digest();
+    Optional<StoredImage> have = store.lookup(imageId);
+    if (have.isEmpty() || !have.get().layers().stream().allMatch(java.nio.file.Files::isDirectory)) {
+      return Optional.empty();
+    }
+    String source = "pulled from " + client.endpoint().base() + "/" + client.endpoint().repository();
+    if (!store.lookup(name.canonical()).map(s -> s.id().equals(have.get().id())).orElse(false)) {
+      store.addName(imageId, name.canonical(), source); // the tag moved back to an image the store still has
+    }
+    StoredImage image = store.lookup(name.canonical()).orElse(have.get());
+    return Optional.of(new Pulled(image, imageId, store.size(image.id()), Duration.ofNanos(System.nanoTime() - start), source));
   }
 
   private static byte[] readVerified(RegistryClient client, String digest) throws PullError, IOException {

@@ -267,6 +267,16 @@ public final class ImageStore {
     });
   }
 
+  /** Points another name at the image {@code existing} names (which must be in the store). */
+  public void addName(String existing, String name, String source) throws IOException {
+    Ref ref = ref(existing).orElseThrow(() -> new IOException("no image " + existing + " in the store"));
+    updateRefs(refs -> {
+      ObjectNode r = Json.object();
+      r.put("id", ref.id()).put("imageID", ref.imageId()).put("source", source).put("time", Instant.now().toString());
+      refs.set(ImageReference.canonical(name), r);
+    });
+  }
+
   /** Removes a name; returns whether it was there. Layers go at the next {@link #prune}. */
   public boolean remove(String reference) throws IOException {
     String name = ImageReference.canonical(reference);

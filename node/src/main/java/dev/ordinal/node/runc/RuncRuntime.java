@@ -96,6 +96,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources, new LoopVolumes(config.dataDir().resolve("volumes")));
     ImageStore store = new ImageStore(config.dataDir());
+    store.cleanPartials(); // what a pull killed with Ordinal left in tmp/: the pod's next sync pulls again
     this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, ImageResolver.registryConfig(config.dataDir())));
     this.podImages = new PodImages(images, resources);
     this.containers = new PodContainers(tools);
