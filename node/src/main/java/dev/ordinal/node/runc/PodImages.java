@@ -250,9 +250,4 @@ final class PodImages {
       backOffLock.unlock();
     }
   }
-
-  /** Whether a key's pull is under way (tests). */
-  boolean pulling(String podUid, String image) {
-    return attempts.containsKey(podUid + "_" + image);
-  }
 }
