@@ -14,6 +14,7 @@
 #   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
 #   bench/run.sh etcd [writes]           API writes on etcd vs SQLite, with etcd's own put latency (etcdctl, gateway) as the floor (default 1,000)
 #   bench/run.sh failover [trials]       two `ordinal server`s on a 3-member etcd: leader killed → the other holds its Leases (default 5)
+#   bench/run.sh pull [runs]             image pulls from a local registry (root): Ordinal vs skopeo copy, cold and with shared layers (default 3)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -35,7 +36,8 @@ case "$which" in
   apply) main=dev.ordinal.bench.ApplyBench ;;
   etcd) main=dev.ordinal.bench.EtcdBench; need_packages $ETCD_PACKAGES ;;
   failover) main=dev.ordinal.bench.FailoverBench; need_packages $ETCD_PACKAGES ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply, etcd or failover)" ;;
+  pull) main=dev.ordinal.bench.PullBench; need_packages $REGISTRY_PACKAGES ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply, etcd, failover or pull)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 # servers start as ./ordinal starts them, from the start-up cache (ORDINAL_AOT=0: without it)

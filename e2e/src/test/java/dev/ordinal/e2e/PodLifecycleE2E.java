@@ -86,7 +86,7 @@ class PodLifecycleE2E extends RealPodsTestBase {
         "-o", "jsonpath={range .items[*]}{.reason}|{.message}|{.involvedObject.fieldPath}{\"\\n\"}{end}");
     assertThat(events.lines().toList()).containsExactly(
         "Scheduled|Successfully assigned life/ev to " + k("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}") + "|",
-        "Pulled|Container image \"nginx:1.27\" already present on machine|spec.containers{main}",
+        "Pulled|Container image \"nginx:1.27\" already present on machine (host image)|spec.containers{main}",
         "Created|Created container: main|spec.containers{main}",
         "Started|Started container main|spec.containers{main}",
         "Killing|Stopping container main|spec.containers{main}");

@@ -15,8 +15,9 @@ final class TinyImage {
 
   private TinyImage() {}
 
-  static Path build(Path dir) throws Exception {
-    Path l1 = Files.createDirectories(dir.resolve("l1/root"));
+  /** A root filesystem of the host's busybox, the libraries it loads and {@code /bin/sh}, in {@code root} (made). */
+  static Path busyboxRoot(Path root) throws Exception {
+    Path l1 = Files.createDirectories(root);
     for (String f : List.of("/bin/busybox", "/lib/x86_64-linux-gnu/libresolv.so.2", "/lib/x86_64-linux-gnu/libc.so.6",
         "/lib64/ld-linux-x86-64.so.2")) {
       Path to = l1.resolve(f.substring(1));
@@ -24,6 +25,11 @@ final class TinyImage {
       Files.copy(Path.of(f), to);
     }
     Files.createSymbolicLink(l1.resolve("bin/sh"), Path.of("busybox"));
+    return l1;
+  }
+
+  static Path build(Path dir) throws Exception {
+    Path l1 = busyboxRoot(dir.resolve("l1/root"));
     Files.createDirectories(l1.resolve("etc"));
     Files.writeString(l1.resolve("etc/remove-me"), "from the first layer\n");
     Files.writeString(l1.resolve("etc/greeting"), "hello from the first layer\n");

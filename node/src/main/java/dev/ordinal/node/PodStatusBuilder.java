@@ -106,6 +106,7 @@ final class PodStatusBuilder {
         continue;
       }
       cs.put("containerID", s.containerId());
+      cs.put("imageID", s.imageId());
       switch (s.state()) {
         case RUNNING -> state.putObject("running").put("startedAt", Meta.timestamp(s.startedAt()));
         case WAITING -> {

@@ -128,6 +128,7 @@ final class AgentCommand implements Callable<Integer> {
     RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dataDir.toAbsolutePath()).with(podCidr, allowPrivileged).withClusterDns(""),
         new ClientPodResources(nodeClient));
     runc.startLogRotation();
+    runc.startImageGc(dev.ordinal.node.images.ImageGcPlan.Policy.DEFAULT);
     runc.prepareNetwork();
     SSLContext serving = TlsContexts.of(creds.ca(), creds.key(), creds.serving());
     AgentApiServer agentApi = new AgentApiServer(serving, ip, AgentWire.PORT, runc, runc, runc);

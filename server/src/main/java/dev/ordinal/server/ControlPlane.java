@@ -197,6 +197,7 @@ public final class ControlPlane implements AutoCloseable {
               .withClusterDns(clusterDns).withLogs(node.containerLogMaxSize(), node.containerLogMaxFiles()),
               new ClientPodResources(nodeClient));
           runc.startLogRotation();
+          runc.startImageGc(dev.ordinal.node.images.ImageGcPlan.Policy.DEFAULT);
           try {
             runc.prepareNetwork();
           } catch (IOException e) {

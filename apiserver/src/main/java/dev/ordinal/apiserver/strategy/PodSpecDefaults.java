@@ -52,15 +52,34 @@ final class PodSpecDefaults {
     }
   }
 
-  /** Always for :latest or untagged images, IfNotPresent otherwise, as Kubernetes decides. */
+  /**
+   * Upstream's SetDefaults_Container: {@code Always} when the reference's tag is {@code latest},
+   * which an untagged reference without a digest has by default ({@code parsers.ParseImageName});
+   * {@code IfNotPresent} otherwise, including a digest without a tag and a reference Docker's
+   * parser refuses (empty, upper case in the path), whose error upstream ignores here.
+   */
   static String pullPolicy(String image) {
-    if (image.contains("@")) {
+    if (image.isEmpty() || !image.strip().equals(image) || image.chars().anyMatch(Character::isWhitespace)) {
       return "IfNotPresent";
     }
-    int slash = image.lastIndexOf('/');
-    int colon = image.lastIndexOf(':');
-    boolean tagged = colon > slash;
-    return !tagged || image.endsWith(":latest") ? "Always" : "IfNotPresent";
+    int at = image.indexOf('@');
+    String name = at < 0 ? image : image.substring(0, at);
+    boolean digest = at >= 0;
+    int slash = name.lastIndexOf('/');
+    int colon = name.lastIndexOf(':');
+    String tag = colon > slash ? name.substring(colon + 1) : "";
+    String path = colon > slash ? name.substring(0, colon) : name;
+    int firstSlash = path.indexOf('/');
+    String first = firstSlash < 0 ? "" : path.substring(0, firstSlash);
+    boolean hasDomain = first.contains(".") || first.contains(":") || first.equals("localhost") || !first.equals(first.toLowerCase());
+    String remainder = hasDomain ? path.substring(firstSlash + 1) : path;
+    if (remainder.isEmpty() || !remainder.equals(remainder.toLowerCase(java.util.Locale.ROOT))) {
+      return "IfNotPresent"; // "repository name must be lowercase": no tag to go by
+    }
+    if (tag.isEmpty() && !digest) {
+      tag = "latest";
+    }
+    return tag.equals("latest") ? "Always" : "IfNotPresent";
   }
 
   private static void volume(ObjectNode v) {

@@ -31,8 +31,13 @@ import java.util.concurrent.Future;
  * Pulls an image into the store: resolves the reference at the registry's endpoints (mirrors
  * first, as {@link RegistryConfig} orders them), picks linux/amd64 from an index, fetches and
  * verifies the manifest and config, and streams the missing layers in parallel into
- * {@link ImageStore#putLayer} (digest and diff_id checked). Concurrent pulls of one reference are
- * joined: the second caller gets the first one's result.
+ * {@link ImageStore#putLayer} (digest and diff_id checked). Concurrent pulls of one reference with
+ * the same credentials are joined: the second caller gets the first one's result (pulls with other
+ * credentials run apart, so a pod with a wrong secret never fails another's pull).
+ *
+ * <p>Credentials as kubelet's keyring: the pod's pull secrets for the endpoint (or the image's
+ * registry) first, then the node's own ({@code configs.<host>.auth}); each is tried in turn while
+ * the registry refuses it, and without any the pull is anonymous.
  */
 public final class ImagePuller {
   /** A finished pull: the stored image, where it came from, its size and how long it took. */
@@ -69,7 +74,8 @@ public final class ImagePuller {
       throw new PullError(PullError.Kind.OTHER, e.getMessage());
     }
     CompletableFuture<Pulled> mine = new CompletableFuture<>();
-    CompletableFuture<Pulled> running = pulling.putIfAbsent(name.canonical(), mine);
+    String key = name.canonical() + "\n" + secrets.fingerprint();
+    CompletableFuture<Pulled> running = pulling.putIfAbsent(key, mine);
     if (running != null) {
       return await(running);
     }
@@ -81,7 +87,7 @@ public final class ImagePuller {
       mine.completeExceptionally(e);
       throw e;
     } finally {
-      pulling.remove(name.canonical(), mine);
+      pulling.remove(key, mine);
     }
   }
 
@@ -103,19 +109,49 @@ public final class ImagePuller {
     long start = System.nanoTime();
     PullError first = null;
     for (RegistryConfig.Endpoint endpoint : config.endpoints(name)) {
+      RegistryConfig.HostConfig host = config.config(endpoint.host());
+      HttpClient http;
       try {
-        RegistryConfig.HostConfig host = config.config(endpoint.host());
-        Optional<Credential> credential = host.auth().or(() -> secrets.lookup(endpoint.host())).or(() -> secrets.lookup(name.registry()));
-        HttpClient http = client(endpoint.host(), host);
-        RegistryClient client = new RegistryClient(http, endpoint, credential, name.canonical());
-        return fetch(name, client, start);
+        http = client(endpoint.host(), host);
       } catch (PullError e) {
-        if (first == null || first.kind() == PullError.Kind.UNREACHABLE) {
-          first = e; // the most telling failure: a mirror that answered beats one that did not
+        first = first == null || first.kind() == PullError.Kind.UNREACHABLE ? e : first;
+        continue;
+      }
+      for (Optional<Credential> credential : credentials(name, endpoint, host, secrets)) {
+        try {
+          return fetch(name, new RegistryClient(http, endpoint, credential, name.canonical()), start);
+        } catch (PullError e) {
+          if (first == null || first.kind() == PullError.Kind.UNREACHABLE) {
+            first = e; // the most telling failure: a mirror that answered beats one that did not
+          }
+          if (e.kind() != PullError.Kind.UNAUTHORIZED) {
+            break; // another credential changes nothing of a missing tag or a bad certificate
+          }
         }
       }
     }
     throw wrap(name, first);
+  }
+
+  /** What to try at an endpoint, in kubelet's order: the pull secrets' entries, then the node's; anonymous when none. */
+  static List<Optional<Credential>> credentials(ImageName name, RegistryConfig.Endpoint endpoint, RegistryConfig.HostConfig host,
+      DockerConfig secrets) {
+    List<Optional<Credential>> out = new ArrayList<>();
+    for (Credential c : secrets.lookupAll(endpoint.host())) {
+      out.add(Optional.of(c));
+    }
+    if (!endpoint.host().equals(name.registry())) {
+      for (Credential c : secrets.lookupAll(name.registry())) {
+        if (!out.contains(Optional.of(c))) {
+          out.add(Optional.of(c));
+        }
+      }
+    }
+    host.auth().filter(c -> !out.contains(Optional.of(c))).ifPresent(c -> out.add(Optional.of(c)));
+    if (out.isEmpty()) {
+      out.add(Optional.empty());
+    }
+    return out;
   }
 
   /** The message as containerd words it: {@code failed to pull and unpack image "…": …}. */
@@ -142,6 +178,10 @@ public final class ImagePuller {
     RegistryClient.Manifest top = client.manifest(name.manifestReference());
     RegistryClient.Manifest manifest = top;
     try {
+      Optional<Pulled> unchanged = unchanged(name, top, client, start);
+      if (unchanged.isPresent()) {
+        return unchanged.get();
+      }
       if (MediaTypes.isIndex(top.mediaType())) {
         JsonNode index = top.json();
         JsonNode chosen = PlatformChoice.choose(index, cpuLevel).orElseThrow(() -> new PullError(PullError.Kind.NO_PLATFORM,
@@ -180,6 +220,24 @@ public final class ImagePuller {
     } catch (IOException e) {
       throw new PullError(PullError.Kind.OTHER, "storing " + name.canonical() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The stored image when the registry's manifest digest is the one the store has (a pull under
+   * {@code Always} of an image that did not change: one manifest request, nothing else fetched).
+   */
+  private Optional<Pulled> unchanged(ImageName name, RegistryClient.Manifest top, RegistryClient client, long start) throws IOException {
+    String imageId = name.repositoryName() + "@" + top.digest();
+    Optional<StoredImage> have = store.lookup(imageId);
+    if (have.isEmpty() || !have.get().layers().stream().allMatch(java.nio.file.Files::isDirectory)) {
+      return Optional.empty();
+    }
+    String source = "pulled from " + client.endpoint().base() + "/" + client.endpoint().repository();
+    if (!store.lookup(name.canonical()).map(s -> s.id().equals(have.get().id())).orElse(false)) {
+      store.addName(imageId, name.canonical(), source); // the tag moved back to an image the store still has
+    }
+    StoredImage image = store.lookup(name.canonical()).orElse(have.get());
+    return Optional.of(new Pulled(image, imageId, store.size(image.id()), Duration.ofNanos(System.nanoTime() - start), source));
   }
 
   private static byte[] readVerified(RegistryClient client, String digest) throws PullError, IOException {

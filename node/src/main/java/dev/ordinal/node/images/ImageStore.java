@@ -119,7 +119,8 @@ public final class ImageStore {
     }
     env.putIfAbsent("PATH", DEFAULT_PATH);
     return Optional.of(new StoredImage(ref.name(), layers, strings(config.path("Entrypoint")), strings(config.path("Cmd")), env,
-        config.path("WorkingDir").asText(""), config.path("User").asText(""), config.path("StopSignal").asText(""), ref.imageId()));
+        config.path("WorkingDir").asText(""), config.path("User").asText(""), config.path("StopSignal").asText(""), ref.imageId(), ref.id(),
+        ref.source()));
   }
 
   // ---- writing: blobs, layers, images, names ----
@@ -266,6 +267,16 @@ public final class ImageStore {
     });
   }
 
+  /** Points another name at the image {@code existing} names (which must be in the store). */
+  public void addName(String existing, String name, String source) throws IOException {
+    Ref ref = ref(existing).orElseThrow(() -> new IOException("no image " + existing + " in the store"));
+    updateRefs(refs -> {
+      ObjectNode r = Json.object();
+      r.put("id", ref.id()).put("imageID", ref.imageId()).put("source", source).put("time", Instant.now().toString());
+      refs.set(ImageReference.canonical(name), r);
+    });
+  }
+
   /** Removes a name; returns whether it was there. Layers go at the next {@link #prune}. */
   public boolean remove(String reference) throws IOException {
     String name = ImageReference.canonical(reference);
@@ -274,12 +285,36 @@ public final class ImageStore {
     return removed[0];
   }
 
+  /** Removes every name of an image (by store id); returns the names removed. Its layers go at the next {@link #prune}. */
+  public List<String> removeImage(String id) throws IOException {
+    List<String> removed = new ArrayList<>();
+    updateRefs(refs -> {
+      List<String> names = new ArrayList<>();
+      refs.fields().forEachRemaining(f -> {
+        if (ref(f.getKey(), f.getValue()).id().equals(id)) {
+          names.add(f.getKey());
+        }
+      });
+      names.forEach(refs::remove);
+      removed.addAll(names);
+    });
+    return removed;
+  }
+
   /** Removes images no name points at, then layers no image uses and blobs other than live images' configs (manifests are fetched again by a pull); returns bytes freed (about). */
   public long prune() throws IOException {
+    return prune(java.util.Set.of());
+  }
+
+  /**
+   * As {@link #prune()}, keeping also the images (store ids) in {@code keep} and their layers
+   * whether or not a name points at them: those a container runs on (image GC passes them).
+   */
+  public long prune(java.util.Set<String> keep) throws IOException {
     long freed = 0;
     refsLock.lock();
     try (FileChannel ch = lockFile(); FileLock lock = ch.lock()) {
-      java.util.Set<String> ids = new java.util.HashSet<>();
+      java.util.Set<String> ids = new java.util.HashSet<>(keep);
       refs().fields().forEachRemaining(f -> ids.add(ref(f.getKey(), f.getValue()).id()));
       java.util.Set<String> usedLayers = new java.util.HashSet<>();
       java.util.Set<String> usedBlobs = new java.util.HashSet<>();

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a container needs to start, worked out from its spec: its image (see
- * {@link ImageResolver}), user (see {@link ProcessIdentity}), command line, environment, working directory and mounts (the pod's /etc files,
+ * Everything a container needs to start, worked out from its spec and its resolved image (see
+ * {@link ImageResolver}): user (see {@link ProcessIdentity}), command line, environment, working directory and mounts (the pod's /etc files,
  * then its volume mounts with {@code subPath}), as an OCI config.
  */
 final class ContainerLaunch {
@@ -22,12 +22,9 @@ final class ContainerLaunch {
   record Launch(ObjectNode oci, List<Path> layers, RuncContainer.Stdio stdio) {}
 
   static Launch spec(ObjectNode pod, JsonNode container, String podIp, Path podDir, Map<String, Path> podVolumes,
-      List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageResolver images, boolean allowPrivileged)
+      List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageResolver.Resolved image, boolean allowPrivileged)
       throws ConfigError {
-    if (container.path("securityContext").path("privileged").asBoolean(false) && !allowPrivileged) {
-      throw new ConfigError("privileged containers are not allowed on this node (start Ordinal with --allow-privileged)");
-    }
-    ImageResolver.Resolved image = images.resolve(container.path("image").asText(""));
+    checkPrivileged(container, allowPrivileged);
     ImageConfig imageConfig = image.config();
     ProcessIdentity.Identity identity;
     try {
@@ -55,6 +52,13 @@ final class ContainerLaunch {
     RuncContainer.Stdio stdio = new RuncContainer.Stdio(container.path("stdin").asBoolean(false),
         container.path("stdinOnce").asBoolean(false), container.path("tty").asBoolean(false));
     return new Launch(oci, image.layers(), stdio);
+  }
+
+  /** Refuses a privileged container on a node that does not allow them (before its image is pulled). */
+  static void checkPrivileged(JsonNode container, boolean allowPrivileged) throws ConfigError {
+    if (container.path("securityContext").path("privileged").asBoolean(false) && !allowPrivileged) {
+      throw new ConfigError("privileged containers are not allowed on this node (start Ordinal with --allow-privileged)");
+    }
   }
 
   static List<OciSpec.Mount> mounts(JsonNode container, Path podDir, Map<String, Path> podVolumes) throws ConfigError {

@@ -21,6 +21,10 @@ final class ContainerSlot {
   String message = "";
   /** The back-off wait a BackOff event has been recorded for (one per wait). */
   Instant backOffReported;
+  /** The image it runs, as its spec names it, and that image's id and store id once known (null: not looked up yet). */
+  String image;
+  String imageId;
+  String storeId;
   private int backOffs;
   private Duration delay = Duration.ZERO;
 

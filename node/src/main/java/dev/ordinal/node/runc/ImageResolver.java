@@ -2,10 +2,9 @@ package dev.ordinal.node.runc;
 
 import dev.ordinal.node.images.ImagePuller;
 import dev.ordinal.node.images.ImageStore;
-import dev.ordinal.node.images.registry.DockerConfig;
-import dev.ordinal.node.images.registry.ImageName;
-import dev.ordinal.node.images.registry.PullError;
+import dev.ordinal.node.images.ImageSourceRule;
 import dev.ordinal.node.images.StoredImage;
+import dev.ordinal.node.images.registry.ImageName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What an image reference runs (DESIGN §3): an image imported into the local store, on its own
- * layers; else a host image from the catalogue, on the root {@link HostRoot} makes for it.
+ * What an image reference runs (DESIGN §3): an image of the local store, on its own layers; else a
+ * host image from the catalogue, on the root {@link HostRoot} makes for it. Which of them (or a
+ * pull, which {@link PodImages} runs) is {@link ImageSourceRule}'s choice.
  */
 final class ImageResolver {
   /**
@@ -24,8 +24,11 @@ final class ImageResolver {
    * @param user the image's USER ("" for root; a host image's user is a name in its /etc/passwd)
    * @param hostMounts what of the host's a host image's root shows (read-only, mounted first); none for an imported image
    * @param tmpfs empty directories mounted over those
+   * @param imageId what the container status shows as imageID ("" for a host image)
+   * @param storeId the store's id of the image, "" for a host image (image GC keeps those in use)
    */
-  record Resolved(ImageConfig config, List<Path> layers, String user, List<OciSpec.Mount> hostMounts, List<String> tmpfs) {
+  record Resolved(ImageConfig config, List<Path> layers, String user, List<OciSpec.Mount> hostMounts, List<String> tmpfs, String imageId,
+      String storeId) {
     /** A file of the root the container will have (from the topmost layer that holds it), or null. */
     Path file(String path) {
       for (Path root : layers.reversed()) {
@@ -60,7 +63,17 @@ final class ImageResolver {
     this.puller = puller;
   }
 
-  private boolean shouldPullFirst(String image) {
+  ImageStore store() {
+    return store;
+  }
+
+  /** The puller, or null when this node does not pull. */
+  ImagePuller puller() {
+    return puller;
+  }
+
+  /** Whether the registry configuration names an endpoint for the image's registry, or the reference names a registry host. */
+  private boolean registryNamed(String image) {
     if (puller == null) {
       return false;
     }
@@ -72,48 +85,41 @@ final class ImageResolver {
     }
   }
 
-  private StoredImage pull(String image) throws ConfigError {
-    try {
-      return puller.pull(image, DockerConfig.NONE).image();
-    } catch (PullError e) {
-      throw new ConfigError("Failed to pull image \"" + image + "\": " + e.getMessage());
-    }
+  /** The image in the store, if it is there. */
+  Optional<StoredImage> stored(String image) {
+    return store.lookup(image);
   }
 
-  /**
-   * The source rule (docs/images.md): the local store; then a pull when the registry
-   * configuration ({@code <data-dir>/registries.yaml}) names an endpoint for the image's registry
-   * or the reference names a registry host itself; else a catalogue host image; else a pull from
-   * the public registry.
-   */
-  Resolved resolve(String image) throws ConfigError {
-    Optional<StoredImage> stored = store.lookup(image);
-    if (stored.isEmpty() && shouldPullFirst(image)) {
-      stored = Optional.of(pull(image));
-    } else if (stored.isEmpty() && HostImages.lookup(image).isEmpty() && puller != null) {
-      try {
-        stored = Optional.of(pull(image));
-      } catch (ConfigError e) {
-        throw new ConfigError("image \"" + image + "\" is neither in the local image store (ordinal image import|pull) nor a known host image ("
-            + HostImages.known() + "), and the public registry failed: " + e.getMessage());
-      }
-    }
-    if (stored.isPresent()) {
-      StoredImage s = stored.get();
-      ImageConfig config = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir(), s.stopSignal());
-      return new Resolved(config, s.layers(), s.user(), List.of(), List.of());
-    }
+  /** The source rule (docs/images.md) for an image under a pull policy. */
+  ImageSourceRule.Source source(String image, String policy) {
+    Optional<StoredImage> s = stored(image);
+    return ImageSourceRule.decide(new ImageSourceRule.Facts(policy, s.isPresent(), s.map(StoredImage::imported).orElse(false),
+        registryNamed(image), HostImages.lookup(image).isPresent(), puller != null));
+  }
+
+  /** Why nothing serves an image (no store entry, no host image, no pulls here). */
+  static ConfigError unavailable(String image) {
+    return new ConfigError("image \"" + image + "\" is neither in the local image store (ordinal image import|pull) nor a known host image ("
+        + HostImages.known() + ")");
+  }
+
+  /** A stored image, ready to run. */
+  static Resolved of(StoredImage s) {
+    ImageConfig config = new ImageConfig(s.entrypoint(), s.cmd(), s.env(), s.workingDir().isEmpty() ? "/" : s.workingDir(), s.stopSignal());
+    return new Resolved(config, s.layers(), s.user(), List.of(), List.of(), s.imageId(), s.id());
+  }
+
+  /** A catalogue host image, on its prepared root. */
+  Resolved host(String image) throws ConfigError {
     String name = HostImages.repository(image);
-    HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> new ConfigError(
-        "image \"" + image + "\" is neither in the local image store (ordinal image import) nor a known host image ("
-            + HostImages.known() + ")"));
+    HostImages.Entry entry = HostImages.lookup(image).orElseThrow(() -> unavailable(image));
     if (!Files.exists(Path.of(entry.binary()))) {
       throw new ConfigError("image \"" + image + "\" runs the host's " + entry.binary() + ", which is not installed (apt-get install "
           + String.join(" ", entry.packages()) + ")");
     }
     try {
       HostRoot.Prepared root = prepared(name, entry);
-      return new Resolved(entry.config(), List.of(root.layer()), entry.user(), root.hostMounts(), root.tmpfs());
+      return new Resolved(entry.config(), List.of(root.layer()), entry.user(), root.hostMounts(), root.tmpfs(), "", "");
     } catch (IOException e) {
       throw new ConfigError("cannot prepare the host image " + name + ": " + e.getMessage());
     }
@@ -133,4 +139,13 @@ final class ImageResolver {
     recent.put(name, new Recent(root, now));
     return root;
   }
-}
+
+  /** {@code <data-dir>/registries.yaml} (k3s's shape), where {@code ordinal up --registry-config} copies it; empty without one. */
+  static dev.ordinal.node.images.registry.RegistryConfig registryConfig(java.nio.file.Path dataDir) {
+    java.nio.file.Path f = dataDir.resolve("registries.yaml");
+    try {
+      return java.nio.file.Files.exists(f) ? dev.ordinal.node.images.registry.RegistryConfig.load(f) : dev.ordinal.node.images.registry.RegistryConfig.EMPTY;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read the registry configuration " + f + ": " + e.getMessage(), e);
+    }
+  }}

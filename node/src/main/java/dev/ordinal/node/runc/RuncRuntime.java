@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.apiserver.registry.Meta;
 import dev.ordinal.node.images.ImagePuller;
 import dev.ordinal.node.images.ImageStore;
-import dev.ordinal.node.images.registry.RegistryConfig;
 import dev.ordinal.node.runtime.ContainerEvent;
 import dev.ordinal.node.runtime.ContainerRuntime;
 import dev.ordinal.node.runtime.ContainerState;
@@ -81,28 +80,11 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   private final PodNetwork network;
   private final PodVolumes volumes;
   private final ImageResolver images;
+  private final PodImages podImages;
+  private final PodContainers containers;
   private final RuncContainer.Tools tools;
   private final PodRemnants remnants;
   private final Map<String, RuncPod> pods = new ConcurrentHashMap<>();
-
-  private static final class RuncPod {
-    final ReentrantLock lock = new ReentrantLock();
-    final String uid;
-    final Path dir;
-    String ip = "";
-    final Map<String, ContainerSlot> init = new LinkedHashMap<>();
-    final Map<String, ContainerSlot> app = new LinkedHashMap<>();
-    Instant stopRequested;
-    boolean killed;
-    String sandboxError = "";
-    /** What happened during the current sync, for the agent's events. */
-    final List<ContainerEvent> events = new ArrayList<>();
-
-    RuncPod(String uid, Path dir) {
-      this.uid = uid;
-      this.dir = dir;
-    }
-  }
 
   public RuncRuntime(Config config, PodResources resources) throws IOException {
     this.config = config;
@@ -114,8 +96,29 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
     this.volumes = new PodVolumes(resources, new LoopVolumes(config.dataDir().resolve("volumes")));
     ImageStore store = new ImageStore(config.dataDir());
-    this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, registryConfig(config.dataDir())));
+    store.cleanPartials(); // what a pull killed with Ordinal left in tmp/: the pod's next sync pulls again
+    this.images = new ImageResolver(store, config.dataDir().resolve("host-images"), new ImagePuller(store, ImageResolver.registryConfig(config.dataDir())));
+    this.podImages = new PodImages(images, resources);
+    this.containers = new PodContainers(tools);
     this.remnants = new PodRemnants(config.runc(), podsDir, network);
+  }
+
+  /**
+   * Starts kubelet's image GC ({@link ImageGc}, every 5 minutes): above {@code policy}'s high
+   * threshold of the image filesystem, unused images go, least recently used first.
+   */
+  public void startImageGc(dev.ordinal.node.images.ImageGcPlan.Policy policy) {
+    imageGc(policy).start(Duration.ofMinutes(5));
+  }
+
+  /** The image GC of this runtime's store under a policy (a pass runs with {@code collect}). */
+  ImageGc imageGc(dev.ordinal.node.images.ImageGcPlan.Policy policy) {
+    return new ImageGc(images.store(), policy, this::imagesInUse, podImages::lastUsed);
+  }
+
+  /** The store ids of the images this node's containers run on (a container not yet removed counts). */
+  java.util.Set<String> imagesInUse() {
+    return podImages.inUse(pods.values());
   }
 
   /** Starts kubelet's log rotation for this runtime's running containers ({@link LogRotator}). */
@@ -126,7 +129,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   private List<RuncContainer> runningContainers() {
     List<RuncContainer> out = new ArrayList<>();
     for (RuncPod p : pods.values()) {
-      for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
+      for (ContainerSlot slot : p.slots()) {
         RuncContainer c = slot.current;
         if (c != null && c.exitCode().isEmpty()) {
           out.add(c);
@@ -138,17 +141,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
   @Override
   public List<Path> logFiles(String podUid, String container, boolean previous) {
-    Optional<Path> current = logFile(podUid, container, previous);
-    if (current.isEmpty()) {
-      return List.of();
-    }
-    Path dir = current.get().getParent();
-    try (var files = Files.list(dir)) {
-      return LogRotation.readingOrder(files.map(f -> f.getFileName().toString()).toList()).stream().map(dir::resolve).toList();
-    } catch (IOException e) {
-      return List.of(current.get());
-    }
+    return ContainerLogFiles.all(podsDir, podUid, container, previous);
   }
+
 
   /** conmon's sockets of this data directory's containers, under /run (kept short: unix socket paths are). */
   static Path socketDir(Path dataDir) {
@@ -260,8 +255,11 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     if (p.stopRequested != null) {
       return null;
     }
+    if (slot.image == null) {
+      slot.image = spec.path("image").asText("");
+    }
     if (slot.current == null) {
-      slot.current = adopt(p, slot);
+      slot.current = containers.adopt(p, slot);
     }
     if (slot.current != null) {
       OptionalInt exit = slot.current.exitCode();
@@ -302,13 +300,22 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       return now.plusSeconds(2);
     }
     try {
-      RuncContainer c = container(p, slot);
+      ContainerLaunch.checkPrivileged(spec, config.allowPrivileged());
+      PodImages.Step step = podImages.ensure(pod, spec, init, p.events, now);
+      if (step instanceof PodImages.Waiting w) {
+        slot.waitingReason = w.reason();
+        slot.message = w.message();
+        return w.retryAt();
+      }
+      ImageResolver.Resolved image = ((PodImages.Ready) step).image();
+      slot.image = spec.path("image").asText("");
+      slot.imageId = image.imageId();
+      slot.storeId = image.storeId();
+      RuncContainer c = containers.container(p, slot);
       ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
-          PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images, config.allowPrivileged());
+          PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), image, config.allowPrivileged());
       slot.current = c;
       slot.exitSeen = false;
-      // the image is local (imported, or the host's): kubelet's words for an image it need not pull
-      p.events.add(ContainerEvent.pulled(slot.name, init, spec.path("image").asText()));
       Cgroups.PARENT_LOCK.readLock().lock();
       try {
         c.start(launch.oci(), launch.layers(), launch.stdio());
@@ -352,38 +359,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     }
   }
 
-  /** A run left by an earlier agent (same pod, same container, the latest attempt), if its container still exists. */
-  private RuncContainer adopt(RuncPod p, ContainerSlot slot) {
-    if (slot.restarts > 0 || slot.last != null) {
-      return null;
-    }
-    Path dir = p.dir.resolve("containers").resolve(slot.name);
-    if (!Files.isDirectory(dir)) {
-      return null;
-    }
-    try (var runs = Files.list(dir)) {
-      int latest = runs.map(r -> r.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToInt(Integer::parseInt).max().orElse(-1);
-      if (latest < 0) {
-        return null;
-      }
-      slot.restarts = latest;
-      RuncContainer c = container(p, slot);
-      if (c.exitCode().isPresent() || (c.exists() && c.startedAt() != null)) {
-        return c;
-      }
-      // a crash between creating and starting it: remove what there is, and start afresh
-      deleteQuietly(c);
-      return null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
 
-  private RuncContainer container(RuncPod p, ContainerSlot slot) {
-    String id = "ord-" + p.uid + "-" + slot.name + "-" + slot.restarts;
-    return new RuncContainer(tools, id, p.dir.resolve("containers").resolve(slot.name).resolve(String.valueOf(slot.restarts)),
-        p.dir.resolve("exits"));
-  }
+
+
 
   private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
     return "/ordinal/" + p.uid + "/" + slot.name + "-" + slot.restarts;
@@ -401,13 +379,13 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     RuncContainer c = slot.current;
     String id = c == null ? "" : "runc://" + c.id();
     if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
-      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last);
+      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last).withImageId(podImages.imageId(slot));
     }
     if (slot.restartAt == null && slot.last != null && c != null) {
       // finished for good (a completed init container, or restartPolicy says no)
       var t = slot.last;
       return new ContainerState(slot.name, State.TERMINATED, t.reason(), t.exitCode(), t.startedAt(), t.finishedAt(), slot.restarts, id,
-          null);
+          null).withImageId(podImages.imageId(slot));
     }
     return new ContainerState(slot.name, State.WAITING, slot.waitingReason.isEmpty() ? "ContainerCreating" : slot.waitingReason, 0,
         null, null, slot.restarts, "", slot.last, slot.message);
@@ -470,7 +448,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     p.lock.lock(); // a lock, not synchronized: the pod worker is a virtual thread that waits inside
     try {
       if (p.stopRequested == null) {
-        adoptAll(pod, p);
+        containers.adoptAll(pod, p);
       }
       List<RuncContainer> running = new ArrayList<>();
       for (ContainerSlot s : p.init.values()) {
@@ -513,29 +491,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     }
   }
 
-  /**
-   * Finds the containers of a pod this agent has not synced yet (it was deleted while the agent was
-   * down, or just before it stopped), so that stopping it signals them and waits for them.
-   */
-  private void adoptAll(ObjectNode pod, RuncPod p) {
-    for (String list : List.of("initContainers", "containers")) {
-      for (JsonNode c : pod.path("spec").path(list)) {
-        Map<String, ContainerSlot> slots = list.equals("initContainers") ? p.init : p.app;
-        ContainerSlot slot = slots.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
-        if (slot.current == null) {
-          slot.current = adopt(p, slot);
-        }
-      }
-    }
-    if (p.ip.isEmpty()) {
-      try {
-        Path ipFile = p.dir.resolve("ip");
-        p.ip = Files.exists(ipFile) ? Files.readString(ipFile).strip() : "";
-      } catch (IOException e) {
-        // hooks without the pod's address
-      }
-    }
-  }
+
 
   private static JsonNode containerSpec(ObjectNode pod, String name) {
     for (JsonNode c : pod.path("spec").path("containers")) {
@@ -569,6 +525,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       }
     }
     volumes.forget(podUid);
+    podImages.forget(podUid);
     // what the host holds is found on the host: after a restart memory knows nothing of it
     boolean gone = remnants.remove(podUid);
     if (pods.isEmpty()) {
@@ -577,7 +534,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return gone;
   }
 
-  private static void deleteQuietly(RuncContainer c) {
+  static void deleteQuietly(RuncContainer c) {
     try {
       c.delete();
     } catch (IOException e) {
@@ -598,19 +555,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
   @Override
   public Optional<Path> logFile(String podUid, String container, boolean previous) {
-    Path dir = podsDir.resolve(podUid).resolve("containers").resolve(container);
-    if (!Files.isDirectory(dir)) {
-      return Optional.empty();
-    }
-    try (var runs = Files.list(dir)) {
-      List<Integer> attempts = runs.map(r -> r.getFileName().toString()).filter(n -> n.matches("\\d+")).map(Integer::parseInt)
-          .sorted().toList();
-      int index = attempts.size() - (previous ? 2 : 1);
-      return index < 0 ? Optional.empty() : Optional.of(dir.resolve(String.valueOf(attempts.get(index))).resolve("container.log"));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return ContainerLogFiles.current(podsDir, podUid, container, previous);
   }
+
 
   @Override
   public boolean running(String podUid, String container) {
@@ -656,13 +603,5 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return "runc://1.1.5";
   }
 
-  /** {@code <data-dir>/registries.yaml} (k3s's shape), where {@code ordinal up --registry-config} copies it; empty without one. */
-  static RegistryConfig registryConfig(java.nio.file.Path dataDir) {
-    java.nio.file.Path f = dataDir.resolve("registries.yaml");
-    try {
-      return java.nio.file.Files.exists(f) ? RegistryConfig.load(f) : RegistryConfig.EMPTY;
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot read the registry configuration " + f + ": " + e.getMessage(), e);
-    }
-  }
+
 }

@@ -15,12 +15,12 @@ class ArchiveImportIT {
   @Test
   void tagOnlyLayoutIsNamedByName() throws Exception {
     Path layout = tmp.resolve("layout");
-    TestRegistry.run(List.of("umoci", "init", "--layout", layout.toString()));
-    TestRegistry.run(List.of("umoci", "new", "--image", layout + ":v5"));
+    LocalRegistry.run(List.of("umoci", "init", "--layout", layout.toString()));
+    LocalRegistry.run(List.of("umoci", "new", "--image", layout + ":v5"));
     Path bundle = tmp.resolve("bundle");
-    TestRegistry.run(List.of("umoci", "unpack", "--image", layout + ":v5", bundle.toString()));
+    LocalRegistry.run(List.of("umoci", "unpack", "--image", layout + ":v5", bundle.toString()));
     Files.writeString(bundle.resolve("rootfs/hello"), "hi");
-    TestRegistry.run(List.of("umoci", "repack", "--image", layout + ":v5", bundle.toString()));
+    LocalRegistry.run(List.of("umoci", "repack", "--image", layout + ":v5", bundle.toString()));
     ImageStore store = new ImageStore(tmp.resolve("data"));
     assertThat(store.importArchive(layout, "ikubernetes/myapp")).containsExactly("docker.io/ikubernetes/myapp:v5");
     StoredImage image = store.lookup("ikubernetes/myapp:v5").orElseThrow();

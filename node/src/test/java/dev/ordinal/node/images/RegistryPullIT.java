@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Pulls from a real registry (TLS + htpasswd) into the store: success, credentials, errors that store nothing, shared layers. */
 class RegistryPullIT {
   @TempDir static Path tmp;
-  static TestRegistry registry;
+  static LocalRegistry registry;
 
   @BeforeAll
   static void start() throws Exception {
-    registry = new TestRegistry(tmp.resolve("reg"), "alice", "s3cret");
+    registry = new LocalRegistry(tmp.resolve("reg"), "alice", "s3cret");
     registry.push("team/app:v1", "alice:s3cret", "base", "app-one");
     registry.push("team/app:v2", "alice:s3cret", "base", "app-two");
   }
@@ -53,6 +53,12 @@ class RegistryPullIT {
     ImagePuller.Pulled v2 = puller.pull(registry.host() + "/team/app:v2", DockerConfig.NONE);
     assertThat(v2.image().layers().get(0)).as("the shared base layer is one directory").isEqualTo(v1.image().layers().get(0));
     assertThat(store.lookup(v1.imageId())).as("found by repo@digest too").isPresent();
+    // pulled again (imagePullPolicy Always), unchanged: the store's image, its name back
+    store.remove(registry.host() + "/team/app:v1");
+    ImagePuller.Pulled again = puller.pull(registry.host() + "/team/app:v1", DockerConfig.NONE);
+    assertThat(again.imageId()).isEqualTo(v1.imageId());
+    assertThat(again.image().layers()).isEqualTo(v1.image().layers());
+    assertThat(store.lookup(registry.host() + "/team/app:v1")).isPresent();
   }
 
   @Test

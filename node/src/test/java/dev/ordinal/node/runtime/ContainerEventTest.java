@@ -27,6 +27,23 @@ class ContainerEventTest {
   }
 
   @Test
+  void imagePulls() {
+    assertThat(ContainerEvent.pulling("app", false, "127.0.0.1:5000/team/app:1").message()).isEqualTo("Pulling image \"127.0.0.1:5000/team/app:1\"");
+    assertThat(ContainerEvent.pulledFrom("app", false, "app:1", Duration.ofMillis(1234), Duration.ofMillis(1500), 2048, "").message())
+        .isEqualTo("Successfully pulled image \"app:1\" in 1.234s (1.5s including waiting). Image size: 2048 bytes.");
+    assertThat(ContainerEvent.pulledFrom("app", false, "app:1", Duration.ofMillis(523), Duration.ofMillis(61_000), 1, "https://m/x").message())
+        .isEqualTo("Successfully pulled image \"app:1\" in 523ms (1m1s including waiting). Image size: 1 bytes. Source: https://m/x.");
+    assertThat(ContainerEvent.present("app", false, "busybox", "host image").message())
+        .isEqualTo("Container image \"busybox\" already present on machine (host image)");
+    ContainerEvent failed = ContainerEvent.pullFailed("app", false, "app:1", "boom");
+    assertThat(failed.type() + " " + failed.reason() + " " + failed.message()).isEqualTo("Warning Failed Failed to pull image \"app:1\": boom");
+    ContainerEvent backOff = ContainerEvent.pullBackOff("app", false, "app:1");
+    assertThat(backOff.type() + " " + backOff.reason() + " " + backOff.message()).isEqualTo("Normal BackOff Back-off pulling image \"app:1\"");
+    assertThat(ContainerEvent.error("app", false, "ImagePullBackOff").message()).isEqualTo("Error: ImagePullBackOff");
+    assertThat(ContainerEvent.neverPull("app", false, "app:1").message()).isEqualTo("Container image \"app:1\" is not present with pull policy of Never");
+  }
+
+  @Test
   void fieldPathsNameTheContainer() {
     assertThat(ContainerEvent.started("nginx", false).fieldPath()).isEqualTo("spec.containers{nginx}");
     assertThat(ContainerEvent.started("page", true).fieldPath()).isEqualTo("spec.initContainers{page}");

@@ -55,8 +55,50 @@ public final class DockerConfig {
 
   /** The first credential for a host (secrets in the order the pod lists them). */
   public Optional<Credential> lookup(String host) {
+    return lookupAll(host).stream().findFirst();
+  }
+
+  /** Every credential for a host, in the order the pod lists its secrets (kubelet tries each in turn). */
+  public List<Credential> lookupAll(String host) {
     String h = hub(host.toLowerCase(Locale.ROOT));
-    return entries.stream().filter(e -> hub(e.host()).equals(h)).map(Entry::credential).findFirst();
+    return entries.stream().filter(e -> hub(e.host()).equals(h)).map(Entry::credential).distinct().toList();
+  }
+
+  /** Tells credential sets apart (for joining pulls) without holding a password in the key. */
+  public String fingerprint() {
+    return entries.isEmpty() ? "" : Digests.sha256(entries.toString().concat(
+        entries.stream().map(e -> e.credential().password() + "\0" + e.credential().identityToken()).toList().toString())
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The union of several sets, this one's entries first. */
+  public DockerConfig and(DockerConfig other) {
+    List<Entry> all = new ArrayList<>(entries);
+    all.addAll(other.entries);
+    return new DockerConfig(all);
+  }
+
+  /**
+   * The credentials of image pull secrets as kubelet reads them: {@code kubernetes.io/dockerconfigjson}
+   * ({@code data[".dockerconfigjson"]}) and {@code kubernetes.io/dockercfg} ({@code data[".dockercfg"]});
+   * secrets of other types, or whose data does not parse, add nothing.
+   */
+  public static DockerConfig fromSecrets(List<JsonNode> secrets) {
+    List<Entry> all = new ArrayList<>();
+    for (JsonNode s : secrets) {
+      String type = s.path("type").asText("");
+      String key = type.equals("kubernetes.io/dockerconfigjson") ? ".dockerconfigjson" : type.equals("kubernetes.io/dockercfg") ? ".dockercfg" : null;
+      String data = key == null ? "" : s.path("data").path(key).asText("");
+      if (data.isEmpty()) {
+        continue;
+      }
+      try {
+        all.addAll(parse(Base64.getDecoder().decode(data.strip())));
+      } catch (IOException | IllegalArgumentException e) {
+        // kubelet skips a secret it cannot read and pulls with the others
+      }
+    }
+    return new DockerConfig(all);
   }
 
   static String host(String key) {
