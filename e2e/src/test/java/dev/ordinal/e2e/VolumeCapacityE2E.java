@@ -147,4 +147,62 @@ class VolumeCapacityE2E extends RealPodsTestBase {
               resources: {requests: {storage: %s}}
         """.formatted(replicas, size);
   }
+
+  /**
+   * Issue 17: a volumeMode Block claim is a raw block device in the container at its devicePath,
+   * of the claim's size, that dd and mkfs can use; the same claim named in volumeMounts is refused.
+   */
+  @Test
+  void aBlockClaimIsABlockDeviceInThePod() throws Exception {
+    kubectl.apply(work, "block.yaml", """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: raw, namespace: cap}
+        spec:
+          accessModes: ["ReadWriteOnce"]
+          volumeMode: Block
+          resources: {requests: {storage: 40Mi}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: blockuser, namespace: cap}
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: sh
+            image: busybox
+            command: ["sh", "-c", "sleep 3600"]
+            volumeDevices:
+            - {name: raw, devicePath: /dev/xvda}
+          volumes:
+          - name: raw
+            persistentVolumeClaim: {claimName: raw}
+        """).ok();
+    kubectl.run(prefixed("wait", "--for=condition=Ready", "pod/blockuser", "--timeout=90s")).ok();
+    assertThat(k("exec", "blockuser", "--", "sh", "-c", "test -b /dev/xvda && blockdev --getsize64 /dev/xvda").strip())
+        .isEqualTo(Long.toString(40 * MI));
+    String out = k("exec", "blockuser", "--", "sh", "-c",
+        "dd if=/dev/zero of=/dev/xvda bs=1M count=8 2>&1 && mke2fs -q /dev/xvda && echo made && ls /dev");
+    assertThat(out).contains("8+0 records out").contains("made");
+    assertThat(out.lines()).doesNotContain("loop0", "sda"); // only its own device, not the host's
+    assertThat(k("get", "pvc", "raw", "-o", "jsonpath={.spec.volumeMode} {.status.capacity.storage}")).isEqualTo("Block 40Mi");
+
+    Kubectl.Result refused = kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: both, namespace: cap}
+        spec:
+          containers:
+          - name: sh
+            image: busybox
+            volumeMounts: [{name: raw, mountPath: /data}]
+            volumeDevices: [{name: raw, devicePath: /dev/xvda}]
+          volumes: [{name: raw, persistentVolumeClaim: {claimName: raw}}]
+        """, "apply", "-f", "-");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.err()).contains("spec.containers[0].volumeDevices[0].name: Invalid value: \"raw\": "
+        + "can not be used as both a volumeMount and a volumeDevice");
+    k("delete", "pod", "blockuser", "--wait=true");
+    k("delete", "pvc", "raw", "--wait=true");
+  }
 }

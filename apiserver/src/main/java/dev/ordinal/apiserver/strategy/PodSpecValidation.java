@@ -50,6 +50,7 @@ final class PodSpecValidation {
     Set<String> names = new HashSet<>();
     containers(spec, "initContainers", path, names, volumes, errs);
     containers(spec, "containers", path, names, volumes, errs);
+    VolumeDeviceValidation.validate(spec, path, VolumeDeviceValidation.claimVolumes(spec, extraVolumes), errs);
     String restart = spec.path("restartPolicy").asText("");
     if (!RESTART_POLICIES.contains(restart)) {
       errs.notSupported(path + ".restartPolicy", restart, RESTART_POLICIES);

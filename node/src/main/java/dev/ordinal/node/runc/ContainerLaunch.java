@@ -45,6 +45,7 @@ final class ContainerLaunch {
     hidden.stream().filter(h -> image.hostMounts().stream().anyMatch(m -> h.startsWith(m.destination() + "/"))).forEach(hide::add);
     ObjectNode oci = OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), identity, null, netns,
         cgroupsPath, image.hostMounts(), hide, mounts(container, podDir, podVolumes)));
+    BlockDevices.add(oci, BlockDevices.of(container, podVolumes, Path.of("/sys/class/block")));
     if (!imageConfig.stopSignal().isEmpty()) {
       // in the bundle, so that an agent restarted since still stops the container the image's way
       oci.with("annotations").put(RuncContainer.STOP_SIGNAL, imageConfig.stopSignal());

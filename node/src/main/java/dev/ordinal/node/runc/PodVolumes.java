@@ -132,6 +132,10 @@ final class PodVolumes {
     try {
       if (pv.path("metadata").path("annotations").has(LoopVolumes.BACKING_FILE)) {
         p = loops.prepare(pv); // the claim's own filesystem mounted, or its device attached
+      } else if (LoopVolumes.isBlock(pv)) {
+        if (!Files.exists(p)) {
+          throw new IOException("the block device does not exist"); // a hand-made Block PV names a device of the host
+        }
       } else {
         Files.createDirectories(p);
       }
