@@ -15,6 +15,7 @@
 #   bench/run.sh etcd [writes]           API writes on etcd vs SQLite, with etcd's own put latency (etcdctl, gateway) as the floor (default 1,000)
 #   bench/run.sh failover [trials]       two `ordinal server`s on a 3-member etcd: leader killed → the other holds its Leases (default 5)
 #   bench/run.sh pull [runs]             image pulls from a local registry (root): Ordinal vs skopeo copy, cold and with shared layers (default 3)
+#   bench/run.sh volume [mb [rounds]]   dd inside a real pod (root): a capacity-limited claim against an emptyDir (default 200 MiB, 5)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -36,8 +37,9 @@ case "$which" in
   apply) main=dev.ordinal.bench.ApplyBench ;;
   etcd) main=dev.ordinal.bench.EtcdBench; need_packages $ETCD_PACKAGES ;;
   failover) main=dev.ordinal.bench.FailoverBench; need_packages $ETCD_PACKAGES ;;
+  volume) main=dev.ordinal.bench.VolumeBench ;;
   pull) main=dev.ordinal.bench.PullBench; need_packages $REGISTRY_PACKAGES ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply, etcd, failover or pull)" ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply, etcd, failover, pull or volume)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 # servers start as ./ordinal starts them, from the start-up cache (ORDINAL_AOT=0: without it)
