@@ -63,6 +63,15 @@ final class HostLeftovers {
 
   /** Removes everything the pods of this data directory left, and the bridge once no pod uses it. */
   static void clean(Path dataDir) throws Exception {
+    cleanPods(dataDir);
+    cleanHostNetwork();
+  }
+
+  /**
+   * Removes what the pods of this data directory left (containers, mounts, loop devices, network
+   * namespaces, cgroups), not the host's bridge and rules: an agent's live in its host's namespace.
+   */
+  static void cleanPods(Path dataDir) throws Exception {
     Path pods = dataDir.resolve("pods");
     List<String> uids = new ArrayList<>();
     if (Files.isDirectory(pods)) {
@@ -103,6 +112,10 @@ final class HostLeftovers {
         }
       }
     }
+  }
+
+  /** The bridge and the service rules of this network namespace, once no pod uses them. */
+  static void cleanHostNetwork() throws Exception {
     boolean bridgeInUse;
     try (Stream<Path> netns = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")) : Stream.empty()) {
       bridgeInUse = netns.anyMatch(n -> n.getFileName().toString().startsWith("ordinal-"));
