@@ -13,6 +13,7 @@
 #   bench/run.sh apply [changes]         server-side apply of a StatefulSet vs a merge patch of the same change; managedFields' size (default 1,000)
 #   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
 #   bench/run.sh etcd [writes]           API writes on etcd vs SQLite, with etcd's own put latency (etcdctl, gateway) as the floor (default 1,000)
+#   bench/run.sh nodeloss [trials]       hosts as network namespaces (root): an agent killed and cut off → its StatefulSet replica Running elsewhere (MultiNodeE2E; default 5)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
@@ -33,7 +34,12 @@ case "$which" in
   crd) main=dev.ordinal.bench.CrdBench ;;
   apply) main=dev.ordinal.bench.ApplyBench ;;
   etcd) main=dev.ordinal.bench.EtcdBench; need_packages $ETCD_PACKAGES ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply or etcd)" ;;
+  nodeloss)
+    # the e2e's own harness (three hosts as network namespaces), its loss repeated; it prints each trial and the median/max
+    cd "$ROOT" && flock /tmp/ordinal-realpods.lock mvn -B -pl e2e -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dit.test=MultiNodeE2E -Dfailsafe.failIfNoSpecifiedTests=false -Dordinal.nodeLossTrials="${1:-5}" | grep -E "node loss|Tests run:|FAIL"
+    exit "${PIPESTATUS[0]}" ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply, etcd or nodeloss)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 exec "$JAVA" -Dordinal.root="$ROOT" -cp "$ROOT/bench/target/ordinal-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" "$main" "$@"

@@ -72,6 +72,11 @@ final class HostLeftovers {
    * namespaces, cgroups), not the host's bridge and rules: an agent's live in its host's namespace.
    */
   static void cleanPods(Path dataDir) throws Exception {
+    cleanPods(dataDir, "ordinal");
+  }
+
+  /** The same, for pods whose cgroups are under {@code /<cgroupRoot>} (an agent's --cgroup-root), which goes too. */
+  static void cleanPods(Path dataDir, String cgroupRoot) throws Exception {
     Path pods = dataDir.resolve("pods");
     List<String> uids = new ArrayList<>();
     if (Files.isDirectory(pods)) {
@@ -104,12 +109,17 @@ final class HostLeftovers {
     for (String uid : uids) {
       run("ip", "netns", "delete", "ordinal-" + uid);
       for (Path hierarchy : cgroupHierarchies()) {
-        Path dir = hierarchy.resolve("ordinal").resolve(uid);
+        Path dir = hierarchy.resolve(cgroupRoot).resolve(uid);
         if (Files.isDirectory(dir)) {
           try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
           }
         }
+      }
+    }
+    if (!cgroupRoot.equals("ordinal")) {
+      for (Path hierarchy : cgroupHierarchies()) {
+        hierarchy.resolve(cgroupRoot).toFile().delete(); // rmdir: only once empty
       }
     }
   }

@@ -198,8 +198,8 @@ class MultiNodeE2E {
     String victimNode = nodeOf(victimPod);
     int n = Integer.parseInt(victimNode.substring(1));
     String oldUid = kubectl.run("get", "pod", victimPod, "-o", "jsonpath={.metadata.uid}").ok().out();
-    assertThat(PodWatch.alive(oldUid)).as("the processes of %s (%s) on %s", victimPod, oldUid, victimNode).isTrue();
-    try (PodWatch watch = PodWatch.start(cluster.kubeconfig(), "app=ss", oldUid)) {
+    assertThat(PodWatch.alive(oldUid, NetnsCluster.cgroupRoot(n))).as("the processes of %s (%s) on %s", victimPod, oldUid, victimNode).isTrue();
+    try (PodWatch watch = PodWatch.start(cluster.kubeconfig(), "app=ss", oldUid, NetnsCluster.cgroupRoot(n))) {
       Instant lost = Instant.now();
       cluster.killAgent(n);
       cluster.link(n, false);
@@ -231,6 +231,41 @@ class MultiNodeE2E {
           victimNode, nodeOf(victimPod), took, Duration.between(lost, watch.lastSeenAlive()).toMillis() / 1000.0);
       return took;
     }
+  }
+
+  /**
+   * Seed 000's scenario across hosts: nodes labelled zk0, zk1, zk2 (the server's, h1, h2), the
+   * example's hand-made PVs (one per member, pinned to its node), the ensemble one member per
+   * host; a client on h1 writes, one on h2 reads; logs from every host.
+   */
+  @Test
+  @Order(6)
+  void seedZooKeeperOneMemberPerHost() throws Exception {
+    assumeTrue(Files.exists(Path.of(ZooKeeperE2E.CLI)), "needs Debian's zookeeper");
+    Path pvs = work.resolve("zookeeper-local-pvs.yaml");
+    Files.writeString(pvs, Files.readString(RealPodsTestBase.example("zookeeper-local-pvs.yaml"))
+        .replace("/var/lib/ordinal-examples", work.resolve("zk").toString()));
+    kubectl.run("label", "node", serverNode, "zk0=yes").ok();
+    kubectl.run("label", "node", "h1", "zk1=yes").ok();
+    kubectl.run("label", "node", "h2", "zk2=yes").ok();
+    kubectl.run("apply", "-f", pvs.toString()).ok();
+    kubectl.run("apply", "-f", RealPodsTestBase.example("zookeeper.yaml").toString()).ok();
+    await(Duration.ofSeconds(180), "zk-0, zk-1 and zk-2 Ready", () ->
+        kubectl.run("wait", "--for=condition=Ready", "pod/zk-0", "pod/zk-1", "pod/zk-2", "--timeout=20s").exitCode() == 0);
+    assertThat(List.of(nodeOf("zk-0"), nodeOf("zk-1"), nodeOf("zk-2"))).containsExactly(serverNode, "h1", "h2");
+    await(Duration.ofSeconds(60), "a write through zk-1 on h1", () -> {
+      String out = zk(1, "create", "/hosts", "written-on-h1");
+      return out.contains("Created /hosts") || out.contains("Node already exists");
+    });
+    assertThat(zk(2, "get", "/hosts")).as("read through zk-2 on h2").contains("written-on-h1");
+    for (int m = 0; m < 3; m++) {
+      assertThat(kubectl.run("logs", "zk-" + m, "-c", "zookeeper").ok().out()).containsPattern("LEADING|FOLLOWING");
+    }
+  }
+
+  private static String zk(int member, String... command) throws Exception {
+    Kubectl.Result r = kubectl.run(ZooKeeperE2E.zkArgs(member, command));
+    return r.out() + r.err(); // zkCli prints its results on stderr
   }
 
   private static List<String> readyNodes() throws Exception {

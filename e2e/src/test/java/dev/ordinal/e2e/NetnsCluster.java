@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Several hosts on one machine: a test bridge, and per host a network namespace joined to it by a
  * veth pair; {@code ordinal up} (the server and its own node) on the bridge address of the root
  * namespace, and one {@code ordinal agent} per namespace, each with its own data directory, pod
- * bridge (its namespace's {@code ord0}), pod range and Service rules. Agents run under
+ * bridge (its namespace's {@code ord0}), pod range, Service rules and cgroup root. Agents run under
  * {@code nsenter --net} only: {@code ip netns exec} remounts /sys, which hides the cgroup
  * hierarchies runc needs. {@link #close} removes everything whatever state the test left.
  */
@@ -99,7 +99,7 @@ final class NetnsCluster implements AutoCloseable {
   /** Starts (or restarts, on its kept data directory) the agent of host {@code n} as node {@code h<n>}. */
   void startAgent(int n, String... labels) throws Exception {
     List<String> args = new ArrayList<>(List.of("agent", "--server", "https://" + SERVER_IP + ":" + port, "--token-file", token.toString(),
-        "--node-name", "h" + n, "--data-dir", agentData(n).toString()));
+        "--node-name", "h" + n, "--data-dir", agentData(n).toString(), "--cgroup-root", "/" + cgroupRoot(n)));
     for (String l : labels) {
       args.addAll(List.of("--node-label", l));
     }
@@ -118,6 +118,11 @@ final class NetnsCluster implements AutoCloseable {
   /** Cuts (or restores) host {@code n}'s link to the others. */
   void link(int n, boolean up) throws Exception {
     sh("ip", "link", "set", veth(n), up ? "up" : "down");
+  }
+
+  /** Host {@code n}'s agent's cgroup parent (in every hierarchy), apart from the server's {@code /ordinal}. */
+  static String cgroupRoot(int n) {
+    return "ordinal-h" + n;
   }
 
   Path kubeconfig() {
@@ -169,7 +174,7 @@ final class NetnsCluster implements AutoCloseable {
       if (Files.exists(pid)) {
         ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
       }
-      HostLeftovers.cleanPods(agentData(n));
+      HostLeftovers.cleanPods(agentData(n), cgroupRoot(n));
     }
     HostLeftovers.cleanPods(serverData());
     for (int n = 1; n <= hosts.size(); n++) {

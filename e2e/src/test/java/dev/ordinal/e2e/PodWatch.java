@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 final class PodWatch implements AutoCloseable {
   private final Process watch;
   private final String lostUid;
+  private final String cgroupRoot;
   private final Thread reader;
   private final Thread sampler;
   private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -35,18 +36,19 @@ final class PodWatch implements AutoCloseable {
   private volatile Instant lastSeenAlive;
   private volatile boolean closed;
 
-  private PodWatch(Process watch, String lostUid) {
+  private PodWatch(Process watch, String lostUid, String cgroupRoot) {
     this.watch = watch;
     this.lostUid = lostUid;
+    this.cgroupRoot = cgroupRoot;
     this.reader = Thread.ofPlatform().daemon().name("pod-watch").start(this::read);
     this.sampler = Thread.ofPlatform().daemon().name("pod-sampler").start(this::sample);
   }
 
-  /** Watches the pods with this label selector; {@code lostUid} is the pod about to be lost. */
-  static PodWatch start(Path kubeconfig, String selector, String lostUid) throws IOException {
+  /** Watches the pods with this label selector; {@code lostUid} is the pod about to be lost, its cgroups under {@code cgroupRoot}. */
+  static PodWatch start(Path kubeconfig, String selector, String lostUid, String cgroupRoot) throws IOException {
     Process p = new ProcessBuilder(Kubectl.BINARY, "--kubeconfig", kubeconfig.toString(), "get", "pods", "-l", selector, "--watch",
         "--output-watch-events", "-o", "json").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    return new PodWatch(p, lostUid);
+    return new PodWatch(p, lostUid, cgroupRoot);
   }
 
   private void read() {
@@ -82,7 +84,7 @@ final class PodWatch implements AutoCloseable {
   private void sample() {
     while (!closed) {
       try {
-        if (alive(lostUid)) {
+        if (alive(lostUid, cgroupRoot)) {
           lastSeenAlive = Instant.now();
         }
         Thread.sleep(100);
@@ -95,9 +97,9 @@ final class PodWatch implements AutoCloseable {
   }
 
   /** Whether any process of the pod runs on this machine (in its cgroups, in any hierarchy). */
-  static boolean alive(String podUid) throws IOException {
+  static boolean alive(String podUid, String cgroupRoot) throws IOException {
     for (Path h : HostLeftovers.cgroupHierarchies()) {
-      Path dir = h.resolve("ordinal").resolve(podUid);
+      Path dir = h.resolve(cgroupRoot).resolve(podUid);
       if (!Files.isDirectory(dir)) {
         continue;
       }

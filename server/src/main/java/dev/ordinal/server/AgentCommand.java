@@ -76,6 +76,10 @@ final class AgentCommand implements Callable<Integer> {
       description = "The control plane's --cluster-cidr: the other nodes' pods, which this node's pods reach through it (default: ${DEFAULT-VALUE}).")
   String clusterCidr;
 
+  @Option(names = "--cgroup-root", defaultValue = "/ordinal",
+      description = "The cgroup under which this node's pods run, in every hierarchy, as kubelet's (default: ${DEFAULT-VALUE}).")
+  String cgroupRoot;
+
   @Option(names = "--allow-privileged", description = "Let pods run privileged containers (refused by default).")
   boolean allowPrivileged;
 
@@ -89,6 +93,12 @@ final class AgentCommand implements Callable<Integer> {
     if (fencingSeconds <= 0 || fencingSeconds >= NodeLifecyclePlanner.GRACE.toSeconds()) {
       System.err.println("ordinal: --fencing-timeout must be between 1 and " + (NodeLifecyclePlanner.GRACE.toSeconds() - 1)
           + " seconds, so that pods stop here before the control plane starts them elsewhere");
+      return 2;
+    }
+    try {
+      RuncRuntime.useCgroupRoot(cgroupRoot);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ordinal: --cgroup-root: " + e.getMessage());
       return 2;
     }
     Map<String, String> nodeLabels = new LinkedHashMap<>();
@@ -125,7 +135,7 @@ final class AgentCommand implements Callable<Integer> {
 
     Path heartbeat = dataDir.resolve("lease-renewed");
     Files.writeString(heartbeat, "");
-    FenceWatchdog.start(dataDir, heartbeat, fencingSeconds);
+    FenceWatchdog.start(dataDir, heartbeat, fencingSeconds, cgroupRoot);
     // pods' resolv.conf names this node's bridge, where its own cluster DNS answers
     RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dataDir.toAbsolutePath()).with(podCidr, allowPrivileged).withClusterDns("")
         .withPodRoutes(podRoutes(nodeClient, podCidr)),

@@ -404,7 +404,17 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   }
 
   private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
-    return "/ordinal/" + p.uid + "/" + slot.name + "-" + slot.restarts;
+    return Cgroups.podPath(p.uid) + "/" + slot.name + "-" + slot.restarts;
+  }
+
+  /**
+   * Puts this process's pods under another cgroup parent than {@code /ordinal} (kubelet's
+   * {@code --cgroup-root}); call once, before the first pod.
+   *
+   * @throws IllegalArgumentException when it is not an absolute path of plain names
+   */
+  public static void useCgroupRoot(String path) {
+    Cgroups.useParent(path);
   }
 
   /**
