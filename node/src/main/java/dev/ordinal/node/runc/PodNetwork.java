@@ -187,7 +187,8 @@ final class PodNetwork {
     return c;
   }
 
-  private ObjectNode bridge() {
+  // package-private for its test
+  ObjectNode bridge() {
     ObjectNode c = Json.object();
     c.put("cniVersion", "1.0.0").put("name", "ordinal").put("type", "bridge").put("bridge", "ord0")
         .put("isGateway", true).put("ipMasq", false).put("hairpinMode", true);
