@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A manual check of `ordinal agent` on one machine (not yet a Failsafe test): two hosts as network
+# A manual check of `ordinal agent` on one machine (MultiNodeE2E is the automated one): two hosts as network
 # namespaces on a test bridge (10.251.0.0/24, nothing routed off it), `ordinal up` on the host and
 # one agent in each namespace; pods on each agent, `kubectl logs`/`exec` through the agents, and a
 # pod on one host reaching a pod on the other by IP, by Service name and by ClusterIP.

@@ -117,6 +117,8 @@ class MultiNodeE2E {
         .containsPattern("(?m)^" + serverNode + "\\s+Ready\\s.*\\s" + NetnsCluster.SERVER_IP.replace(".", "\\.") + "\\s");
     assertThat(kubectl.run("get", "node", "h2", "-o", "jsonpath={.spec.podCIDR} {.metadata.labels.zone}").ok().out())
         .matches("10\\.42\\.\\d+\\.0/24 z2");
+    assertThat(kubectl.run("describe", "node", "h2").ok().out()).containsPattern("InternalIP:\\s+" + NetnsCluster.hostIp(2))
+        .containsPattern("PodCIDR:\\s+10\\.42\\.");
   }
 
   @Test
@@ -236,7 +238,9 @@ class MultiNodeE2E {
   /**
    * Seed 000's scenario across hosts: nodes labelled zk0, zk1, zk2 (the server's, h1, h2), the
    * example's hand-made PVs (one per member, pinned to its node), the ensemble one member per
-   * host; a client on h1 writes, one on h2 reads; logs from every host.
+   * host; a client on h1 writes, one on h2 reads; logs from every host. Then h2 is lost: zk-2,
+   * pinned there by its volume, stays Pending with the scheduler's reason while the other two
+   * serve, and runs there again with its data once h2 is back.
    */
   @Test
   @Order(6)
@@ -261,6 +265,26 @@ class MultiNodeE2E {
     for (int m = 0; m < 3; m++) {
       assertThat(kubectl.run("logs", "zk-" + m, "-c", "zookeeper").ok().out()).containsPattern("LEADING|FOLLOWING");
     }
+
+    // h2 lost: zk-2's claim is on h2's PV, so its replacement waits Pending, saying why; two members keep the quorum
+    String lostUid = kubectl.run("get", "pod", "zk-2", "-o", "jsonpath={.metadata.uid}").ok().out();
+    cluster.killAgent(2);
+    cluster.link(2, false);
+    await(Duration.ofSeconds(75), "zk-2 made again and Pending", () -> kubectl.run("get", "pod", "zk-2", "-o",
+        "jsonpath={.metadata.uid} {.status.phase}").out().matches("(?!" + lostUid + ")\\S+ Pending"));
+    await(Duration.ofSeconds(30), "zk-2's FailedScheduling event", () -> kubectl.run("get", "events", "-o",
+        "jsonpath={range .items[?(@.reason==\"FailedScheduling\")]}{.involvedObject.name}|{.message}{\"\\n\"}{end}").out().lines()
+        .anyMatch(l -> l.startsWith("zk-2|") && (l.contains("not ready") || l.contains("node.kubernetes.io/unreachable"))
+            && l.contains("2 node(s) had volume node affinity conflict")));
+    assertThat(zk(0, "get", "/hosts")).as("read with two members of three").contains("written-on-h1");
+
+    // h2 back: zk-2 runs there again, on its own PV, with the ensemble's data
+    cluster.link(2, true);
+    cluster.startAgent(2, "zone=z2");
+    await(Duration.ofSeconds(150), "zk-2 Ready again", () ->
+        kubectl.run("wait", "--for=condition=Ready", "pod/zk-2", "--timeout=20s").exitCode() == 0);
+    assertThat(nodeOf("zk-2")).isEqualTo("h2");
+    await(Duration.ofSeconds(60), "zk-2 serves the data written before", () -> zk(2, "get", "/hosts").contains("written-on-h1"));
   }
 
   private static String zk(int member, String... command) throws Exception {
