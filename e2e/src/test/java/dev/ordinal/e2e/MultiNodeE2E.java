@@ -238,9 +238,10 @@ class MultiNodeE2E {
   /**
    * Seed 000's scenario across hosts: nodes labelled zk0, zk1, zk2 (the server's, h1, h2), the
    * example's hand-made PVs (one per member, pinned to its node), the ensemble one member per
-   * host; a client on h1 writes, one on h2 reads; logs from every host. Then h2 is lost: zk-2,
-   * pinned there by its volume, stays Pending with the scheduler's reason while the other two
-   * serve, and runs there again with its data once h2 is back.
+   * host; a client on h1 writes, one on h2 reads; logs from every host. Then h2 is cut off, its
+   * agent running on (its own fencing, not the watchdog's kill -9 case above): zk-2, pinned there
+   * by its volume, stays Pending with the scheduler's reason while the other two serve, and runs
+   * there again with its data once the link is back.
    */
   @Test
   @Order(6)
@@ -266,25 +267,32 @@ class MultiNodeE2E {
       assertThat(kubectl.run("logs", "zk-" + m, "-c", "zookeeper").ok().out()).containsPattern("LEADING|FOLLOWING");
     }
 
-    // h2 lost: zk-2's claim is on h2's PV, so its replacement waits Pending, saying why; two members keep the quorum
+    // h2 cut off while its agent runs on (it fences itself): zk-2's claim is on h2's PV, so its
+    // replacement waits Pending, saying why, while two members keep the quorum
     String lostUid = kubectl.run("get", "pod", "zk-2", "-o", "jsonpath={.metadata.uid}").ok().out();
-    cluster.killAgent(2);
-    cluster.link(2, false);
-    await(Duration.ofSeconds(75), "zk-2 made again and Pending", () -> kubectl.run("get", "pod", "zk-2", "-o",
-        "jsonpath={.metadata.uid} {.status.phase}").out().matches("(?!" + lostUid + ")\\S+ Pending"));
-    await(Duration.ofSeconds(30), "zk-2's FailedScheduling event", () -> kubectl.run("get", "events", "-o",
-        "jsonpath={range .items[?(@.reason==\"FailedScheduling\")]}{.involvedObject.name}|{.message}{\"\\n\"}{end}").out().lines()
-        .anyMatch(l -> l.startsWith("zk-2|") && (l.contains("not ready") || l.contains("node.kubernetes.io/unreachable"))
-            && l.contains("2 node(s) had volume node affinity conflict")));
-    assertThat(zk(0, "get", "/hosts")).as("read with two members of three").contains("written-on-h1");
+    try (PodWatch watch = PodWatch.start(cluster.kubeconfig(), "app=zk", lostUid, NetnsCluster.cgroupRoot(2))) {
+      Instant lost = Instant.now();
+      cluster.link(2, false);
+      await(Duration.ofSeconds(75), "zk-2 made again and Pending", () -> kubectl.run("get", "pod", "zk-2", "-o",
+          "jsonpath={.metadata.uid} {.status.phase}").out().matches("(?!" + lostUid + ")\\S+ Pending"));
+      await(Duration.ofSeconds(30), "zk-2's FailedScheduling event", () -> kubectl.run("get", "events", "-o",
+          "jsonpath={range .items[?(@.reason==\"FailedScheduling\")]}{.involvedObject.name}|{.message}{\"\\n\"}{end}").out().lines()
+          .anyMatch(l -> l.startsWith("zk-2|") && (l.contains("not ready") || l.contains("node.kubernetes.io/unreachable"))
+              && l.contains("2 node(s) had volume node affinity conflict")));
+      assertThat(zk(0, "get", "/hosts")).as("read with two members of three").contains("written-on-h1");
+      assertThat(Files.readString(cluster.agentLog(2))).as("h2's agent fenced itself").contains("stopping every pod of this node");
+      assertThat(watch.aliveAfter(lost.plusSeconds(30))).as("zk-2's processes on h2 after the fencing timeout").isFalse();
 
-    // h2 back: zk-2 runs there again, on its own PV, with the ensemble's data
-    cluster.link(2, true);
-    cluster.startAgent(2, "zone=z2");
-    await(Duration.ofSeconds(150), "zk-2 Ready again", () ->
-        kubectl.run("wait", "--for=condition=Ready", "pod/zk-2", "--timeout=20s").exitCode() == 0);
-    assertThat(nodeOf("zk-2")).isEqualTo("h2");
-    await(Duration.ofSeconds(60), "zk-2 serves the data written before", () -> zk(2, "get", "/hosts").contains("written-on-h1"));
+      // the link back: the same agent reaches the API, drops the deleted pod, and zk-2 runs on h2 again
+      // on its own PV with the ensemble's data; the fenced pod never runs again
+      cluster.link(2, true);
+      await(Duration.ofSeconds(150), "zk-2 Ready again", () ->
+          kubectl.run("wait", "--for=condition=Ready", "pod/zk-2", "--timeout=20s").exitCode() == 0);
+      assertThat(nodeOf("zk-2")).isEqualTo("h2");
+      await(Duration.ofSeconds(60), "zk-2 serves the data written before", () -> zk(2, "get", "/hosts").contains("written-on-h1"));
+      assertThat(watch.aliveAfter(lost.plusSeconds(30))).as("the fenced zk-2 restarted on h2").isFalse();
+      assertThat(watch.violations()).as("identities seen with two Running pods").isEmpty();
+    }
   }
 
   private static String zk(int member, String... command) throws Exception {

@@ -125,6 +125,10 @@ final class NetnsCluster implements AutoCloseable {
     return "ordinal-h" + n;
   }
 
+  Path agentLog(int n) {
+    return work.resolve("h" + n + ".log");
+  }
+
   Path kubeconfig() {
     return serverData().resolve("kubeconfig");
   }
