@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A manual check of `ordinal agent` on one machine (not yet a Failsafe test): two hosts as network
+# A manual check of `ordinal agent` on one machine (MultiNodeE2E is the automated one): two hosts as network
 # namespaces on a test bridge (10.251.0.0/24, nothing routed off it), `ordinal up` on the host and
 # one agent in each namespace; pods on each agent, `kubectl logs`/`exec` through the agents, and a
 # pod on one host reaching a pod on the other by IP, by Service name and by ClusterIP.
@@ -76,7 +76,7 @@ check() { local what="$1"; shift; if "$@"; then echo "ok: $what"; else echo "FAI
 check "logs from host1" bash -c "\"\${0}\" \"\${@}\" logs p1 | grep -q 'hello from host1'" "${K[@]}"
 check "exec on host2" "${K[@]}" exec p2 -- true
 P1=$("${K[@]}" get pod p1 -o jsonpath='{.status.podIP}')
-check "pod to pod across hosts by IP" "${K[@]}" exec p2 -- wget -q -O /dev/null -T 5 "http://$P1/"
-check "by Service name (cluster DNS on host2)" "${K[@]}" exec p2 -- wget -q -O /dev/null -T 5 http://web.default.svc.cluster.local/
-check "by ClusterIP" "${K[@]}" exec p2 -- wget -q -O /dev/null -T 5 "http://$("${K[@]}" get svc web -o jsonpath='{.spec.clusterIP}')/"
+check "pod to pod across hosts by IP" "${K[@]}" exec p2 -- timeout 5 wget -q -O /dev/null "http://$P1/"
+check "by Service name (cluster DNS on host2)" "${K[@]}" exec p2 -- timeout 5 wget -q -O /dev/null http://web.default.svc.cluster.local/
+check "by ClusterIP" "${K[@]}" exec p2 -- timeout 5 wget -q -O /dev/null "http://$("${K[@]}" get svc web -o jsonpath='{.spec.clusterIP}')/"
 exit $fail

@@ -63,6 +63,20 @@ final class HostLeftovers {
 
   /** Removes everything the pods of this data directory left, and the bridge once no pod uses it. */
   static void clean(Path dataDir) throws Exception {
+    cleanPods(dataDir);
+    cleanHostNetwork();
+  }
+
+  /**
+   * Removes what the pods of this data directory left (containers, mounts, loop devices, network
+   * namespaces, cgroups), not the host's bridge and rules: an agent's live in its host's namespace.
+   */
+  static void cleanPods(Path dataDir) throws Exception {
+    cleanPods(dataDir, "ordinal");
+  }
+
+  /** The same, for pods whose cgroups are under {@code /<cgroupRoot>} (an agent's --cgroup-root), which goes too. */
+  static void cleanPods(Path dataDir, String cgroupRoot) throws Exception {
     Path pods = dataDir.resolve("pods");
     List<String> uids = new ArrayList<>();
     if (Files.isDirectory(pods)) {
@@ -95,7 +109,7 @@ final class HostLeftovers {
     for (String uid : uids) {
       run("ip", "netns", "delete", "ordinal-" + uid);
       for (Path hierarchy : cgroupHierarchies()) {
-        Path dir = hierarchy.resolve("ordinal").resolve(uid);
+        Path dir = hierarchy.resolve(cgroupRoot).resolve(uid);
         if (Files.isDirectory(dir)) {
           try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
@@ -103,6 +117,15 @@ final class HostLeftovers {
         }
       }
     }
+    if (!cgroupRoot.equals("ordinal")) {
+      for (Path hierarchy : cgroupHierarchies()) {
+        hierarchy.resolve(cgroupRoot).toFile().delete(); // rmdir: only once empty
+      }
+    }
+  }
+
+  /** The bridge and the service rules of this network namespace, once no pod uses them. */
+  static void cleanHostNetwork() throws Exception {
     boolean bridgeInUse;
     try (Stream<Path> netns = Files.isDirectory(Path.of("/run/netns")) ? Files.list(Path.of("/run/netns")) : Stream.empty()) {
       bridgeInUse = netns.anyMatch(n -> n.getFileName().toString().startsWith("ordinal-"));

@@ -73,6 +73,14 @@ final class AgentCommand implements Callable<Integer> {
           + "grace period (default: ${DEFAULT-VALUE}).")
   int fencingSeconds;
 
+  @Option(names = "--cluster-cidr", defaultValue = "10.42.0.0/16",
+      description = "The control plane's --cluster-cidr: the other nodes' pods, which this node's pods reach through it (default: ${DEFAULT-VALUE}).")
+  String clusterCidr;
+
+  @Option(names = "--cgroup-root", defaultValue = "/ordinal",
+      description = "The cgroup under which this node's pods run, in every hierarchy, as kubelet's (default: ${DEFAULT-VALUE}).")
+  String cgroupRoot;
+
   @Option(names = "--allow-privileged", description = "Let pods run privileged containers (refused by default).")
   boolean allowPrivileged;
 
@@ -86,6 +94,12 @@ final class AgentCommand implements Callable<Integer> {
     if (fencingSeconds <= 0 || fencingSeconds >= NodeLifecyclePlanner.GRACE.toSeconds()) {
       System.err.println("ordinal: --fencing-timeout must be between 1 and " + (NodeLifecyclePlanner.GRACE.toSeconds() - 1)
           + " seconds, so that pods stop here before the control plane starts them elsewhere");
+      return 2;
+    }
+    try {
+      RuncRuntime.useCgroupRoot(cgroupRoot);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ordinal: --cgroup-root: " + e.getMessage());
       return 2;
     }
     Map<String, String> nodeLabels = new LinkedHashMap<>();
@@ -123,9 +137,10 @@ final class AgentCommand implements Callable<Integer> {
 
     Path heartbeat = dataDir.resolve("lease-renewed");
     Files.writeString(heartbeat, "");
-    FenceWatchdog.start(dataDir, heartbeat, fencingSeconds);
+    FenceWatchdog.start(dataDir, heartbeat, fencingSeconds, cgroupRoot);
     // pods' resolv.conf names this node's bridge, where its own cluster DNS answers
-    RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dataDir.toAbsolutePath()).with(podCidr, allowPrivileged).withClusterDns(""),
+    RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dataDir.toAbsolutePath()).with(podCidr, allowPrivileged).withClusterDns("")
+        .withPodRoutes(podRoutes(nodeClient, podCidr)),
         new ClientPodResources(nodeClient));
     runc.startLogRotation();
     runc.startImageGc(dev.ordinal.node.images.ImageGcPlan.Policy.DEFAULT);
@@ -155,6 +170,26 @@ final class AgentCommand implements Callable<Integer> {
     System.err.println("ordinal: node " + name + " (" + ip + ", pods " + podCidr + ") is running");
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The pod ranges this node's pods reach through it: the cluster's, and any node's outside it
+   * (the server's own node keeps its --pod-cidr). A pod's routes are fixed when it starts; nodes
+   * that join later take their ranges from the cluster's.
+   */
+  private List<String> podRoutes(Client client, String ownCidr) {
+    List<String> out = new ArrayList<>(List.of(clusterCidr));
+    try {
+      for (var n : client.list(Types.NODES, null, dev.ordinal.apiserver.registry.ListOptions.ALL).items()) {
+        String cidr = n.path("spec").path("podCIDR").asText("");
+        if (!cidr.isEmpty() && !cidr.equals(ownCidr) && !out.contains(cidr)) {
+          out.add(cidr);
+        }
+      }
+    } catch (ApiException e) {
+      log.warn("listing the nodes' pod ranges: {}", e.getMessage());
+    }
+    return out;
   }
 
   private static void touch(Path file) {

@@ -194,7 +194,9 @@ public final class ControlPlane implements AutoCloseable {
           containers = new SimulatedRuntime();
         } else {
           RuncRuntime runc = new RuncRuntime(RuncRuntime.Config.defaults(dir.root()).with(node.podCidr(), node.allowPrivileged())
-              .withClusterDns(clusterDns).withLogs(node.containerLogMaxSize(), node.containerLogMaxFiles()),
+              .withClusterDns(clusterDns).withLogs(node.containerLogMaxSize(), node.containerLogMaxFiles())
+              // the agents' pods, once other hosts join (their ranges are the cluster's)
+              .withPodRoutes(cluster.nodeIp() == null ? List.of() : List.of(cluster.clusterCidr())),
               new ClientPodResources(nodeClient));
           runc.startLogRotation();
           runc.startImageGc(dev.ordinal.node.images.ImageGcPlan.Policy.DEFAULT);

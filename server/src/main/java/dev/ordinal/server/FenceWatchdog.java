@@ -19,8 +19,8 @@ final class FenceWatchdog {
   private static final Logger log = LoggerFactory.getLogger(FenceWatchdog.class);
   private static final String SCRIPT = """
       #!/bin/bash
-      # ordinal fencing watchdog: heartbeat file, timeout (s), pods directory
-      hb="$1"; timeout="$2"; pods="$3"
+      # ordinal fencing watchdog: heartbeat file, timeout (s), pods directory, the pods' cgroup parent
+      hb="$1"; timeout="$2"; pods="$3"; cg="${4:-/ordinal}"
       while :; do
         sleep 1
         [ -e "$hb" ] || continue
@@ -29,8 +29,8 @@ final class FenceWatchdog {
         for d in "$pods"/*/; do
           [ -d "$d" ] || continue
           uid=$(basename "$d")
-          for procs in /sys/fs/cgroup/*/ordinal/"$uid"/cgroup.procs /sys/fs/cgroup/*/ordinal/"$uid"/*/cgroup.procs \\
-                       /sys/fs/cgroup/ordinal/"$uid"/cgroup.procs /sys/fs/cgroup/ordinal/"$uid"/*/cgroup.procs; do
+          for procs in /sys/fs/cgroup/*"$cg/$uid"/cgroup.procs /sys/fs/cgroup/*"$cg/$uid"/*/cgroup.procs \\
+                       /sys/fs/cgroup"$cg/$uid"/cgroup.procs /sys/fs/cgroup"$cg/$uid"/*/cgroup.procs; do
             [ -f "$procs" ] && xargs -r kill -9 < "$procs" 2>/dev/null
           done
         done
@@ -40,11 +40,16 @@ final class FenceWatchdog {
   private FenceWatchdog() {}
 
   static void start(Path dataDir, Path heartbeat, int timeoutSeconds) throws IOException {
+    start(dataDir, heartbeat, timeoutSeconds, "/ordinal");
+  }
+
+  /** @param cgroupRoot the parent of the pods' cgroups (the agent's --cgroup-root) */
+  static void start(Path dataDir, Path heartbeat, int timeoutSeconds, String cgroupRoot) throws IOException {
     stop(dataDir);
     Path script = dataDir.resolve("fence-watchdog.sh");
     Files.writeString(script, SCRIPT);
     Process p = new ProcessBuilder(List.of("setsid", "bash", script.toAbsolutePath().toString(), heartbeat.toAbsolutePath().toString(),
-        Integer.toString(timeoutSeconds), dataDir.resolve("pods").toAbsolutePath().toString()))
+        Integer.toString(timeoutSeconds), dataDir.resolve("pods").toAbsolutePath().toString(), cgroupRoot))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     Files.writeString(dataDir.resolve("fence-watchdog.pid"), Long.toString(p.pid()));
     log.info("fencing watchdog {} started ({} s)", p.pid(), timeoutSeconds);

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 /**
- * The cgroup directories of pods, {@code /ordinal/<pod-uid>/<container>-<run>} in every hierarchy
+ * The cgroup directories of pods, {@code /ordinal/<pod-uid>/<container>-<run>} (or under another
+ * {@link #useParent parent}) in every hierarchy
  * mounted under /sys/fs/cgroup (each v1 controller, the named systemd one and, in hybrid mode, the
  * v2 {@code unified} one; on a pure v2 host, the single hierarchy itself). runc makes and removes a
  * container's own directory; the pod's directory and the shared {@code /ordinal} above it are ours
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
  */
 final class Cgroups {
   private static final Path ROOT = Path.of("/sys/fs/cgroup");
-  static final String PARENT = "/ordinal";
+  /** The parent of every pod's directory: {@code /ordinal}, or an agent's {@code --cgroup-root}; set once, before any pod. */
+  private static volatile String parent = "/ordinal";
 
   /**
    * Held for reading while runc creates a container (it makes the directories top down), and for
@@ -33,8 +35,23 @@ final class Cgroups {
 
   private Cgroups() {}
 
+  /**
+   * Another parent for this process's pods, as kubelet's {@code --cgroup-root}: agents sharing
+   * one machine (hosts as network namespaces) keep apart what each removes as orphans.
+   */
+  static void useParent(String path) {
+    if (!path.matches("(/[A-Za-z0-9_.-]+)+") || path.contains("/..") || path.contains("/./")) {
+      throw new IllegalArgumentException("cgroup root " + path + " is not an absolute path such as /ordinal");
+    }
+    parent = path;
+  }
+
+  static String parent() {
+    return parent;
+  }
+
   static String podPath(String podUid) {
-    return PARENT + "/" + podUid;
+    return parent + "/" + podUid;
   }
 
   /** Removes the directory (and its empty descendants) in every hierarchy; true when none is left. */
@@ -67,10 +84,10 @@ final class Cgroups {
     return out;
   }
 
-  /** The pod uids that have a directory under {@code /ordinal} in some hierarchy (any instance's). */
+  /** The pod uids that have a directory under the parent in some hierarchy (any instance's). */
   static Set<String> pods() throws IOException {
     Set<String> out = new HashSet<>();
-    for (Path parent : directories(PARENT)) {
+    for (Path parent : directories(parent)) {
       try (Stream<Path> list = Files.list(parent)) {
         list.filter(Files::isDirectory).forEach(d -> out.add(d.getFileName().toString()));
       }
@@ -84,7 +101,7 @@ final class Cgroups {
       return;
     }
     try {
-      for (Path dir : directories(PARENT)) {
+      for (Path dir : directories(parent)) {
         try {
           Files.delete(dir);
         } catch (IOException e) {

@@ -24,12 +24,19 @@ final class PodNetwork {
   private final Path ipamDir;
   private final String subnet;
   private final String gateway;
+  private final List<String> podRoutes;
 
   PodNetwork(Path pluginDir, Path ipamDir, String subnet) {
+    this(pluginDir, ipamDir, subnet, List.of());
+  }
+
+  /** @param podRoutes the other nodes' pod ranges (the cluster's), routed through this node's bridge */
+  PodNetwork(Path pluginDir, Path ipamDir, String subnet, List<String> podRoutes) {
     this.pluginDir = pluginDir;
     this.ipamDir = ipamDir;
     this.subnet = subnet;
     this.gateway = gatewayOf(subnet);
+    this.podRoutes = List.copyOf(podRoutes);
   }
 
   /** Whether any instance's pod still has a network namespace ({@code ordinal-<uid>}). */
@@ -180,7 +187,8 @@ final class PodNetwork {
     return c;
   }
 
-  private ObjectNode bridge() {
+  // package-private for its test
+  ObjectNode bridge() {
     ObjectNode c = Json.object();
     c.put("cniVersion", "1.0.0").put("name", "ordinal").put("type", "bridge").put("bridge", "ord0")
         .put("isGateway", true).put("ipMasq", false).put("hairpinMode", true);
@@ -188,7 +196,14 @@ final class PodNetwork {
     ipam.put("type", "host-local").put("dataDir", ipamDir.toString());
     ipam.putArray("ranges").addArray().addObject().put("subnet", subnet).put("gateway", gateway);
     // no default route (nothing leaves the machine); ClusterIPs are reached through the host
-    ipam.putArray("routes").addObject().put("dst", SERVICE_RANGE);
+    var routes = ipam.putArray("routes");
+    routes.addObject().put("dst", SERVICE_RANGE);
+    // other nodes' pods, through this host, which routes each range to its node (host-gw)
+    for (String r : podRoutes) {
+      if (!r.equals(subnet)) {
+        routes.addObject().put("dst", r);
+      }
+    }
     return c;
   }
 }

@@ -44,10 +44,26 @@ import org.slf4j.LoggerFactory;
 public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, PodAttach {
   private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
 
-  /** Where and how the runtime works. */
-  /** @param logMaxSize, logMaxFiles kubelet's containerLogMaxSize and containerLogMaxFiles */
+  /**
+   * Where and how the runtime works.
+   *
+   * @param logMaxSize, logMaxFiles kubelet's containerLogMaxSize and containerLogMaxFiles
+   * @param podRoutes pod ranges of other nodes that pods reach through this node (multi-node; empty on one machine)
+   */
   public record Config(Path dataDir, String podCidr, Path cniPlugins, Path runc, Path conmon, Duration backOffBase,
-      Duration backOffMax, boolean allowPrivileged, String clusterDns, long logMaxSize, int logMaxFiles) {
+      Duration backOffMax, boolean allowPrivileged, String clusterDns, long logMaxSize, int logMaxFiles, List<String> podRoutes) {
+    public Config(Path dataDir, String podCidr, Path cniPlugins, Path runc, Path conmon, Duration backOffBase,
+        Duration backOffMax, boolean allowPrivileged, String clusterDns, long logMaxSize, int logMaxFiles) {
+      this(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, clusterDns, logMaxSize, logMaxFiles,
+          List.of());
+    }
+
+    /** The same, with routes in every pod to these ranges through the bridge (the other nodes' pods). */
+    public Config withPodRoutes(List<String> ranges) {
+      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, clusterDns, logMaxSize,
+          logMaxFiles, List.copyOf(ranges));
+    }
+
     public static Config defaults(Path dataDir) {
       return new Config(dataDir, "10.88.0.0/16", Path.of("/usr/lib/cni"), Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
           Duration.ofSeconds(10), Duration.ofMinutes(5), false, "", LogRotation.Limits.DEFAULT.maxSize(), LogRotation.Limits.DEFAULT.maxFiles());
@@ -55,7 +71,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
     /** The same, with another pod network and whether privileged containers may run. */
     public Config with(String cidr, boolean privileged) {
-      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged, clusterDns, logMaxSize, logMaxFiles);
+      return new Config(dataDir, cidr, cniPlugins, runc, conmon, backOffBase, backOffMax, privileged, clusterDns, logMaxSize, logMaxFiles,
+          podRoutes);
     }
 
     /**
@@ -65,13 +82,14 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
      */
     public Config withClusterDns(String address) {
       return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, address, logMaxSize,
-          logMaxFiles);
+          logMaxFiles, podRoutes);
     }
 
     /** The same, with other log rotation limits. */
     public Config withLogs(long maxSize, int maxFiles) {
       new LogRotation.Limits(maxSize, maxFiles); // refuses nonsense
-      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, clusterDns, maxSize, maxFiles);
+      return new Config(dataDir, podCidr, cniPlugins, runc, conmon, backOffBase, backOffMax, allowPrivileged, clusterDns, maxSize, maxFiles,
+          podRoutes);
     }
   }
 
@@ -93,7 +111,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     Path socketDir = socketDir(config.dataDir());
     Files.createDirectories(socketDir);
     this.tools = new RuncContainer.Tools(config.runc(), config.conmon(), socketDir);
-    this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr());
+    this.network = new PodNetwork(config.cniPlugins(), config.dataDir().resolve("cni"), config.podCidr(), config.podRoutes());
     this.volumes = new PodVolumes(resources, new LoopVolumes(config.dataDir().resolve("volumes")));
     ImageStore store = new ImageStore(config.dataDir());
     store.cleanPartials(); // what a pull killed with Ordinal left in tmp/: the pod's next sync pulls again
@@ -364,7 +382,17 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
 
   private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
-    return "/ordinal/" + p.uid + "/" + slot.name + "-" + slot.restarts;
+    return Cgroups.podPath(p.uid) + "/" + slot.name + "-" + slot.restarts;
+  }
+
+  /**
+   * Puts this process's pods under another cgroup parent than {@code /ordinal} (kubelet's
+   * {@code --cgroup-root}); call once, before the first pod.
+   *
+   * @throws IllegalArgumentException when it is not an absolute path of plain names
+   */
+  public static void useCgroupRoot(String path) {
+    Cgroups.useParent(path);
   }
 
   /**
