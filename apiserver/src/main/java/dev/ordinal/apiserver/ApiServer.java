@@ -62,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** @param signingKey what ServiceAccount tokens are signed with (kept in the data directory) */
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls, SigningKey signingKey) {
-    this.registry = new Registry(catalog, storage, signingKey);
+    this.registry = new Registry(catalog, new dev.ordinal.apiserver.prometheus.TimedStorage(storage), signingKey);
     this.audit = registry.audit();
     this.crds = new dev.ordinal.apiserver.crd.CrdController(registry);
     QueuedThreadPool threads = new QueuedThreadPool();

@@ -136,6 +136,36 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return out;
   }
 
+  /**
+   * Starts reading the running containers' cgroups every 5 s (kubelet's cAdvisor housekeeping
+   * is 10 s; metrics-server's resolution 15 s), for metrics.k8s.io and the agent's {@code /metrics}.
+   */
+  public dev.ordinal.node.metrics.StatsSampler startStats() {
+    var sampler = new dev.ordinal.node.metrics.StatsSampler(this::statsTargets, dev.ordinal.node.metrics.CgroupReader.system(),
+        Duration.ofSeconds(5)).start();
+    dev.ordinal.node.metrics.AgentMetrics.running(this::runningPods, sampler::runningContainers);
+    return sampler;
+  }
+
+  /** The running containers with their cgroups, for the node's usage readings (metrics.k8s.io). */
+  public List<dev.ordinal.node.metrics.StatsSampler.Target> statsTargets() {
+    List<dev.ordinal.node.metrics.StatsSampler.Target> out = new ArrayList<>();
+    for (RuncPod p : pods.values()) {
+      for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
+        RuncContainer c = slot.current;
+        if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
+          out.add(new dev.ordinal.node.metrics.StatsSampler.Target(p.uid, slot.name, cgroupsPath(p, slot)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** How many pods have a sandbox here (for {@code kubelet_running_pods}). */
+  public int runningPods() {
+    return (int) pods.values().stream().filter(p -> !p.ip.isEmpty()).count();
+  }
+
   @Override
   public List<Path> logFiles(String podUid, String container, boolean previous) {
     Optional<Path> current = logFile(podUid, container, previous);
