@@ -80,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
     // v2 from the built-in types only (custom resources are not in /openapi/v2 yet); made on its first request
     Routes routes = new Routes(new Discovery(registry.catalog()), new OpenApiV2(catalog), openApi, new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
+    routes.serveMetrics(new dev.ordinal.apiserver.metrics.MetricsEndpoints(registry, nodes));
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));
   }
