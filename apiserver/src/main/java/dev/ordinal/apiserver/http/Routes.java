@@ -111,6 +111,15 @@ public final class Routes {
     if (info == null) {
       throw ApiException.notFound("the server could not find the requested resource");
     }
+    if (info.group().isEmpty() && info.plural().equals("nodes") && "proxy".equals(info.subresource()) && metrics != null) {
+      // only a node agent's /metrics is proxied (what Prometheus scrapes kubelets through)
+      if (!path.endsWith("/proxy/metrics") || !(ex.method().equals("GET") || ex.method().equals("HEAD"))) {
+        throw ApiException.notFound("the server could not find the requested resource");
+      }
+      ex.send(200, dev.ordinal.apiserver.prometheus.MetricRegistry.CONTENT_TYPE,
+          metrics.nodeMetricsText(info.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
     if (info.group().equals(dev.ordinal.apiserver.discovery.ServedElsewhere.METRICS.group()) && metrics != null) {
       ex.json(200, metrics.serve(ex.method(), info.version(), info.plural(), info.namespace(), info.name(), info.subresource(),
           ResourceEndpoints.listOptions(ex)));

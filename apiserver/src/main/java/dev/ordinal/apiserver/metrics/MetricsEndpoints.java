@@ -63,6 +63,24 @@ public final class MetricsEndpoints {
     };
   }
 
+  /**
+   * A node agent's Prometheus metrics ({@code nodes/NAME/proxy/metrics}).
+   *
+   * @throws ApiException 404 for an unknown node, 503 when its agent cannot be reached
+   */
+  public String nodeMetricsText(String nodeName) {
+    if (find("nodes", null, nodeName) == null) {
+      throw ApiException.notFound(registry.catalog().byPlural("", "v1", "nodes").orElseThrow(), nodeName);
+    }
+    NodeStats stats = nodes.statsFor(nodeName).orElseThrow(() ->
+        new ApiException(503, "ServiceUnavailable", "no agent of node " + nodeName + " serves metrics", null));
+    try {
+      return stats.prometheus();
+    } catch (IOException e) {
+      throw new ApiException(503, "ServiceUnavailable", "the agent of node " + nodeName + " could not be reached: " + e.getMessage(), null);
+    }
+  }
+
   private ResourceStore store(String plural) {
     return registry.store("", "v1", plural).orElseThrow();
   }

@@ -92,6 +92,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     String ip = "";
     final Map<String, ContainerSlot> init = new LinkedHashMap<>();
     final Map<String, ContainerSlot> app = new LinkedHashMap<>();
+    /** kubectl debug's containers: started once, never restarted, stopped with the pod. */
+    final Map<String, ContainerSlot> ephemeral = new LinkedHashMap<>();
     Instant stopRequested;
     boolean killed;
     String sandboxError = "";
@@ -151,7 +153,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   public List<dev.ordinal.node.metrics.StatsSampler.Target> statsTargets() {
     List<dev.ordinal.node.metrics.StatsSampler.Target> out = new ArrayList<>();
     for (RuncPod p : pods.values()) {
-      for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.app.values().stream()).toList())) {
+      for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.of(p.init, p.app, p.ephemeral).flatMap(m -> m.values().stream()).toList())) {
         RuncContainer c = slot.current;
         if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
           out.add(new dev.ordinal.node.metrics.StatsSampler.Target(p.uid, slot.name, cgroupsPath(p, slot)));
@@ -253,7 +255,16 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
         }
         appStates.add(state(slot));
       }
-      return new PodObservation(p.ip, initStates, appStates, initialized, next, List.copyOf(p.events));
+      List<ContainerState> ephemeralStates = new ArrayList<>();
+      for (JsonNode c : pod.path("spec").path("ephemeralContainers")) {
+        ContainerSlot slot = p.ephemeral.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
+        if (initialized) {
+          // restartPolicy Never: an ephemeral container runs once, as upstream
+          next = earlier(next, advance(pod, p, c, slot, false, podVolumes, configError, "Never", now));
+        }
+        ephemeralStates.add(state(slot));
+      }
+      return new PodObservation(p.ip, initStates, appStates, initialized, next, List.copyOf(p.events), ephemeralStates);
     } finally {
       p.lock.unlock();
     }
@@ -335,6 +346,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       RuncContainer c = container(p, slot);
       ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
           PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), images, config.allowPrivileged());
+      if (p.ephemeral.get(slot.name) == slot) {
+        EphemeralNamespaces.join(launch.oci(), spec, targetPid(p, spec), firstPid(p));
+      }
       slot.current = c;
       slot.exitSeen = false;
       // the image is local (imported, or the host's): kubelet's words for an image it need not pull
@@ -413,6 +427,26 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     String id = "ord-" + p.uid + "-" + slot.name + "-" + slot.restarts;
     return new RuncContainer(tools, id, p.dir.resolve("containers").resolve(slot.name).resolve(String.valueOf(slot.restarts)),
         p.dir.resolve("exits"));
+  }
+
+  /** The process of the container an ephemeral container targets ({@code targetContainerName}), if it runs. */
+  private static java.util.OptionalLong targetPid(RuncPod p, JsonNode spec) {
+    String target = spec.path("targetContainerName").asText("");
+    ContainerSlot slot = target.isEmpty() ? null : p.app.containsKey(target) ? p.app.get(target) : p.init.get(target);
+    return slot == null || slot.current == null ? java.util.OptionalLong.empty() : slot.current.pid();
+  }
+
+  /** The process of the pod's first running app container, whose IPC and UTS namespaces ephemeral containers join. */
+  private static java.util.OptionalLong firstPid(RuncPod p) {
+    for (ContainerSlot s : p.app.values()) {
+      if (s.current != null && s.current.exitCode().isEmpty()) {
+        java.util.OptionalLong pid = s.current.pid();
+        if (pid.isPresent()) {
+          return pid;
+        }
+      }
+    }
+    return java.util.OptionalLong.empty();
   }
 
   private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
@@ -509,6 +543,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       for (ContainerSlot s : p.app.values()) {
         addRunning(running, s);
       }
+      for (ContainerSlot s : p.ephemeral.values()) {
+        addRunning(running, s);
+      }
       if (p.stopRequested == null) {
         p.stopRequested = now;
         Duration grace = Duration.ofSeconds(gracePeriodSeconds);
@@ -526,7 +563,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
             });
           }
         }
-        for (ContainerSlot s : p.init.values()) {
+        for (ContainerSlot s : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.ephemeral.values().stream()).toList())) {
           if (running.contains(s.current)) {
             signalQuietly(s.current, "TERM");
           }
@@ -548,9 +585,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
    * down, or just before it stopped), so that stopping it signals them and waits for them.
    */
   private void adoptAll(ObjectNode pod, RuncPod p) {
-    for (String list : List.of("initContainers", "containers")) {
+    for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
       for (JsonNode c : pod.path("spec").path(list)) {
-        Map<String, ContainerSlot> slots = list.equals("initContainers") ? p.init : p.app;
+        Map<String, ContainerSlot> slots = list.equals("initContainers") ? p.init : list.equals("containers") ? p.app : p.ephemeral;
         ContainerSlot slot = slots.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
         if (slot.current == null) {
           slot.current = adopt(p, slot);
@@ -592,6 +629,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
           signalQuietly(s.current, "KILL");
         }
         for (ContainerSlot s : List.copyOf(p.app.values())) {
+          signalQuietly(s.current, "KILL");
+        }
+        for (ContainerSlot s : List.copyOf(p.ephemeral.values())) {
           signalQuietly(s.current, "KILL");
         }
       } finally {
@@ -653,7 +693,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     if (p == null) {
       return null;
     }
-    ContainerSlot slot = p.app.containsKey(container) ? p.app.get(container) : p.init.get(container);
+    ContainerSlot slot = p.app.containsKey(container) ? p.app.get(container)
+        : p.init.containsKey(container) ? p.init.get(container) : p.ephemeral.get(container);
     return slot == null ? null : slot.current;
   }
 
