@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * What the API server asks of the node agent on its machine (kubelet's API on Kubernetes): container
- * logs, commands run in containers, and attaching to their own processes. Set once the agent is up; empty with no runtime.
+ * logs, commands run in containers, and attaching to their own processes, resource usage and metrics. Set once the agent is up; empty with no runtime.
  */
 public final class NodeServices {
   private volatile PodLogs logs;
