@@ -123,7 +123,7 @@ class MetricsDebugE2E extends RealPodsTestBase {
     assertThat(r.exitCode()).as("kubectl 1.29 debug: %s %s", r.out(), r.err()).isZero();
     // the validation is upstream's
     assertThat(kubectl.run("-n", "metrics", "debug", "target", "--image=busybox", "--container=debugger", "--", "true").err())
-        .contains("spec.ephemeralContainers[2].name: Duplicate value: \"debugger\"");
+        .contains("].name: Duplicate value: \"debugger\"");
     assertThat(kubectl.run("-n", "metrics", "debug", "target", "--image=busybox", "--target=nope", "--", "true").err())
         .contains("targetContainerName: Not found: \"nope\"");
   }
