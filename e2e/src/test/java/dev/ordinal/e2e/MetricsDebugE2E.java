@@ -121,10 +121,23 @@ class MetricsDebugE2E extends RealPodsTestBase {
     Kubectl old = new Kubectl("/usr/lib/google-cloud-sdk/bin/kubectl.1.29", ordinal.kubeconfig(), work.resolve("kube-cache-129"));
     Kubectl.Result r = old.run("-n", "metrics", "debug", "target", "--image=busybox", "--container=second", "--", "true");
     assertThat(r.exitCode()).as("kubectl 1.29 debug: %s %s", r.out(), r.err()).isZero();
-    // the validation is upstream's
-    assertThat(kubectl.run("-n", "metrics", "debug", "target", "--image=busybox", "--container=debugger", "--", "true").err())
-        .contains("].name: Duplicate value: \"debugger\"");
+    // the validation is upstream's (kubectl computes its patch by name, so a reused name is no
+    // duplicate on the wire: EphemeralContainersIT checks the refusals kubectl cannot send)
     assertThat(kubectl.run("-n", "metrics", "debug", "target", "--image=busybox", "--target=nope", "--", "true").err())
         .contains("targetContainerName: Not found: \"nope\"");
+  }
+
+  /** kubectl debug node/… asks for the host's namespaces and its root: privileged, so refused without --allow-privileged. */
+  @Test
+  void debugNodeIsRefusedWithoutAllowPrivileged() throws Exception {
+    String node = kubectl.run("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+    Kubectl.Result r = kubectl.run("-n", "metrics", "debug", "node/" + node, "--image=busybox", "--", "true").ok();
+    Matcher m = Pattern.compile("debugging pod (\\S+) with container").matcher(r.out() + r.err());
+    assertThat(m.find()).as("kubectl debug node said: %s %s", r.out(), r.err()).isTrue();
+    String pod = m.group(1);
+    await().atMost(ANSWER).untilAsserted(() -> assertThat(kubectl.run("-n", "metrics", "get", "pod", pod, "-o",
+        "jsonpath={.status.containerStatuses[0].state.waiting.reason}: {.status.containerStatuses[0].state.waiting.message}").ok().out())
+        .startsWith("CreateContainerConfigError: ").contains("--allow-privileged"));
+    kubectl.run("-n", "metrics", "delete", "pod", pod, "--wait=false").ok();
   }
 }

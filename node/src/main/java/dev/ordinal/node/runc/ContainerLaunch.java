@@ -27,6 +27,9 @@ final class ContainerLaunch {
     if (container.path("securityContext").path("privileged").asBoolean(false) && !allowPrivileged) {
       throw new ConfigError("privileged containers are not allowed on this node (start Ordinal with --allow-privileged)");
     }
+    if (HostNamespaces.asked(pod.path("spec")) && !allowPrivileged) {
+      throw new ConfigError("pods with hostNetwork, hostPID or hostIPC are not allowed on this node (start Ordinal with --allow-privileged)");
+    }
     ImageResolver.Resolved image = images.resolve(container.path("image").asText(""));
     ImageConfig imageConfig = image.config();
     ProcessIdentity.Identity identity;
@@ -48,6 +51,7 @@ final class ContainerLaunch {
     hidden.stream().filter(h -> image.hostMounts().stream().anyMatch(m -> h.startsWith(m.destination() + "/"))).forEach(hide::add);
     ObjectNode oci = OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), identity, null, netns,
         cgroupsPath, image.hostMounts(), hide, mounts(container, podDir, podVolumes)));
+    HostNamespaces.apply(oci, pod.path("spec"));
     if (!imageConfig.stopSignal().isEmpty()) {
       // in the bundle, so that an agent restarted since still stops the container the image's way
       oci.with("annotations").put(RuncContainer.STOP_SIGNAL, imageConfig.stopSignal());
