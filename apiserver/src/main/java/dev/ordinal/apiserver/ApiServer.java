@@ -62,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** @param signingKey what ServiceAccount tokens are signed with (kept in the data directory) */
   public ApiServer(Storage storage, ResourceCatalog catalog, String listen, int port, String token, Tls tls, SigningKey signingKey) {
-    this.registry = new Registry(catalog, storage, signingKey);
+    this.registry = new Registry(catalog, new dev.ordinal.apiserver.prometheus.TimedStorage(storage), signingKey);
     this.audit = registry.audit();
     this.crds = new dev.ordinal.apiserver.crd.CrdController(registry);
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -80,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
     // v2: the built-in types made on its first request, the custom resources added as CRDs change
     Routes routes = new Routes(new Discovery(registry.catalog()), new OpenApiV2(catalog, registry.catalog(), crds.schemas()), openApi, new ResourceEndpoints(registry, nodes),
         ready::get, address, authenticator, registry.authorizer());
+    routes.serveMetrics(new dev.ordinal.apiserver.metrics.MetricsEndpoints(registry, nodes));
     jetty.setHandler(ExecEndpoint.wrap(jetty, registry, nodes, authenticator,
         new ApiHandler(authenticator, registry.authorizer(), routes, audit)));
   }

@@ -20,6 +20,7 @@ final class OrdinalProcess implements AutoCloseable {
 
   private final String runtime;
   private final List<String> jvmOptions;
+  private final List<String> upArguments;
 
   OrdinalProcess(Path workDir) {
     this(workDir, "none");
@@ -32,6 +33,12 @@ final class OrdinalProcess implements AutoCloseable {
 
   /** @param jvmOptions added to the launcher's JVM options (scripts/jvm.options) */
   OrdinalProcess(Path workDir, String runtime, List<String> jvmOptions) {
+    this(workDir, runtime, jvmOptions, List.of());
+  }
+
+  /** @param upArguments added to `ordinal up`'s arguments */
+  OrdinalProcess(Path workDir, String runtime, List<String> jvmOptions, List<String> upArguments) {
+    this.upArguments = List.copyOf(upArguments);
     this.dataDir = workDir.resolve("data");
     this.log = workDir.resolve("ordinal.log");
     this.runtime = runtime;
@@ -46,6 +53,7 @@ final class OrdinalProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ordinal.server.Main",
         "up", "--port", "0", "--data-dir", dataDir.toString(), "--runtime", runtime));
+    command.addAll(upArguments);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

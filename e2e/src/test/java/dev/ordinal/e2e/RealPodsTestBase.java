@@ -33,11 +33,20 @@ abstract class RealPodsTestBase {
     String[] value();
   }
 
+  /** Arguments of `ordinal up` for the test class so annotated (e.g. --allow-privileged). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @interface UpArguments {
+    String[] value();
+  }
+
   @BeforeAll
   static void startOrdinal(TestInfo test) throws Exception {
     assumeTrue(HostLeftovers.canRunContainers(), "needs root with runc, conmon, the CNI plugins and the test images (./ordinal test installs them as root)");
     ServerJvmOptions options = test.getTestClass().map(c -> c.getAnnotation(ServerJvmOptions.class)).orElse(null);
-    ordinal = new OrdinalProcess(work, "runc", options == null ? List.of() : List.of(options.value())).start();
+    UpArguments up = test.getTestClass().map(c -> c.getAnnotation(UpArguments.class)).orElse(null);
+    ordinal = new OrdinalProcess(work, "runc", options == null ? List.of() : List.of(options.value()),
+        up == null ? List.of() : List.of(up.value())).start();
     kubectl = new Kubectl(ordinal.kubeconfig(), Files.createDirectories(work.resolve("kube-cache")));
   }
 

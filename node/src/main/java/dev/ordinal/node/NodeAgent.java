@@ -63,6 +63,8 @@ public final class NodeAgent implements AutoCloseable {
   private final Map<String, String> uidByKey = new ConcurrentHashMap<>();
   private final Probing probing = new Probing();
   private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
+  /** When this agent first saw each pod it has not yet seen running (kubelet_pod_start_duration_seconds). */
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
   /** Pods whose removal left something behind (a busy cgroup, a failed unmount): tried again on each heartbeat. */
   private final java.util.Set<String> unfinished = ConcurrentHashMap.newKeySet();
   /** Pods whose stop has been announced (Killing events), so that each container's is recorded once. */
@@ -255,6 +257,7 @@ public final class NodeAgent implements AutoCloseable {
     if (!pod.path("status").has("containerStatuses")) {
       // first look: say the containers are being created before the runtime takes its time doing it,
       // as kubelet does (kubectl get pods -w shows ContainerCreating, then Running)
+      firstSeen.putIfAbsent(Meta.uid(pod), now);
       Optional<Duration> retry = writeStatus(pod, PodStatusBuilder.build(pod,
           PodObservation.nothingYet(pod.path("spec").path("initContainers").isEmpty()), Map.of(), host.address(), now));
       if (retry.isPresent()) {
@@ -271,6 +274,12 @@ public final class NodeAgent implements AutoCloseable {
       runtime.kill(pod, container);
     }
     ObjectNode status = PodStatusBuilder.build(pod, obs, readiness.ready(), host.address(), now);
+    if (status.path("phase").asText().equals("Running")) {
+      Instant seen = firstSeen.remove(Meta.uid(pod));
+      if (seen != null) {
+        dev.ordinal.node.metrics.AgentMetrics.podStarted(Duration.between(seen, Instant.now()));
+      }
+    }
     Optional<Duration> retry = writeStatus(pod, status);
     return retry.isPresent() ? retry : Optional.of(nextLook(status, readiness, obs.nextChange(), now));
   }
@@ -307,6 +316,7 @@ public final class NodeAgent implements AutoCloseable {
 
   /** Forgets a pod that no longer runs here, and removes what the runtime holds of it. */
   private void forget(String uid) {
+    firstSeen.remove(uid);
     removePod(uid);
     probing.forget(uid);
     reported.removeIf(k -> k.startsWith(uid + "/"));

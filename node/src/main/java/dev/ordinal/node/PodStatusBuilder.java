@@ -47,6 +47,10 @@ final class PodStatusBuilder {
       status.set("initContainerStatuses", statuses(pod, "initContainers", obs.initContainers(), Map.of(), notYet));
     }
     status.set("containerStatuses", statuses(pod, "containers", obs.containers(), ready, notYet));
+    if (pod.path("spec").path("ephemeralContainers").size() > 0) {
+      // kubelet reports an ephemeral container once the runtime has it (kubectl debug waits for it to run)
+      status.set("ephemeralContainerStatuses", statuses(pod, "ephemeralContainers", obs.ephemeralContainers(), Map.of(), "ContainerCreating"));
+    }
     return status;
   }
 

@@ -47,4 +47,23 @@ class PodStatusBuilderTest {
     assertThat(status.path("containerStatuses").get(0).path("state").path("waiting").path("reason").asText()).isEqualTo("PodInitializing");
     assertThat(condition(status, "Initialized")).isEqualTo("False");
   }
+
+  @Test
+  void ephemeralContainersGetTheirOwnStatusesAndLeaveThePodsPhaseAlone() {
+    ObjectNode pod = pod(",'ephemeralContainers':[{'name':'debugger','image':'busybox'},{'name':'later','image':'busybox'}]");
+    var running = new dev.ordinal.node.runtime.ContainerState("app", dev.ordinal.node.runtime.ContainerState.State.RUNNING, "", 0, NOW, null,
+        0, "runc://a", null);
+    var debugger = new dev.ordinal.node.runtime.ContainerState("debugger", dev.ordinal.node.runtime.ContainerState.State.TERMINATED,
+        "Completed", 0, NOW, NOW.plusSeconds(3), 0, "runc://d", null);
+    PodObservation obs = new PodObservation("10.88.0.2", java.util.List.of(), java.util.List.of(running), true, null, java.util.List.of(),
+        java.util.List.of(debugger));
+    ObjectNode status = PodStatusBuilder.build(pod, obs, Map.of("app", true), "127.0.0.1", NOW);
+    assertThat(status.path("phase").asText()).isEqualTo("Running");
+    assertThat(condition(status, "Ready")).isEqualTo("True");
+    JsonNode eph = status.path("ephemeralContainerStatuses");
+    assertThat(eph.findValuesAsText("name")).containsExactly("debugger", "later");
+    assertThat(eph.get(0).path("state").path("terminated").path("exitCode").asInt(-1)).isZero();
+    assertThat(eph.get(0).path("ready").asBoolean()).isFalse();
+    assertThat(eph.get(1).path("state").path("waiting").path("reason").asText()).isEqualTo("ContainerCreating");
+  }
 }

@@ -146,7 +146,7 @@ final class AgentCommand implements Callable<Integer> {
     runc.startImageGc(dev.ordinal.node.images.ImageGcPlan.Policy.DEFAULT);
     runc.prepareNetwork();
     SSLContext serving = TlsContexts.of(creds.ca(), creds.key(), creds.serving());
-    AgentApiServer agentApi = new AgentApiServer(serving, ip, AgentWire.PORT, runc, runc, runc);
+    AgentApiServer agentApi = new AgentApiServer(serving, ip, AgentWire.PORT, runc, runc, runc, runc.startStats());
     agentApi.start();
     ServiceProxy proxy = new ServiceProxy(proxyClient, podCidr, ip);
     proxy.start();

@@ -82,12 +82,19 @@ public final class Discovery {
         }
       }
     }
+    for (ServedElsewhere.GroupVersion g : ServedElsewhere.ALL) {
+      out.computeIfAbsent(g.group(), k -> new ArrayList<>()).add(g.version());
+    }
     return out;
   }
 
   /** {@code GET /api/v1} or {@code /apis/{group}/{version}}, or null when not served. */
   public ObjectNode resources(String group, String version) {
     List<ResourceType> types = catalog.inGroupVersion(group, version);
+    ServedElsewhere.GroupVersion elsewhere = ServedElsewhere.find(group, version);
+    if (elsewhere != null) {
+      return elsewhere(elsewhere);
+    }
     if (types.isEmpty()) {
       return null;
     }
@@ -118,6 +125,18 @@ public final class Discovery {
     return o;
   }
 
+  private static ObjectNode elsewhere(ServedElsewhere.GroupVersion g) {
+    ObjectNode o = Json.object();
+    o.put("kind", "APIResourceList").put("apiVersion", "v1").put("groupVersion", g.group() + "/" + g.version());
+    ArrayNode list = o.putArray("resources");
+    for (ServedElsewhere.Resource r : g.resources()) {
+      ObjectNode ro = list.addObject();
+      ro.put("name", r.plural()).put("singularName", r.singular()).put("namespaced", r.namespaced()).put("kind", r.kind());
+      strings(ro.putArray("verbs"), r.verbs());
+    }
+    return o;
+  }
+
   /**
    * {@code GET /api} (core=true) or {@code /apis} with the aggregated Accept type; {@code version}
    * is v2 or v2beta1, whose documents have the same shape.
@@ -143,6 +162,17 @@ public final class Discovery {
       ObjectNode vo = vs.addObject();
       vo.put("version", v);
       ArrayNode rs = vo.putArray("resources");
+      ServedElsewhere.GroupVersion elsewhere = ServedElsewhere.find(group, v);
+      if (elsewhere != null) {
+        for (ServedElsewhere.Resource er : elsewhere.resources()) {
+          ObjectNode r = rs.addObject();
+          r.put("resource", er.plural());
+          kind(r.putObject("responseKind"), group, v, er.kind());
+          r.put("scope", er.namespaced() ? "Namespaced" : "Cluster");
+          r.put("singularResource", er.singular().isEmpty() ? er.plural().replaceAll("s$", "") : er.singular());
+          strings(r.putArray("verbs"), er.verbs());
+        }
+      }
       for (ResourceType t : catalog.inGroupVersion(group, v)) {
         ObjectNode r = rs.addObject();
         r.put("resource", t.plural());

@@ -66,6 +66,7 @@ public final class ApiHandler extends Handler.Abstract {
       }
     }
     audit.record(ex, received);
+    RequestMetrics.record(ex, received);
     return true;
   }
 

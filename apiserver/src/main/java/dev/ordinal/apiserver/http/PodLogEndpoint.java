@@ -210,7 +210,7 @@ final class PodLogEndpoint {
   static String container(Exchange ex, ObjectNode pod) {
     String c = ex.param("container");
     List<String> names = new ArrayList<>();
-    for (String section : List.of("initContainers", "containers")) {
+    for (String section : List.of("initContainers", "containers", "ephemeralContainers")) {
       for (JsonNode n : pod.path("spec").path(section)) {
         names.add(n.path("name").asText());
       }

@@ -54,6 +54,10 @@ public record RequestInfo(
       }
       return new RequestInfo(group, version, ns, r.get(0), at(r, 1), at(r, 2), watch);
     }
+    if (rest.size() > 3 && rest.get(2).equals("proxy")) {
+      // nodes/NAME/proxy/PATH: the proxy subresource, whatever the path behind it (upstream's resolver drops it too)
+      return new RequestInfo(group, version, null, rest.get(0), rest.get(1), "proxy", watch);
+    }
     if (rest.size() > 3) {
       return null;
     }

@@ -22,6 +22,12 @@ public final class Routes {
   private final ServiceAccountTokens tokens;
   private final Authenticator authenticator;
   private final RbacAuthorizer authorizer;
+  private volatile dev.ordinal.apiserver.metrics.MetricsEndpoints metrics;
+
+  /** Serves metrics.k8s.io from now on. */
+  public void serveMetrics(dev.ordinal.apiserver.metrics.MetricsEndpoints metrics) {
+    this.metrics = metrics;
+  }
 
   public Routes(Discovery discovery, OpenApiV2 openApiV2, OpenApiV3 openApi, ResourceEndpoints resources, BooleanSupplier ready, String serverAddress,
       Authenticator authenticator, RbacAuthorizer authorizer) {
@@ -95,9 +101,29 @@ public final class Routes {
     if (serveDiscovery(ex, parts)) {
       return;
     }
+    if (path.equals("/metrics") && (ex.method().equals("GET") || ex.method().equals("HEAD"))) {
+      // who may read it is RBAC's question (nonResourceURLs /metrics, get), asked before routing
+      ex.send(200, dev.ordinal.apiserver.prometheus.MetricRegistry.CONTENT_TYPE,
+          dev.ordinal.apiserver.prometheus.MetricRegistry.API_SERVER.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
     RequestInfo info = RequestInfo.parse(path);
     if (info == null) {
       throw ApiException.notFound("the server could not find the requested resource");
+    }
+    if (info.group().isEmpty() && info.plural().equals("nodes") && "proxy".equals(info.subresource()) && metrics != null) {
+      // only a node agent's /metrics is proxied (what Prometheus scrapes kubelets through)
+      if (!path.endsWith("/proxy/metrics") || !(ex.method().equals("GET") || ex.method().equals("HEAD"))) {
+        throw ApiException.notFound("the server could not find the requested resource");
+      }
+      ex.send(200, dev.ordinal.apiserver.prometheus.MetricRegistry.CONTENT_TYPE,
+          metrics.nodeMetricsText(info.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
+    if (info.group().equals(dev.ordinal.apiserver.discovery.ServedElsewhere.METRICS.group()) && metrics != null) {
+      ex.json(200, metrics.serve(ex.method(), info.version(), info.plural(), info.namespace(), info.name(), info.subresource(),
+          ResourceEndpoints.listOptions(ex)));
+      return;
     }
     resources.serve(ex, info);
   }

@@ -38,6 +38,7 @@ final class Subresources {
       case "finalize" -> finalize(ex, store, name);
       case "log" -> PodLogEndpoint.serve(ex, store.get(ns, name), nodes);
       case "eviction" -> eviction(ex, ns, name);
+      case "ephemeralcontainers" -> ephemeralContainers(ex, store, ns, name);
       case "token" -> token(ex, ns, name);
       default -> throw ApiException.notFound("the server could not find the requested resource");
     }
@@ -120,6 +121,20 @@ final class Subresources {
       status.put("selector", labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
     }
     return s;
+  }
+
+  /**
+   * pods/{name}/ephemeralcontainers (kubectl debug): the pod, of which a write changes only
+   * {@code spec.ephemeralContainers}, as upstream's EphemeralContainersREST.
+   */
+  private void ephemeralContainers(Exchange ex, ResourceStore store, String ns, String name) {
+    ObjectNode out = switch (ex.method()) {
+      case "GET" -> store.get(ns, name);
+      case "PUT" -> store.update(ns, name, ex.bodyObject(), Subresource.EPHEMERAL_CONTAINERS, ResourceEndpoints.writeOptions(ex));
+      case "PATCH" -> Patching.patch(ex, store, ns, name, Subresource.EPHEMERAL_CONTAINERS).object();
+      default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    };
+    ex.json(200, out);
   }
 
   /** POST pods/{name}/eviction: a policy/v1 (or v1beta1) Eviction, answered 201 with a Success Status. */

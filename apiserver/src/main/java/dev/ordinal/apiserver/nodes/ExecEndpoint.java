@@ -182,9 +182,12 @@ public final class ExecEndpoint {
   }
 
   private static JsonNode containerSpec(ObjectNode pod, String name) {
-    for (JsonNode c : pod.path("spec").path("containers")) {
-      if (c.path("name").asText().equals(name)) {
-        return c;
+    // ephemeral containers too: kubectl debug attaches to its container
+    for (String list : List.of("containers", "initContainers", "ephemeralContainers")) {
+      for (JsonNode c : pod.path("spec").path(list)) {
+        if (c.path("name").asText().equals(name)) {
+          return c;
+        }
       }
     }
     throw ApiException.badRequest("container " + name + " is not valid for pod " + Meta.name(pod));

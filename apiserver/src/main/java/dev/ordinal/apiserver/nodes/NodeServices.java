@@ -4,12 +4,14 @@ import java.util.Optional;
 
 /**
  * What the API server asks of the node agent on its machine (kubelet's API on Kubernetes): container
- * logs, commands run in containers, and attaching to their own processes. Set once the agent is up; empty with no runtime.
+ * logs, commands run in containers, and attaching to their own processes, resource usage and metrics. Set once the agent is up; empty with no runtime.
  */
 public final class NodeServices {
   private volatile PodLogs logs;
   private volatile PodExec exec;
   private volatile PodAttach attach;
+  private volatile NodeStats stats;
+  private volatile String statsNode = "";
   private volatile java.util.function.Function<String, Optional<RemoteNode>> remotes = n -> Optional.empty();
 
   /** Serves the node agent's logs, exec and attach from now on. */
@@ -17,6 +19,20 @@ public final class NodeServices {
     this.logs = logs;
     this.exec = exec;
     this.attach = attach;
+  }
+
+  /** Serves the in-process node agent's (node {@code nodeName}'s) resource usage and metrics from now on. */
+  public void serveStats(String nodeName, NodeStats stats) {
+    this.statsNode = nodeName;
+    this.stats = stats;
+  }
+
+  /** The stats of the node named {@code nodeName}: the in-process agent's, or its remote agent's; empty for neither. */
+  public Optional<NodeStats> statsFor(String nodeName) {
+    if (nodeName.equals(statsNode) && stats != null) {
+      return Optional.of(stats);
+    }
+    return nodeName.isEmpty() ? Optional.empty() : remotes.apply(nodeName).map(r -> (NodeStats) r);
   }
 
   /**

@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  * (CN {@link AgentWire#API_SERVER_CLIENT}, signed by the cluster CA) and checks the agent's serving
  * certificate against the cluster CA and the node's address.
  */
-public final class RemoteNode implements PodExec, PodAttach {
+public final class RemoteNode implements PodExec, PodAttach, NodeStats {
   private static final int CONNECT_TIMEOUT_MS = 5000;
   private final String host;
   private final int port;
@@ -183,6 +183,35 @@ public final class RemoteNode implements PodExec, PodAttach {
           pump.interrupt();
         }
       }
+    }
+  }
+
+  @Override
+  public NodeStats.Summary summary() throws IOException {
+    return StatsJson.fromJson(call(Json.object().put("op", "stats")).path("summary"));
+  }
+
+  @Override
+  public String prometheus() throws IOException {
+    return call(Json.object().put("op", "metrics")).path("text").asText();
+  }
+
+  /** A request answered by one result frame. */
+  private ObjectNode call(ObjectNode req) throws IOException {
+    try (SSLSocket s = connect()) {
+      new AgentWire.Writer(s.getOutputStream()).request(req);
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      AgentWire.Frame f;
+      while ((f = AgentWire.read(in)) != null) {
+        if (f.channel() == AgentWire.RESULT) {
+          ObjectNode r = f.json();
+          if (r.has("error")) {
+            throw new NodeRefusal(r.path("error").asText());
+          }
+          return r;
+        }
+      }
+      throw new IOException("the node agent at " + host + " closed the connection without a result");
     }
   }
 

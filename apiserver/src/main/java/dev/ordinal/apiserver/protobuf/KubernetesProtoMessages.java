@@ -197,6 +197,8 @@ final class KubernetesProtoMessages {
       Map.entry("v1/Namespace", NAMESPACE),
       Map.entry("v1/ServiceAccount", SERVICE_ACCOUNT),
       Map.entry("v1/Service", SERVICE),
+      // kubectl debug node/… creates its pod in protobuf: a Pod is a PodTemplateSpec's fields (1 metadata, 2 spec) and a status (3), not read
+      Map.entry("v1/Pod", POD_TEMPLATE_SPEC),
       Map.entry("policy/v1/PodDisruptionBudget", POD_DISRUPTION_BUDGET),
       Map.entry("policy/v1/Eviction", EVICTION),
       Map.entry("policy/v1beta1/Eviction", EVICTION),

@@ -322,7 +322,7 @@ public final class ResourceStore {
     }
     checkUnknownFields(cfg, opts);
     String precondition = Meta.resourceVersion(cfg);
-    String subName = sub == Subresource.STATUS ? "status" : "";
+    String subName = sub.pathName();
     for (int attempt = 0; ; attempt++) {
       if (storage.get(type.key(namespace, name)).isEmpty()) {
         if (sub != Subresource.MAIN || !precondition.isEmpty()) {
@@ -376,7 +376,7 @@ public final class ResourceStore {
   private void recordUpdate(ObjectNode old, ObjectNode next, Subresource sub, WriteOptions opts) {
     String manager = opts.fieldManager().isEmpty() ? IN_PROCESS_MANAGER : opts.fieldManager();
     try {
-      fieldManager.update(old, next, manager, sub == Subresource.STATUS ? "status" : "", Meta.now());
+      fieldManager.update(old, next, manager, sub.pathName(), Meta.now());
     } catch (FieldManager.InvalidManagedFields e) {
       throw ApiException.invalid(type, Meta.name(next), e.errors());
     }
@@ -433,23 +433,36 @@ public final class ResourceStore {
         }
         keep.set("metadata", meta);
         obj = keep;
+      } else if (sub == Subresource.EPHEMERAL_CONTAINERS) {
+        // only the ephemeral containers change: everything else stays as stored
+        JsonNode ephemeral = obj.path("spec").get("ephemeralContainers");
+        ObjectNode keep = old.deepCopy();
+        if (ephemeral == null) {
+          keep.with("spec").remove("ephemeralContainers");
+        } else {
+          keep.with("spec").set("ephemeralContainers", ephemeral);
+        }
+        Meta.of(keep).put("resourceVersion", Meta.resourceVersion(old));
+        obj = keep;
       } else {
         copyField(old, obj, "status");
       }
     }
-    if (sub != Subresource.STATUS) {
+    if (sub == Subresource.MAIN) {
       strategy.prepareForUpdate(obj, old);
       admission.admitUpdate(type, obj, old);
+      strategy.applyDefaults(obj);
+    } else if (sub == Subresource.EPHEMERAL_CONTAINERS) {
       strategy.applyDefaults(obj);
     }
     if (tracksGeneration() && specChanged(obj, old)) {
       Meta.of(obj).put("generation", old.path("metadata").path("generation").asLong(0) + 1);
     }
     List<FieldError> errors = new ArrayList<>(admission.validateMetadata(type, obj, old));
-    if (sub != Subresource.STATUS) {
-      errors.addAll(strategy.validateUpdate(obj, old));
-    } else {
-      errors.addAll(strategy.validateStatusUpdate(obj, old));
+    switch (sub) {
+      case MAIN -> errors.addAll(strategy.validateUpdate(obj, old));
+      case STATUS -> errors.addAll(strategy.validateStatusUpdate(obj, old));
+      case EPHEMERAL_CONTAINERS -> errors.addAll(strategy.validateEphemeralContainersUpdate(obj, old));
     }
     if (Meta.isDeleting(old)) {
       List<String> added = new ArrayList<>(Meta.finalizers(obj));

@@ -45,6 +45,11 @@ final class PodStrategy implements ResourceStrategy {
     return errs;
   }
 
+  @Override
+  public List<FieldError> validateEphemeralContainersUpdate(ObjectNode pod, ObjectNode old) {
+    return EphemeralContainerValidation.validateUpdate(pod.path("spec"), old.path("spec"));
+  }
+
   private static ObjectNode mutableFieldsCleared(JsonNode spec, JsonNode oldSpec) {
     ObjectNode s = spec.isObject() ? ((ObjectNode) spec).deepCopy() : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     s.remove("activeDeadlineSeconds");

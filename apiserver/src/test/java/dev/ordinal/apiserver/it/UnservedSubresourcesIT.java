@@ -36,7 +36,7 @@ class UnservedSubresourcesIT extends ApiServerTestBase {
   @Test
   void unservedSubresourcesAre404BeforeTheirBodyIsRead() throws Exception {
     List<String> paths = List.of(
-        "/api/v1/namespaces/default/pods/p/ephemeralcontainers",
+        "/api/v1/namespaces/default/pods/p/proxy",
         "/api/v1/namespaces/default/pods/p/resize",
         "/api/v1/namespaces/default/configmaps/cm/status",
         "/api/v1/namespaces/default/services/s/proxy",

@@ -36,6 +36,18 @@ public final class WorkQueue<K> {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
 
+  /** The owner's name, for {@code workqueue_depth{name}} (client-go names each queue; ours are named after their owner's class). */
+  private final String name;
+
+  public WorkQueue() {
+    this.name = QueueMetrics.ownerName(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
+    QueueMetrics.track(this);
+  }
+
+  String name() {
+    return name;
+  }
+
   private record Later<K>(K key, long dueNanos) implements Delayed {
     @Override
     public long getDelay(TimeUnit unit) {

@@ -39,10 +39,18 @@ public final class AgentApiServer implements AutoCloseable {
   private final PodLogs logs;
   private final PodExec exec;
   private final PodAttach attach;
+  private final dev.ordinal.apiserver.nodes.NodeStats stats;
   private final SSLServerSocket socket;
 
   /** @param tls the agent's serving key and a trust manager of the cluster CA */
   public AgentApiServer(SSLContext tls, String address, int port, PodLogs logs, PodExec exec, PodAttach attach) throws IOException {
+    this(tls, address, port, logs, exec, attach, null);
+  }
+
+  /** @param stats the node's usage and metrics ({@code stats} and {@code metrics} requests), or null for none */
+  public AgentApiServer(SSLContext tls, String address, int port, PodLogs logs, PodExec exec, PodAttach attach,
+      dev.ordinal.apiserver.nodes.NodeStats stats) throws IOException {
+    this.stats = stats;
     this.logs = logs;
     this.exec = exec;
     this.attach = attach;
@@ -89,6 +97,10 @@ public final class AgentApiServer implements AutoCloseable {
         switch (req.path("op").asText()) {
           case "logs" -> logs(req, out);
           case "exec", "attach" -> session(req, in, out);
+          case "stats" -> out.frame(AgentWire.RESULT, stats == null ? Json.object().put("error", "this node reports no usage")
+              : Json.object().set("summary", dev.ordinal.apiserver.nodes.StatsJson.toJson(stats.summary())));
+          case "metrics" -> out.frame(AgentWire.RESULT, stats == null ? Json.object().put("error", "this node serves no metrics")
+              : Json.object().put("text", stats.prometheus()));
           default -> out.frame(AgentWire.RESULT, Json.object().put("error", "unknown request " + req.path("op").asText()));
         }
       } catch (IOException e) {

@@ -79,11 +79,14 @@ public final class ImagePuller {
     if (running != null) {
       return await(running);
     }
+    long started = System.nanoTime();
     try {
       Pulled p = pullHere(name, secrets);
+      dev.ordinal.node.metrics.AgentMetrics.imagePulled(java.time.Duration.ofNanos(System.nanoTime() - started), p.size(), true);
       mine.complete(p);
       return p;
     } catch (PullError | RuntimeException e) {
+      dev.ordinal.node.metrics.AgentMetrics.imagePulled(java.time.Duration.ofNanos(System.nanoTime() - started), 0, false);
       mine.completeExceptionally(e);
       throw e;
     } finally {

@@ -25,6 +25,9 @@ final class ContainerLaunch {
       List<String> hidden, Path netns, String cgroupsPath, PodResources resources, ImageResolver.Resolved image, boolean allowPrivileged)
       throws ConfigError {
     checkPrivileged(container, allowPrivileged);
+    if (HostNamespaces.asked(pod.path("spec")) && !allowPrivileged) {
+      throw new ConfigError("pods with hostNetwork, hostPID or hostIPC are not allowed on this node (start Ordinal with --allow-privileged)");
+    }
     ImageConfig imageConfig = image.config();
     ProcessIdentity.Identity identity;
     try {
@@ -46,6 +49,7 @@ final class ContainerLaunch {
     ObjectNode oci = OciSpec.build(container, new OciSpec.Inputs(args, env, workingDir, PodFiles.hostname(pod), identity, null, netns,
         cgroupsPath, image.hostMounts(), hide, mounts(container, podDir, podVolumes)));
     BlockDevices.add(oci, BlockDevices.of(container, podVolumes, Path.of("/sys/class/block")));
+    HostNamespaces.apply(oci, pod.path("spec"));
     if (!imageConfig.stopSignal().isEmpty()) {
       // in the bundle, so that an agent restarted since still stops the container the image's way
       oci.with("annotations").put(RuncContainer.STOP_SIGNAL, imageConfig.stopSignal());

@@ -58,9 +58,9 @@ final class PodContainers {
    * down, or just before it stopped), so that stopping it signals them and waits for them.
    */
   void adoptAll(ObjectNode pod, RuncPod p) {
-    for (String list : List.of("initContainers", "containers")) {
+    for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
       for (JsonNode c : pod.path("spec").path(list)) {
-        Map<String, ContainerSlot> slots = list.equals("initContainers") ? p.init : p.app;
+        Map<String, ContainerSlot> slots = list.equals("initContainers") ? p.init : list.equals("containers") ? p.app : p.ephemeral;
         ContainerSlot slot = slots.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
         if (slot.current == null) {
           slot.current = adopt(p, slot);

@@ -146,6 +146,15 @@ final class RuncContainer {
     }
   }
 
+  /** The container's process on the host (conmon's pidfile), once created. */
+  java.util.OptionalLong pid() {
+    try {
+      return java.util.OptionalLong.of(Long.parseLong(Files.readString(dir.resolve("pidfile")).strip()));
+    } catch (IOException | NumberFormatException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   /** When this run started, or null before it has. */
   Instant startedAt() {
     try {

@@ -19,6 +19,8 @@ final class RuncPod {
   String ip = "";
   final Map<String, ContainerSlot> init = new LinkedHashMap<>();
   final Map<String, ContainerSlot> app = new LinkedHashMap<>();
+  /** kubectl debug's containers: started once, never restarted, stopped with the pod. */
+  final Map<String, ContainerSlot> ephemeral = new LinkedHashMap<>();
   Instant stopRequested;
   boolean killed;
   String sandboxError = "";
@@ -30,8 +32,8 @@ final class RuncPod {
     this.dir = dir;
   }
 
-  /** Every slot, init containers first (a copy: read without the pod's lock, by log rotation and image GC). */
+  /** Every slot, init containers first, ephemeral ones last (a copy: read without the pod's lock, by log rotation and image GC). */
   List<ContainerSlot> slots() {
-    return List.copyOf(Stream.concat(init.values().stream(), app.values().stream()).toList());
+    return List.copyOf(Stream.of(init, app, ephemeral).flatMap(m -> m.values().stream()).toList());
   }
 }

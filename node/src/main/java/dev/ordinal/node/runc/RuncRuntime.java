@@ -157,6 +157,36 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return out;
   }
 
+  /**
+   * Starts reading the running containers' cgroups every 5 s (kubelet's cAdvisor housekeeping
+   * is 10 s; metrics-server's resolution 15 s), for metrics.k8s.io and the agent's {@code /metrics}.
+   */
+  public dev.ordinal.node.metrics.StatsSampler startStats() {
+    var sampler = new dev.ordinal.node.metrics.StatsSampler(this::statsTargets, dev.ordinal.node.metrics.CgroupReader.system(),
+        Duration.ofSeconds(5)).start();
+    dev.ordinal.node.metrics.AgentMetrics.running(this::runningPods, sampler::runningContainers);
+    return sampler;
+  }
+
+  /** The running containers with their cgroups, for the node's usage readings (metrics.k8s.io). */
+  public List<dev.ordinal.node.metrics.StatsSampler.Target> statsTargets() {
+    List<dev.ordinal.node.metrics.StatsSampler.Target> out = new ArrayList<>();
+    for (RuncPod p : pods.values()) {
+      for (ContainerSlot slot : List.copyOf(java.util.stream.Stream.of(p.init, p.app, p.ephemeral).flatMap(m -> m.values().stream()).toList())) {
+        RuncContainer c = slot.current;
+        if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
+          out.add(new dev.ordinal.node.metrics.StatsSampler.Target(p.uid, slot.name, cgroupsPath(p, slot)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** How many pods have a sandbox here (for {@code kubelet_running_pods}). */
+  public int runningPods() {
+    return (int) pods.values().stream().filter(p -> !p.ip.isEmpty()).count();
+  }
+
   @Override
   public List<Path> logFiles(String podUid, String container, boolean previous) {
     return ContainerLogFiles.all(podsDir, podUid, container, previous);
@@ -236,7 +266,16 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
         }
         appStates.add(state(slot));
       }
-      return new PodObservation(p.ip, initStates, appStates, initialized, next, List.copyOf(p.events));
+      List<ContainerState> ephemeralStates = new ArrayList<>();
+      for (JsonNode c : pod.path("spec").path("ephemeralContainers")) {
+        ContainerSlot slot = p.ephemeral.computeIfAbsent(c.path("name").asText(), ContainerSlot::new);
+        if (initialized) {
+          // restartPolicy Never: an ephemeral container runs once, as upstream
+          next = earlier(next, advance(pod, p, c, slot, false, podVolumes, configError, "Never", now));
+        }
+        ephemeralStates.add(state(slot));
+      }
+      return new PodObservation(p.ip, initStates, appStates, initialized, next, List.copyOf(p.events), ephemeralStates);
     } finally {
       p.lock.unlock();
     }
@@ -332,6 +371,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       RuncContainer c = containers.container(p, slot);
       ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
           PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), image, config.allowPrivileged());
+      if (p.ephemeral.get(slot.name) == slot) {
+        EphemeralNamespaces.join(launch.oci(), spec, targetPid(p, spec), firstPid(p));
+      }
       slot.current = c;
       slot.exitSeen = false;
       Cgroups.PARENT_LOCK.readLock().lock();
@@ -380,6 +422,26 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
 
 
+
+  /** The process of the container an ephemeral container targets ({@code targetContainerName}), if it runs. */
+  private static java.util.OptionalLong targetPid(RuncPod p, JsonNode spec) {
+    String target = spec.path("targetContainerName").asText("");
+    ContainerSlot slot = target.isEmpty() ? null : p.app.containsKey(target) ? p.app.get(target) : p.init.get(target);
+    return slot == null || slot.current == null ? java.util.OptionalLong.empty() : slot.current.pid();
+  }
+
+  /** The process of the pod's first running app container, whose IPC and UTS namespaces ephemeral containers join. */
+  private static java.util.OptionalLong firstPid(RuncPod p) {
+    for (ContainerSlot s : p.app.values()) {
+      if (s.current != null && s.current.exitCode().isEmpty()) {
+        java.util.OptionalLong pid = s.current.pid();
+        if (pid.isPresent()) {
+          return pid;
+        }
+      }
+    }
+    return java.util.OptionalLong.empty();
+  }
 
   private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
     return Cgroups.podPath(p.uid) + "/" + slot.name + "-" + slot.restarts;
@@ -485,6 +547,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       for (ContainerSlot s : p.app.values()) {
         addRunning(running, s);
       }
+      for (ContainerSlot s : p.ephemeral.values()) {
+        addRunning(running, s);
+      }
       if (p.stopRequested == null) {
         p.stopRequested = now;
         Duration grace = Duration.ofSeconds(gracePeriodSeconds);
@@ -502,7 +567,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
             });
           }
         }
-        for (ContainerSlot s : p.init.values()) {
+        for (ContainerSlot s : List.copyOf(java.util.stream.Stream.concat(p.init.values().stream(), p.ephemeral.values().stream()).toList())) {
           if (running.contains(s.current)) {
             signalQuietly(s.current, "TERM");
           }
@@ -546,6 +611,9 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
           signalQuietly(s.current, "KILL");
         }
         for (ContainerSlot s : List.copyOf(p.app.values())) {
+          signalQuietly(s.current, "KILL");
+        }
+        for (ContainerSlot s : List.copyOf(p.ephemeral.values())) {
           signalQuietly(s.current, "KILL");
         }
       } finally {
@@ -598,7 +666,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     if (p == null) {
       return null;
     }
-    ContainerSlot slot = p.app.containsKey(container) ? p.app.get(container) : p.init.get(container);
+    ContainerSlot slot = p.app.containsKey(container) ? p.app.get(container)
+        : p.init.containsKey(container) ? p.init.get(container) : p.ephemeral.get(container);
     return slot == null ? null : slot.current;
   }
 

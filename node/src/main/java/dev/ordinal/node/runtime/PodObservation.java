@@ -13,10 +13,16 @@ import java.util.List;
  *     restart), so the agent looks again then; null when only an outside event can change it
  * @param events what happened to the containers during this sync, in order (image found, created,
  *     started, backing off); each is reported once, by the sync it happened in
+ * @param ephemeralContainers the ephemeral containers started so far (kubectl debug), in spec order
  */
 public record PodObservation(
     String podIp, List<ContainerState> initContainers, List<ContainerState> containers, boolean initialized,
-    java.time.Instant nextChange, List<ContainerEvent> events) {
+    java.time.Instant nextChange, List<ContainerEvent> events, List<ContainerState> ephemeralContainers) {
+
+  public PodObservation(String podIp, List<ContainerState> initContainers, List<ContainerState> containers, boolean initialized,
+      java.time.Instant nextChange, List<ContainerEvent> events) {
+    this(podIp, initContainers, containers, initialized, nextChange, events, List.of());
+  }
 
   public PodObservation(String podIp, List<ContainerState> initContainers, List<ContainerState> containers, boolean initialized,
       java.time.Instant nextChange) {

@@ -47,6 +47,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
     final Instant created;
     final Map<String, SimulatedContainer> init = new LinkedHashMap<>();
     final Map<String, SimulatedContainer> app = new LinkedHashMap<>();
+    final Map<String, SimulatedContainer> ephemeral = new LinkedHashMap<>();
     Instant stopRequested;
 
     SimulatedPod(String ip, Instant created) {
@@ -84,6 +85,13 @@ public final class SimulatedRuntime implements ContainerRuntime {
         advance(pod, c, false, sc, now, p.created.plus(b.startupDelay()), b.exitAfter(), b.exitCode(), restartPolicy, events);
       }
     }
+    if (initialized && p.stopRequested == null) {
+      // kubectl debug's containers: started at once, never restarted, running until the pod stops
+      for (JsonNode c : pod.path("spec").path("ephemeralContainers")) {
+        SimulatedContainer sc = p.ephemeral.computeIfAbsent(c.path("name").asText(), n -> container(n, now));
+        advance(pod, c, false, sc, now, now, null, 0, "Never", events);
+      }
+    }
     Instant next = null;
     for (SimulatedContainer c : p.app.values()) {
       next = earlier(next, c.state == ContainerState.State.RUNNING && b.exitAfter() != null ? c.startedAt.plus(b.exitAfter()) : null);
@@ -94,7 +102,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
     for (SimulatedContainer c : p.init.values()) {
       next = earlier(next, c.restartAt);
     }
-    return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized, next, events);
+    return new PodObservation(p.ip, snapshot(p.init), snapshot(p.app), initialized, next, events, snapshot(p.ephemeral));
   }
 
   /**
