@@ -13,8 +13,8 @@ import java.util.Map;
  * Whether an outdated replica can be brought to the update revision by changing the pod rather
  * than replacing it (OpenKruise's in-place update, kept to what a pod update may change): the
  * set's {@value #POLICY_ANNOTATION} annotation chooses, and only a revision whose template differs
- * from the pod's revision's template in its containers' images (and image pull policies, which
- * follow the tag) qualifies. Pure: the rolling-update step of {@link StatefulSetPlanner} asks it
+ * from the pod's revision's template in its containers' images qualifies (init containers and
+ * resources included: kubelet reruns no init container, and resizing is {@code pods/resize}'s). Pure: the rolling-update step of {@link StatefulSetPlanner} asks it
  * for each pod it would recreate.
  */
 public final class InPlaceUpdatePlanner {
@@ -68,16 +68,17 @@ public final class InPlaceUpdatePlanner {
       JsonNode w = wanted.get(c.path("name").asText());
       if (w != null && c instanceof ObjectNode container) {
         container.put("image", w.path("image").asText());
-        if (w.has("imagePullPolicy")) {
-          container.put("imagePullPolicy", w.path("imagePullPolicy").asText());
-        }
       }
     }
     Meta.of(updated).with("labels").put(StatefulSetIdentity.REVISION_LABEL, updateRevision);
     return new InPlaceUpdatePod(updated, updateRevision);
   }
 
-  /** The two templates are the same but for their (app) containers' images and pull policies. */
+  /**
+   * The two templates are the same but for their (app) containers' images. Not even the pull
+   * policy may differ (a pod update may not change it), so a move to {@code :latest}, whose
+   * defaulted policy is Always, recreates.
+   */
   static boolean onlyImagesDiffer(ObjectNode from, ObjectNode to) {
     return withoutImages(from).equals(withoutImages(to));
   }
@@ -88,7 +89,6 @@ public final class InPlaceUpdatePlanner {
       for (JsonNode c : containers) {
         if (c instanceof ObjectNode o) {
           o.remove("image");
-          o.remove("imagePullPolicy");
         }
       }
     }

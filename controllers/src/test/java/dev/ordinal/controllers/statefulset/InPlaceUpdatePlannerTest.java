@@ -51,7 +51,7 @@ class InPlaceUpdatePlannerTest {
         Arguments.of("no policy: recreate", null, image, 0, List.of("delete web-2")),
         Arguments.of("ReCreate: recreate", "ReCreate", image, 0, List.of("delete web-2")),
         Arguments.of("images only: in place", "InPlaceIfPossible", image, 0, List.of("in-place web-2@web-new")),
-        Arguments.of("image and its pull policy: in place", "InPlaceIfPossible", imageAndPolicy, 0, List.of("in-place web-2@web-new")),
+        Arguments.of("image and its pull policy: recreate", "InPlaceIfPossible", imageAndPolicy, 0, List.of("delete web-2")),
         Arguments.of("command change: recreate", "InPlaceIfPossible", command, 0, List.of("delete web-2")),
         Arguments.of("image and label: recreate", "InPlaceIfPossible", imageAndLabel, 0, List.of("delete web-2")),
         Arguments.of("InPlaceOnly, images only: in place", "InPlaceOnly", image, 0, List.of("in-place web-2@web-new")),
