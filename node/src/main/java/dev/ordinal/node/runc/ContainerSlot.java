@@ -19,6 +19,10 @@ final class ContainerSlot {
   boolean exitSeen;
   String waitingReason = "ContainerCreating";
   String message = "";
+  /** The image the current run was started from; null for a run adopted after an agent restart. */
+  String image;
+  /** When the current run was told to stop because its spec's image changed (an in-place update), or null. */
+  Instant replacing;
   /** The back-off wait a BackOff event has been recorded for (one per wait). */
   Instant backOffReported;
   private int backOffs;

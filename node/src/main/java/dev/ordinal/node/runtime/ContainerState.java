@@ -10,10 +10,24 @@ import java.time.Instant;
  *     (Completed, Error, OOMKilled)
  * @param lastTermination the previous run's end, or null
  * @param message what went wrong, for a waiting container (a missing ConfigMap, a refused start)
+ * @param image the image the current (or last) run was started from, "" if unknown: after an
+ *     in-place update it differs from the spec's until the container is restarted
  */
 public record ContainerState(
     String name, State state, String reason, int exitCode, Instant startedAt, Instant finishedAt, int restartCount,
-    String containerId, Termination lastTermination, String message) {
+    String containerId, Termination lastTermination, String message, String image) {
+
+  /** A state that does not say which image the container runs (the spec's is reported). */
+  public ContainerState(String name, State state, String reason, int exitCode, Instant startedAt, Instant finishedAt,
+      int restartCount, String containerId, Termination lastTermination, String message) {
+    this(name, state, reason, exitCode, startedAt, finishedAt, restartCount, containerId, lastTermination, message, "");
+  }
+
+  /** The same state, naming the image its run was started from. */
+  public ContainerState withImage(String runImage) {
+    return new ContainerState(name, state, reason, exitCode, startedAt, finishedAt, restartCount, containerId, lastTermination,
+        message, runImage == null ? "" : runImage);
+  }
 
   public ContainerState(String name, State state, String reason, int exitCode, Instant startedAt, Instant finishedAt,
       int restartCount, String containerId, Termination lastTermination) {
