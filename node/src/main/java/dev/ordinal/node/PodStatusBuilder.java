@@ -98,7 +98,8 @@ final class PodStatusBuilder {
       String name = spec.path("name").asText();
       ContainerState s = observed.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
       ObjectNode cs = out.addObject();
-      cs.put("name", name).put("image", spec.path("image").asText()).put("imageID", "");
+      // the image the container runs: after an in-place update the old one until it is restarted
+      cs.put("name", name).put("image", s != null && !s.image().isEmpty() ? s.image() : spec.path("image").asText()).put("imageID", "");
       boolean isReady = s != null && s.state() == ContainerState.State.RUNNING && ready.getOrDefault(name, list.equals("initContainers"));
       cs.put("ready", list.equals("initContainers") ? s != null && s.state() == ContainerState.State.TERMINATED && s.exitCode() == 0 : isReady);
       cs.put("restartCount", s == null ? 0 : s.restartCount());

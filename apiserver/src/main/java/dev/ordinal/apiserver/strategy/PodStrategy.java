@@ -29,14 +29,41 @@ final class PodStrategy implements ResourceStrategy {
   }
 
   /**
-   * Only images, activeDeadlineSeconds, tolerations and a first nodeName (binding) may change, as
-   * Kubernetes allows.
+   * What upstream's ValidatePodUpdate lets change: containers' and init containers' images, a
+   * first nodeName (binding), activeDeadlineSeconds (set, or lowered; never unset), tolerations
+   * (added, or an existing one's tolerationSeconds), schedulingGates (removed), and a negative
+   * terminationGracePeriodSeconds to 1. Not imagePullPolicy, not resources (that is pods/resize).
    */
   @Override
   public List<FieldError> validateUpdate(ObjectNode pod, ObjectNode old) {
     List<FieldError> errs = new java.util.ArrayList<>(validateCreate(pod));
-    ObjectNode a = mutableFieldsCleared(pod.path("spec"), old.path("spec"));
-    ObjectNode b = mutableFieldsCleared(old.path("spec"), old.path("spec"));
+    JsonNode spec = pod.path("spec");
+    JsonNode oldSpec = old.path("spec");
+    JsonNode deadline = spec.path("activeDeadlineSeconds");
+    JsonNode oldDeadline = oldSpec.path("activeDeadlineSeconds");
+    if (deadline.isNumber() && oldDeadline.isNumber() && oldDeadline.asLong() < deadline.asLong()) {
+      errs.add(FieldError.invalid("spec.activeDeadlineSeconds", deadline.asLong(), "must be less than or equal to previous value"));
+      return errs;
+    }
+    if (deadline.isMissingNode() || deadline.isNull()) {
+      if (oldDeadline.isNumber()) {
+        errs.add(FieldError.invalid("spec.activeDeadlineSeconds", null, "must not update from a positive integer to nil value"));
+      }
+    }
+    if (!onlyAddedTolerations(spec.path("tolerations"), oldSpec.path("tolerations"))) {
+      errs.add(FieldError.forbidden("spec.tolerations", "existing toleration can not be modified except its tolerationSeconds"));
+      return errs;
+    }
+    java.util.Set<String> oldGates = new java.util.HashSet<>();
+    oldSpec.path("schedulingGates").forEach(g -> oldGates.add(g.path("name").asText()));
+    for (JsonNode g : spec.path("schedulingGates")) {
+      if (!oldGates.contains(g.path("name").asText())) {
+        errs.add(FieldError.forbidden("spec.schedulingGates", "only deletion is allowed, but found new scheduling gate '"
+            + g.path("name").asText() + "'"));
+      }
+    }
+    ObjectNode a = mutableFieldsCleared(spec, oldSpec);
+    ObjectNode b = mutableFieldsCleared(oldSpec, oldSpec);
     if (!a.equals(b)) {
       errs.add(FieldError.forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,"
           + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing "
@@ -50,17 +77,39 @@ final class PodStrategy implements ResourceStrategy {
     return EphemeralContainerValidation.validateUpdate(pod.path("spec"), old.path("spec"));
   }
 
+  /** Every old toleration is still there, its tolerationSeconds aside (upstream's validateOnlyAddedTolerations). */
+  private static boolean onlyAddedTolerations(JsonNode tolerations, JsonNode old) {
+    for (JsonNode o : old) {
+      boolean found = false;
+      for (JsonNode t : tolerations) {
+        ObjectNode a = ((ObjectNode) o).deepCopy();
+        ObjectNode b = ((ObjectNode) t).deepCopy();
+        a.remove("tolerationSeconds");
+        b.remove("tolerationSeconds");
+        found |= a.equals(b);
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The spec with what may change taken out (set to the old value where only some changes are allowed). */
   private static ObjectNode mutableFieldsCleared(JsonNode spec, JsonNode oldSpec) {
     ObjectNode s = spec.isObject() ? ((ObjectNode) spec).deepCopy() : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     s.remove("activeDeadlineSeconds");
     s.remove("tolerations");
+    s.remove("schedulingGates"); // checked by validateUpdate: they may only go
     if (oldSpec.path("nodeName").asText("").isEmpty()) {
       s.remove("nodeName");
+    }
+    if (oldSpec.path("terminationGracePeriodSeconds").asLong(0) < 0 && s.path("terminationGracePeriodSeconds").asLong(0) == 1) {
+      s.set("terminationGracePeriodSeconds", oldSpec.path("terminationGracePeriodSeconds"));
     }
     for (String list : new String[] {"containers", "initContainers"}) {
       for (ObjectNode c : Defaults.elements(s, list)) {
         c.remove("image");
-        c.remove("imagePullPolicy");
       }
     }
     return s;

@@ -62,6 +62,7 @@ final class StatefulSetStrategy implements ResourceStrategy {
       errs.notSupported("spec.podManagementPolicy", policy, List.of("OrderedReady", "Parallel"));
     }
     updateStrategy(spec.path("updateStrategy"), errs);
+    podUpdatePolicy(sts, errs);
     retention(spec.path("persistentVolumeClaimRetentionPolicy"), errs);
     selector(spec, errs);
     String restart = spec.path("template").path("spec").path("restartPolicy").asText("");
@@ -72,6 +73,17 @@ final class StatefulSetStrategy implements ResourceStrategy {
     spec.path("volumeClaimTemplates").forEach(t -> claimVolumes.add(t.path("metadata").path("name").asText("")));
     PodSpecValidation.validate(spec.path("template").path("spec"), "spec.template.spec", claimVolumes, errs);
     return errs.list();
+  }
+
+  /** Ordinal's in-place update policy (controllers.statefulset.InPlaceUpdatePlanner reads it). */
+  static final String POD_UPDATE_POLICY = "apps.ordinal.dev/pod-update-policy";
+
+  private static void podUpdatePolicy(ObjectNode sts, Errors errs) {
+    JsonNode value = sts.path("metadata").path("annotations").path(POD_UPDATE_POLICY);
+    List<String> allowed = List.of("ReCreate", "InPlaceIfPossible", "InPlaceOnly");
+    if (!value.isMissingNode() && !allowed.contains(value.asText())) {
+      errs.notSupported("metadata.annotations[" + POD_UPDATE_POLICY + "]", value.asText(), allowed);
+    }
   }
 
   private static void updateStrategy(JsonNode s, Errors errs) {

@@ -27,9 +27,10 @@ public final class PodState {
     return p.equals("Failed") || p.equals("Succeeded");
   }
 
+  /** Running and Ready, and (after an in-place update) running the images its spec names. */
   public static boolean isRunningAndReady(ObjectNode pod) {
     return phase(pod).equals("Running") && readyCondition(pod) != null
-        && readyCondition(pod).path("status").asText().equals("True");
+        && readyCondition(pod).path("status").asText().equals("True") && !InPlaceUpdatePlanner.isImageUpdatePending(pod);
   }
 
   /** Ready for at least {@code minReadySeconds}. */

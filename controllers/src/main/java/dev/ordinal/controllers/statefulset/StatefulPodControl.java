@@ -10,6 +10,8 @@ import dev.ordinal.controllers.events.EventRecorder;
 import dev.ordinal.controllers.statefulset.StatefulSetAction.CreateClaim;
 import dev.ordinal.controllers.statefulset.StatefulSetAction.CreatePod;
 import dev.ordinal.controllers.statefulset.StatefulSetAction.DeletePod;
+import dev.ordinal.controllers.statefulset.StatefulSetAction.InPlaceUpdatePod;
+import dev.ordinal.controllers.statefulset.StatefulSetAction.RefuseUpdate;
 import dev.ordinal.controllers.statefulset.StatefulSetAction.UpdateClaim;
 import dev.ordinal.controllers.statefulset.StatefulSetAction.UpdatePod;
 
@@ -48,6 +50,13 @@ final class StatefulPodControl {
         }
         case UpdatePod u -> client.update(Types.PODS, u.pod());
         case UpdateClaim u -> client.update(Types.PERSISTENT_VOLUME_CLAIMS, u.claim());
+        case InPlaceUpdatePod u -> {
+          // an update with the read resourceVersion: a pod changed meanwhile is a 409, and a requeue
+          client.update(Types.PODS, u.pod());
+          events.normal(set, "SuccessfulUpdate", "update Pod " + Meta.name(u.pod()) + " in StatefulSet " + Meta.name(set)
+              + " in place successful (updating to revision " + u.revision() + ")");
+        }
+        case RefuseUpdate r -> events.warning(set, "InPlaceUpdateRefused", r.message());
       }
     } catch (ApiException e) {
       if ((e.code() == 409 && e.reason().equals("AlreadyExists")) || (e.code() == 404 && action instanceof DeletePod)) {
@@ -71,6 +80,8 @@ final class StatefulPodControl {
       case DeletePod d -> "FailedDelete";
       case UpdatePod u -> "FailedUpdate";
       case UpdateClaim u -> "FailedUpdate";
+      case InPlaceUpdatePod u -> "FailedUpdate";
+      case RefuseUpdate r -> "InPlaceUpdateRefused";
     };
   }
 
@@ -81,6 +92,8 @@ final class StatefulPodControl {
       case DeletePod d -> "delete Pod ";
       case UpdatePod u -> "update Pod ";
       case UpdateClaim u -> "update Claim ";
+      case InPlaceUpdatePod u -> "update Pod ";
+      case RefuseUpdate r -> "update Pod ";
     } + a.objectName();
   }
 }

@@ -14,6 +14,8 @@ public sealed interface StatefulSetAction {
       case DeletePod d -> d.name();
       case UpdatePod u -> Meta.name(u.pod());
       case UpdateClaim u -> Meta.name(u.claim());
+      case InPlaceUpdatePod u -> Meta.name(u.pod());
+      case RefuseUpdate r -> r.name();
     };
   }
 
@@ -31,4 +33,10 @@ public sealed interface StatefulSetAction {
 
   /** Write a claim whose owner references follow the retention policy. */
   record UpdateClaim(ObjectNode claim) implements StatefulSetAction {}
+
+  /** Bring an outdated replica to {@code revision} by writing its new images (see {@link InPlaceUpdatePlanner}). */
+  record InPlaceUpdatePod(ObjectNode pod, String revision) implements StatefulSetAction {}
+
+  /** Leave an outdated replica as it is and say why in a Warning event (pod update policy InPlaceOnly). */
+  record RefuseUpdate(String name, String message) implements StatefulSetAction {}
 }

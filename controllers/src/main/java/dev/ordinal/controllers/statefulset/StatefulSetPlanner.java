@@ -141,7 +141,15 @@ public final class StatefulSetPlanner {
         continue;
       }
       if (!StatefulSetIdentity.revisionOf(pod).equals(o.updateRevision())) {
-        actions.add(new DeletePod(Meta.name(pod), Meta.uid(pod), "updating to revision " + o.updateRevision()));
+        // the pod update policy may change the pod instead of replacing it (InPlaceUpdatePlanner)
+        StatefulSetAction inPlace = InPlaceUpdatePlanner.update(set, pod, o.templates().get(StatefulSetIdentity.revisionOf(pod)),
+            o.templates().get(o.updateRevision()), o.updateRevision());
+        if (inPlace instanceof StatefulSetAction.RefuseUpdate) {
+          actions.add(inPlace);
+          return actions; // InPlaceOnly: the rollout stops at the first pod it may not update
+        }
+        actions.add(inPlace != null ? inPlace
+            : new DeletePod(Meta.name(pod), Meta.uid(pod), "updating to revision " + o.updateRevision()));
         budget--;
       }
     }

@@ -19,10 +19,16 @@ final class ContainerSlot {
   boolean exitSeen;
   String waitingReason = "ContainerCreating";
   String message = "";
+  /**
+   * The image the current run was started from, as its spec names it; null for a run adopted after
+   * an agent restart, or before the first start.
+   */
+  String image;
+  /** When the current run was told to stop because its spec's image changed (an in-place update), or null. */
+  Instant replacing;
   /** The back-off wait a BackOff event has been recorded for (one per wait). */
   Instant backOffReported;
-  /** The image it runs, as its spec names it, and that image's id and store id once known (null: not looked up yet). */
-  String image;
+  /** That image's id and store id once known (null: not looked up yet). */
   String imageId;
   String storeId;
   private int backOffs;

@@ -318,6 +318,12 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     if (slot.current == null) {
       slot.current = containers.adopt(p, slot);
     }
+    if (!init && slot.current != null && slot.image != null && !slot.image.equals(spec.path("image").asText())) {
+      Instant later = replaceChanged(pod, p, slot, now);
+      if (later != null) {
+        return later;
+      }
+    }
     if (slot.current != null) {
       OptionalInt exit = slot.current.exitCode();
       if (exit.isEmpty()) {
@@ -409,6 +415,39 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return null;
   }
 
+  /**
+   * The container's image changed (an in-place update): as kubelet on a container hash change, stop
+   * the run (SIGTERM, SIGKILL after the pod's grace period) and start the new image at once, whatever
+   * the restartPolicy and without back-off. Returns when to look again while the old run stops, or
+   * null once it has, the slot then ready to start the next run; the sandbox, its network and the
+   * pod's volumes stay.
+   */
+  private Instant replaceChanged(ObjectNode pod, RuncPod p, ContainerSlot slot, Instant now) {
+    RuncContainer c = slot.current;
+    OptionalInt exit = c.exitCode();
+    if (exit.isEmpty()) {
+      if (slot.replacing == null) {
+        slot.replacing = now;
+        p.events.add(ContainerEvent.killingForDefinitionChange(slot.name, false));
+        signalQuietly(c, "TERM");
+      } else if (!now.isBefore(slot.replacing.plusSeconds(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)))) {
+        signalQuietly(c, "KILL");
+      }
+      return now.plusMillis(200);
+    }
+    if (!slot.exitSeen) {
+      int code = exit.getAsInt();
+      slot.last = new ContainerState.Termination(code, code == 0 ? "Completed" : "Error", c.startedAt(), c.finishedAt());
+      deleteQuietly(c);
+    }
+    slot.restarts++;
+    slot.current = null;
+    slot.restartAt = null;
+    slot.replacing = null;
+    slot.image = null;
+    return null;
+  }
+
   /** Waiting out the back-off: kubelet's CrashLoopBackOff message, and one BackOff event per wait. */
   private void backingOff(ObjectNode pod, RuncPod p, ContainerSlot slot, boolean init) {
     slot.waitingReason = "CrashLoopBackOff";
@@ -469,7 +508,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     RuncContainer c = slot.current;
     String id = c == null ? "" : "runc://" + c.id();
     if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
-      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last).withImageId(podImages.imageId(slot));
+      return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last)
+          .withImageId(podImages.imageId(slot)).withImage(slot.image);
     }
     if (slot.restartAt == null && slot.last != null && c != null) {
       // finished for good (a completed init container, or restartPolicy says no)

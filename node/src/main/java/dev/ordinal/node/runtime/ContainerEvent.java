@@ -88,6 +88,11 @@ public record ContainerEvent(String container, boolean init, String type, String
     return new ContainerEvent(container, init, "Normal", "Killing", "Stopping container " + container);
   }
 
+  /** A container is killed because its spec changed (an in-place image update): kubelet restarts it whatever the restartPolicy. */
+  public static ContainerEvent killingForDefinitionChange(String container, boolean init) {
+    return new ContainerEvent(container, init, "Normal", "Killing", "Container " + container + " definition changed, will be restarted");
+  }
+
   /** A container is killed because a probe ("liveness", "startup") failed. */
   public static ContainerEvent killingForProbe(String container, String probe) {
     return new ContainerEvent(container, false, "Normal", "Killing", "Container " + container + " failed " + probe

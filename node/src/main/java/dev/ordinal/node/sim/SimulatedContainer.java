@@ -7,7 +7,9 @@ import java.time.Instant;
 /** One simulated container's life: created, running, exited, restarted after a back-off. */
 final class SimulatedContainer {
   final String name;
-  final String id;
+  String id;
+  /** The image the current or last run started from (null before the first). */
+  String image;
   ContainerState.State state = ContainerState.State.WAITING;
   String reason = "ContainerCreating";
   String message = "";
@@ -40,6 +42,22 @@ final class SimulatedContainer {
     finishedAt = null;
   }
 
+  /**
+   * Its spec's image changed (an in-place update): like kubelet, the run ends and a new container
+   * starts at once with the new image, whatever the restartPolicy and without back-off.
+   */
+  void replace(String newId, String newImage, Instant now) {
+    if (state == ContainerState.State.RUNNING) {
+      exit(now, 137);
+    }
+    last = new ContainerState.Termination(exitCode, reason, startedAt, finishedAt);
+    restarts++;
+    restartAt = null;
+    id = newId;
+    run(now);
+    image = newImage;
+  }
+
   void exit(Instant at, int code) {
     state = ContainerState.State.TERMINATED;
     exitCode = code;
@@ -58,6 +76,7 @@ final class SimulatedContainer {
   }
 
   ContainerState snapshot() {
-    return new ContainerState(name, state, reason, exitCode, startedAt, finishedAt, restarts, "simulated://" + id, last, message);
+    return new ContainerState(name, state, reason, exitCode, startedAt, finishedAt, restarts, "simulated://" + id, last, message)
+        .withImage(image);
   }
 }

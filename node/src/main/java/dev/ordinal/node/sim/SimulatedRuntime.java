@@ -82,6 +82,14 @@ public final class SimulatedRuntime implements ContainerRuntime {
         if (refused(pod, c, sc)) {
           continue;
         }
+        String image = c.path("image").asText();
+        if (sc.image != null && !sc.image.equals(image) && sc.startedAt != null) {
+          events.add(ContainerEvent.killingForDefinitionChange(sc.name, false));
+          sc.replace(Integer.toHexString(nextId.getAndIncrement()), image, now);
+          events.add(ContainerEvent.pulled(sc.name, false, image));
+          events.add(ContainerEvent.created(sc.name, false));
+          events.add(ContainerEvent.started(sc.name, false));
+        }
         advance(pod, c, false, sc, now, p.created.plus(b.startupDelay()), b.exitAfter(), b.exitCode(), restartPolicy, events);
       }
     }
@@ -139,6 +147,7 @@ public final class SimulatedRuntime implements ContainerRuntime {
         c.restartAt = null;
       }
       c.run(now);
+      c.image = spec.path("image").asText();
       events.add(ContainerEvent.pulled(c.name, init, spec.path("image").asText()));
       events.add(ContainerEvent.created(c.name, init));
       events.add(ContainerEvent.started(c.name, init));

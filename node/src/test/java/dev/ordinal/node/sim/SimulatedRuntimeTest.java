@@ -20,6 +20,27 @@ class SimulatedRuntimeTest {
 
   final SimulatedRuntime runtime = new SimulatedRuntime(Duration.ofSeconds(1), Duration.ofSeconds(4));
 
+  /** An in-place update: the container restarts with the new image at once, in the same pod (same IP). */
+  @Test
+  void aChangedImageRestartsTheContainerWithIt() {
+    ObjectNode p = pod("", "");
+    PodObservation first = runtime.sync(p, T0);
+    assertThat(first.containers().get(0).image()).isEqualTo("x");
+    ((ObjectNode) p.path("spec").path("containers").get(0)).put("image", "y");
+    PodObservation o = runtime.sync(p, T0.plusSeconds(1));
+    ContainerState c = o.containers().get(0);
+    assertThat(c.state()).isEqualTo(ContainerState.State.RUNNING);
+    assertThat(c.image()).isEqualTo("y");
+    assertThat(c.restartCount()).isEqualTo(1);
+    assertThat(c.containerId()).isNotEqualTo(first.containers().get(0).containerId());
+    assertThat(c.lastTermination().exitCode()).isEqualTo(137);
+    assertThat(o.podIp()).isEqualTo(first.podIp());
+    assertThat(o.events()).extracting(e -> e.reason() + ": " + e.message()).containsExactly(
+        "Killing: Container app definition changed, will be restarted", "Pulled: Container image \"y\" already present on machine",
+        "Created: Created container: app", "Started: Started container app");
+    assertThat(runtime.sync(p, T0.plusSeconds(2)).containers().get(0).restartCount()).as("once").isEqualTo(1);
+  }
+
   @Test
   void initContainersRunInOrderBeforeTheApp() {
     PodObservation o = runtime.sync(pod("", ",'initContainers':[{'name':'i1','image':'x'},{'name':'i2','image':'x'}]"), T0);
