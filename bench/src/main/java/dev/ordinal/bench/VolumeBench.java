@@ -63,12 +63,41 @@ public final class VolumeBench {
       System.out.printf(Locale.ROOT, "| the same to an emptyDir (a directory on the host's filesystem): median (min–max) | %s |%n",
           describe(dir));
       System.out.printf(Locale.ROOT, "| claim / directory, medians | %.0f %% |%n", 100 * median(claim) / median(dir));
-      server.send("DELETE", "/api/v1/namespaces/default/pods/dd", null, null);
-      server.send("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/bench", null, null);
-      Thread.sleep(3000);
     } finally {
+      // the pod and its claim torn down by the node before the server stops (a stopped `up` leaves
+      // its containers for re-adoption, which would leave this pod running on the host)
+      for (String path : new String[] {"/api/v1/namespaces/default/pods/dd", "/api/v1/namespaces/default/persistentvolumeclaims/bench"}) {
+        try {
+          server.send("DELETE", path, null, null);
+        } catch (IllegalStateException e) {
+          // never made
+        }
+      }
+      Path pods = work.resolve("data").resolve("pods");
+      for (int i = 0; i < 600 && !(gone(server, "/api/v1/namespaces/default/pods/dd") && empty(pods)
+          && gone(server, "/api/v1/namespaces/default/persistentvolumeclaims/bench")); i++) {
+        Thread.sleep(100);
+      }
       server.close();
       BenchServer.removeBridgeIfUnused();
+    }
+  }
+
+  private static boolean gone(BenchServer server, String path) throws Exception {
+    try {
+      server.send("GET", path, null, null);
+      return false;
+    } catch (IllegalStateException e) {
+      return e.getMessage().contains("-> 404");
+    }
+  }
+
+  private static boolean empty(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return true;
+    }
+    try (var left = Files.list(dir)) {
+      return left.findAny().isEmpty();
     }
   }
 
