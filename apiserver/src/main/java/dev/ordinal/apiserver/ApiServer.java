@@ -208,6 +208,17 @@ public final class ApiServer implements AutoCloseable {
     return new InetSocketAddress(connector.getHost(), port());
   }
 
+  /** The HTTPS URL a client on this machine reaches the server at (loopback for a wildcard listen). */
+  public String url() {
+    String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    } else if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    }
+    return "https://" + host + ":" + port();
+  }
+
   @Override
   public void close() {
     ready.set(false);

@@ -206,13 +206,7 @@ public final class ClusterServer implements AutoCloseable {
   }
 
   public String serverUrl() {
-    String host = api.address().getHostString();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    } else if (host.equals("0.0.0.0")) {
-      host = "127.0.0.1";
-    }
-    return "https://" + host + ":" + api.port();
+    return api.url();
   }
 
   public int port() {

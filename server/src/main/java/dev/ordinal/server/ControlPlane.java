@@ -249,13 +249,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   public String serverUrl() {
-    String host = api.address().getHostString();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    } else if (host.equals("0.0.0.0")) {
-      host = "127.0.0.1";
-    }
-    return "https://" + host + ":" + api.port();
+    return api.url();
   }
 
   public int port() {

@@ -30,12 +30,8 @@ final class ServerCommand implements Callable<Integer> {
       description = "Where agents and pods reach this server, listed in the kubernetes Endpoints (default: --listen; needed with 0.0.0.0).")
   String advertise;
 
-  @Option(names = "--cluster-cidr", defaultValue = "10.42.0.0/16",
-      description = "The range agents' nodes get their pod ranges from (default: ${DEFAULT-VALUE}).")
-  String clusterCidr;
-
-  @Option(names = "--node-cidr-mask-size", defaultValue = "24", description = "The size of each agent's pod range (default: ${DEFAULT-VALUE}).")
-  int nodeMask;
+  @picocli.CommandLine.Mixin
+  NodeRangeOptions nodeRanges = new NodeRangeOptions();
 
   @Option(names = "--leader-elect-lease-duration", defaultValue = "15",
       description = "Seconds a candidate waits after the leader's last renewal before taking over (default: ${DEFAULT-VALUE}).")
@@ -82,8 +78,9 @@ final class ServerCommand implements Callable<Integer> {
       System.err.println("ordinal: give --advertise-address, an IPv4 address where this server is reached (listening on " + listen + ")");
       return 2;
     }
-    if (!clusterCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+") || nodeMask < 16 || nodeMask > 28) {
-      System.err.println("ordinal: --cluster-cidr " + clusterCidr + " with --node-cidr-mask-size " + nodeMask + " is not an IPv4 range split into node ranges");
+    java.util.Optional<String> ranges = nodeRanges.problem();
+    if (ranges.isPresent()) {
+      System.err.println("ordinal: " + ranges.get());
       return 2;
     }
     LeaderElectionPlanner.Config election;
@@ -101,7 +98,7 @@ final class ServerCommand implements Callable<Integer> {
     DataDir dir = DataDir.open(dataDir);
     ClusterServer server;
     try {
-      server = ClusterServer.start(dir, listen, port, address, stored, new ControlPlane.ClusterOptions(null, clusterCidr, nodeMask),
+      server = ClusterServer.start(dir, listen, port, address, stored, new ControlPlane.ClusterOptions(null, nodeRanges.clusterCidr, nodeRanges.nodeMask),
           new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup), election, routePods);
     } catch (IllegalStateException e) {
       System.err.println("ordinal: " + e.getMessage());

@@ -66,12 +66,8 @@ final class UpCommand implements Callable<Integer> {
       description = "This machine's address for other nodes (agents route to its pods through it); default: none, a one-machine cluster.")
   String nodeIp;
 
-  @Option(names = "--cluster-cidr", defaultValue = "10.42.0.0/16",
-      description = "The range agents' nodes get their pod ranges from (default: ${DEFAULT-VALUE}).")
-  String clusterCidr;
-
-  @Option(names = "--node-cidr-mask-size", defaultValue = "24", description = "The size of each agent's pod range (default: ${DEFAULT-VALUE}).")
-  int nodeMask;
+  @picocli.CommandLine.Mixin
+  NodeRangeOptions nodeRanges = new NodeRangeOptions();
   @Option(names = "--registry-config",
       description = "Registry mirrors, credentials and TLS in k3s's registries.yaml shape; copied to <data-dir>/registries.yaml, "
           + "which the runc runtime and `ordinal image pull` read (docs/images.md).")
@@ -125,10 +121,9 @@ final class UpCommand implements Callable<Integer> {
       System.err.println("ordinal: --pod-cidr " + podCidr + " is not an IPv4 CIDR such as 10.88.0.0/16");
       return 2;
     }
-    if (!clusterCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+") || nodeMask < 16 || nodeMask > 28
-        || nodeMask < Integer.parseInt(clusterCidr.substring(clusterCidr.indexOf('/') + 1))) {
-      System.err.println("ordinal: --cluster-cidr " + clusterCidr + " with --node-cidr-mask-size " + nodeMask
-          + " is not an IPv4 range split into node ranges (such as 10.42.0.0/16 and 24)");
+    java.util.Optional<String> ranges = nodeRanges.problem();
+    if (ranges.isPresent()) {
+      System.err.println("ordinal: " + ranges.get());
       return 2;
     }
     if (nodeIp != null && !nodeIp.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
@@ -148,7 +143,7 @@ final class UpCommand implements Callable<Integer> {
     }
     ControlPlane plane = ControlPlane.start(dir, listen, port, chosen, new ControlPlane.NodeOptions(podCidr, allowPrivileged, dnsListen, dnsLog,
         logMaxSize, logMaxFiles), new ControlPlane.AuditOptions(auditLogMaxSize, auditLogMaxBackup),
-        new ControlPlane.ClusterOptions(nodeIp, clusterCidr, nodeMask), stored);
+        new ControlPlane.ClusterOptions(nodeIp, nodeRanges.clusterCidr, nodeRanges.nodeMask), stored);
     UpProcess.record(dir.root());
     boolean containers = chosen == ControlPlane.Runtime.RUNC;
     CountDownLatch stopped = new CountDownLatch(1);

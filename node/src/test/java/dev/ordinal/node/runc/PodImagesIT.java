@@ -64,12 +64,7 @@ class PodImagesIT {
     ImageStore store = new ImageStore(dir);
     RegistryConfig config = new RegistryConfig(Map.of(), Map.of(registry.host(), new RegistryConfig.HostConfig(Optional.empty(),
         registry.cert, null, null, false)));
-    PodResources resources = new PodResources() {
-      @Override
-      public Optional<ObjectNode> configMap(String namespace, String name) {
-        return Optional.empty();
-      }
-
+    PodResources resources = new NoPodResources() {
       @Override
       public Optional<ObjectNode> secret(String namespace, String name) {
         ObjectNode s = SECRETS.get(name);
@@ -80,21 +75,6 @@ class PodImagesIT {
         String json = copy.path("data").path(".dockerconfigjson").asText().replace("PORT", String.valueOf(registry.port));
         copy.with("data").put(".dockerconfigjson", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)));
         return Optional.of(copy);
-      }
-
-      @Override
-      public Optional<ObjectNode> claim(String namespace, String name) {
-        return Optional.empty();
-      }
-
-      @Override
-      public Optional<ObjectNode> volume(String name) {
-        return Optional.empty();
-      }
-
-      @Override
-      public List<ObjectNode> services(String namespace) {
-        return List.of();
       }
     };
     return new PodImages(new ImageResolver(store, dir.resolve("host-images"), new ImagePuller(store, config)), resources);

@@ -28,7 +28,7 @@ class ProjectedTokensTest {
   }
 
   /** A TokenRequest API that counts its calls and fails when told. */
-  static final class FakeTokens implements PodResources {
+  static final class FakeTokens extends NoPodResources {
     final List<ObjectNode> requests = new ArrayList<>();
     Instant now = T0;
     boolean failing;
@@ -44,31 +44,6 @@ class ProjectedTokensTest {
       out.putObject("status").put("token", "token-" + requests.size() + "-" + serviceAccount)
           .put("expirationTimestamp", now.plusSeconds(seconds).toString());
       return out;
-    }
-
-    @Override
-    public Optional<ObjectNode> configMap(String namespace, String name) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<ObjectNode> secret(String namespace, String name) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<ObjectNode> claim(String namespace, String name) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<ObjectNode> volume(String name) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<ObjectNode> services(String namespace) {
-      return List.of();
     }
   }
 
