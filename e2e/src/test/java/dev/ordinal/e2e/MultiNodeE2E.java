@@ -39,6 +39,8 @@ class MultiNodeE2E {
   static NetnsCluster cluster;
   static Kubectl kubectl;
   static String serverNode;
+  /** The replica that landed on h2, the agent in a network namespace of its own. */
+  static String onH2;
 
   private static final String WORKLOADS = """
       apiVersion: v1
@@ -126,12 +128,16 @@ class MultiNodeE2E {
   void podsTalkAcrossHosts() throws Exception {
     kubectl.runWithInput(WORKLOADS, "apply", "-f", "-").ok();
     await(Duration.ofSeconds(90), "ss-0, ss-1 and client Running", () -> running("ss-0") && running("ss-1") && running("client"));
-    assertThat(nodeOf("ss-0")).isEqualTo("h2");
+    // Parallel: both replicas are scheduled at once, so either may take h2 (preferred) and the other
+    // the server's node (the anti-affinity keeps them apart)
+    onH2 = Stream.of("ss-0", "ss-1").filter(p -> nodeOfUnchecked(p).equals("h2")).findFirst()
+        .orElseThrow(() -> new AssertionError("no replica on h2"));
+    assertThat(nodeOf(onH2.equals("ss-0") ? "ss-1" : "ss-0")).isEqualTo(serverNode);
     assertThat(nodeOf("client")).isEqualTo("h1");
-    String ip = kubectl.run("get", "pod", "ss-0", "-o", "jsonpath={.status.podIP}").ok().out();
+    String ip = kubectl.run("get", "pod", onH2, "-o", "jsonpath={.status.podIP}").ok().out();
     String clusterIp = kubectl.run("get", "svc", "ss-web", "-o", "jsonpath={.spec.clusterIP}").ok().out();
     // h1's pod to h2's pod: by address, by the StatefulSet's stable name, through the Service
-    for (String url : List.of("http://" + ip + "/", "http://ss-0.ss.default.svc.cluster.local/", "http://" + clusterIp + "/")) {
+    for (String url : List.of("http://" + ip + "/", "http://" + onH2 + ".ss.default.svc.cluster.local/", "http://" + clusterIp + "/")) {
       await(Duration.ofSeconds(30), "client on h1 gets " + url, () -> {
         Kubectl.Result r = kubectl.run("exec", "client", "--", "timeout", "5", "wget", "-q", "-O", "-", url);
         return r.exitCode() == 0 && r.out().startsWith("ss-");
@@ -142,8 +148,8 @@ class MultiNodeE2E {
   @Test
   @Order(3)
   void logsAndExecReachARemoteAgent() throws Exception {
-    assertThat(kubectl.run("logs", "ss-0").ok().out()).contains("serving from ss-0");
-    assertThat(kubectl.run("exec", "ss-0", "--", "hostname").ok().out().strip()).isEqualTo("ss-0");
+    assertThat(kubectl.run("logs", onH2).ok().out()).contains("serving from " + onH2);
+    assertThat(kubectl.run("exec", onH2, "--", "hostname").ok().out().strip()).isEqualTo(onH2);
   }
 
   @Test

@@ -63,8 +63,7 @@ final class ContainerAttach {
   static void attach(Endpoints at, InputStream stdin, OutputStream stdout, OutputStream stderr, ExecTerminal terminal,
       BooleanSupplier exited) throws IOException {
     if (terminal != null) {
-      terminal.onResize(s -> resize(at, s));
-      resize(at, terminal.size());
+      terminal.onResize(s -> resize(at, s)); // the current size at once, then each new one
     }
     long from = Files.size(at.log());
     // relative to the socket's directory: the full path can be longer than a unix socket address may be
@@ -95,7 +94,7 @@ final class ContainerAttach {
 
   private static void forgetTerminal(ExecTerminal terminal) {
     if (terminal != null) {
-      terminal.onResize(s -> { });
+      terminal.onResize(null);
     }
   }
 
