@@ -34,25 +34,40 @@ final class ClaimGrowthPlanner {
       String prefix = template.path("metadata").path("name").asText() + "-" + setName + "-";
       TreeMap<Integer, ObjectNode> byOrdinal = new TreeMap<>();
       claims.forEach((name, claim) -> {
-        if (name.startsWith(prefix) && name.substring(prefix.length()).matches("[0-9]+") && !Meta.isDeleting(claim)) {
+        if (name.startsWith(prefix) && isOrdinal(name, prefix.length()) && !Meta.isDeleting(claim)) {
           byOrdinal.put(Integer.parseInt(name.substring(prefix.length())), claim);
         }
       });
       for (var e : byOrdinal.entrySet()) {
         ObjectNode claim = e.getValue();
-        BigDecimal requested = bytes(claim.path("spec").path("resources").path("requests").path("storage").asText(""));
+        // every pass asks this of every claim: the template's own text needs no parsing
+        String requestedText = claim.path("spec").path("resources").path("requests").path("storage").asText("");
+        BigDecimal requested = requestedText.equals(size) ? want : bytes(requestedText);
         if (requested != null && requested.compareTo(want) < 0) {
           out.add(new Resize(Meta.name(claim), StatefulSetIdentity.podName(setName, e.getKey()), size));
           break;
         }
-        BigDecimal capacity = bytes(claim.path("status").path("capacity").path("storage").asText(""));
         boolean bound = claim.path("status").path("phase").asText("").equals("Bound");
+        String capacityText = claim.path("status").path("capacity").path("storage").asText("");
+        BigDecimal capacity = !bound || capacityText.equals(size) ? want : bytes(capacityText);
         if (bound && (capacity == null || capacity.compareTo(want) < 0)) {
           break; // this replica's volume is still growing: the next waits
         }
       }
     }
     return out;
+  }
+
+  private static boolean isOrdinal(String name, int from) {
+    if (from >= name.length()) {
+      return false;
+    }
+    for (int i = from; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static BigDecimal bytes(String quantity) {

@@ -33,6 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StatefulSetController implements AutoCloseable {
   private static final Duration MAX_COOL_DOWN = Duration.ofMillis(50);
   private static final Duration COOL_DOWN_PER_REPLICA = Duration.ofNanos(20_000);
+  /** The rest after a pass is at least this many times the pass itself, up to {@link #MAX_MEASURED_COOL_DOWN}. */
+  private static final int REST_PER_PASS = 4;
+  private static final Duration MAX_MEASURED_COOL_DOWN = Duration.ofMillis(250);
   private final Client client;
   private final Informer sets;
   private final Informer pods;
@@ -43,8 +46,21 @@ public final class StatefulSetController implements AutoCloseable {
   private final StatefulPodControl control;
   private final EventRecorder events;
   private final StatefulSetStatusUpdater status;
-  /** How many replicas each set had at its last pass. */
-  private final Map<String, Integer> sizes = new ConcurrentHashMap<>();
+  /** How many replicas each set had at its last pass, and how long that pass took to read and plan. */
+  private final Map<String, LastPass> sizes = new ConcurrentHashMap<>();
+
+  private record LastPass(int replicas, long nanos) {
+    /**
+     * The estimate of a pass's cost (about 5 µs a replica on a quiet machine) rules; but when
+     * passes take longer — a loaded machine, a big namespace — the measured pass does, so the
+     * controller's share of the CPU stays about a fifth however slow a pass gets.
+     */
+    Duration coolDown() {
+      long estimated = Math.min(MAX_COOL_DOWN.toNanos(), replicas * COOL_DOWN_PER_REPLICA.toNanos());
+      long measured = Math.min(MAX_MEASURED_COOL_DOWN.toNanos(), REST_PER_PASS * nanos);
+      return Duration.ofNanos(replicas < 100 ? estimated : Math.max(estimated, measured));
+    }
+  }
 
   public StatefulSetController(Client client) {
     this.client = client;
@@ -64,8 +80,10 @@ public final class StatefulSetController implements AutoCloseable {
     // would pass over all of them for each event. Resting about four times a pass's cost in between
     // (a pass costs some 5 µs a replica) lets events gather, so a set takes a fifth of a thread at
     // most; sets of a few dozen replicas, whose every event matters to an ordered start, do not wait.
-    this.worker = new Worker("statefulset", queue, this::sync, 2).withCoolDown(key -> Duration.ofNanos(
-        Math.min(MAX_COOL_DOWN.toNanos(), sizes.getOrDefault(key, 0) * COOL_DOWN_PER_REPLICA.toNanos())));
+    this.worker = new Worker("statefulset", queue, this::sync, 2).withCoolDown(key -> {
+      LastPass last = sizes.get(key);
+      return last == null ? Duration.ZERO : last.coolDown();
+    });
   }
 
   public void start() {
@@ -89,6 +107,7 @@ public final class StatefulSetController implements AutoCloseable {
   }
 
   Optional<Duration> sync(String key) throws InterruptedException {
+    long started = System.nanoTime();
     String ns = key.substring(0, key.indexOf('/'));
     String name = key.substring(key.indexOf('/') + 1);
     ObjectNode set = sets.get(ns, name).orElse(null);
@@ -126,12 +145,14 @@ public final class StatefulSetController implements AutoCloseable {
     }
     Instant now = Instant.now();
     var observed = new StatefulSetPlanner.Observed(set, replicas, claimsByName, currentRevision, updateRevision, templates, now);
-    apply(set, StatefulSetPlanner.plan(observed));
+    List<StatefulSetAction> actions = StatefulSetPlanner.plan(observed);
+    long reading = System.nanoTime() - started; // the pass's own cost, without the writes it makes
+    apply(set, actions);
     growClaims(set, claimsByName);
     status.write(set, StatefulSetStatusUpdater.compute(set, replicas, currentRevision, updateRevision,
         revisionPlan.collisionCount(), now));
     truncateHistory(set, owned, replicas, currentRevision, updateRevision);
-    sizes.put(key, replicas.size());
+    sizes.put(key, new LastPass(replicas.size(), reading));
     return requeueForAvailability(set, replicas, now);
   }
 
