@@ -51,8 +51,10 @@ public final class PersistentVolumeBinder implements AutoCloseable {
         unboundClaims().forEach(k -> queue.add("claim/" + k));
       }
     });
-    // claims bind concurrently; two claims choosing the same volume meet in its resourceVersion
-    this.worker = new Worker("pv-binder", queue, this::sync, 1);
+    // claims bind concurrently (each bind is four writes, and a big StatefulSet's claims wait on
+    // them); two claims choosing the same volume meet in its resourceVersion, and a claim's and its
+    // volume's passes racing on the volume's status meet there too (the loser is retried)
+    this.worker = new Worker("pv-binder", queue, this::sync, 2);
   }
 
   public void start() {
