@@ -206,7 +206,9 @@ public final class ControlPlane implements AutoCloseable {
             log.warn("could not bring up the pod bridge before the first pod: {}", e.getMessage());
           }
           api.nodes().serve(runc, runc, runc);
-          api.nodes().serveStats(nodeName, runc.startStats());
+          var stats = runc.startStats();
+          controllers.add(stats, () -> { }); // its sampling thread stops with the control plane
+          api.nodes().serveStats(nodeName, stats);
           containers = runc;
           dnsAddresses.add(new InetSocketAddress(runc.gateway(), 53)); // what pods' resolv.conf names
           ServiceProxy proxy = new ServiceProxy(client.as(ComponentIdentities.PROXY), node.podCidr(), listen);
