@@ -196,7 +196,8 @@ public final class SnapshotPlanner {
     String uid = vs.path("metadata").path("uid").asText();
     boolean sameName = ref.path("name").asText("").equals(vs.path("metadata").path("name").asText())
         && ref.path("namespace").asText("").equals(vs.path("metadata").path("namespace").asText());
-    if (!sameName || !ref.path("uid").asText(uid).equals(uid)) {
+    String refUid = ref.path("uid").asText("");
+    if (!sameName || !refUid.isEmpty() && !refUid.equals(uid)) {
       return failed(v, out, now, "SnapshotContentMisbound", "VolumeSnapshotContent " + name + " is bound to a different snapshot",
           Duration.ofSeconds(30));
     }
