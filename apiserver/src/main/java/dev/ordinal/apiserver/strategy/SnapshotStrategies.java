@@ -18,6 +18,11 @@ final class SnapshotStrategies {
 
   static final ResourceStrategy CLASS = new ResourceStrategy() {
     @Override
+    public java.util.Optional<List<String>> unknownFields(ObjectNode obj) {
+      return java.util.Optional.of(SnapshotFields.unknown(SnapshotFields.CLASS, obj));
+    }
+
+    @Override
     public List<FieldError> validateCreate(ObjectNode vsc) {
       Errors errs = new Errors();
       if (vsc.path("driver").asText("").isEmpty()) {
@@ -38,6 +43,11 @@ final class SnapshotStrategies {
   };
 
   static final ResourceStrategy SNAPSHOT = new ResourceStrategy() {
+    @Override
+    public java.util.Optional<List<String>> unknownFields(ObjectNode obj) {
+      return java.util.Optional.of(SnapshotFields.unknown(SnapshotFields.SNAPSHOT, obj));
+    }
+
     @Override
     public void prepareForCreate(ObjectNode vs) {
       vs.remove("status");
@@ -75,6 +85,11 @@ final class SnapshotStrategies {
   };
 
   static final ResourceStrategy CONTENT = new ResourceStrategy() {
+    @Override
+    public java.util.Optional<List<String>> unknownFields(ObjectNode obj) {
+      return java.util.Optional.of(SnapshotFields.unknown(SnapshotFields.CONTENT, obj));
+    }
+
     @Override
     public void prepareForCreate(ObjectNode vsc) {
       // unlike a snapshot's, a content's status may be written on create: pre-provisioned
