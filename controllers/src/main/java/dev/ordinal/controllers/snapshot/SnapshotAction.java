@@ -8,6 +8,9 @@ public sealed interface SnapshotAction {
   /** The snapshot's finalizers become {@code finalizers}. */
   record SnapshotFinalizers(List<String> finalizers) implements SnapshotAction {}
 
+  /** A snapshot naming no class gets the default one written in its spec, as upstream's controller does. */
+  record SnapshotClassName(String name) implements SnapshotAction {}
+
   /** The source claim gets (or loses) {@code pvc-as-source-protection}. */
   record ClaimFinalizer(String namespace, String claim, boolean present) implements SnapshotAction {}
 

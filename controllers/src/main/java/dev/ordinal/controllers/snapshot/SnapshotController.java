@@ -159,6 +159,11 @@ public final class SnapshotController implements AutoCloseable {
           Meta.setFinalizers(vs, f.finalizers());
           client.update(Types.VOLUME_SNAPSHOTS, vs);
         }
+        case SnapshotAction.SnapshotClassName c -> {
+          ObjectNode vs = client.get(Types.VOLUME_SNAPSHOTS, Meta.namespace(about), Meta.name(about));
+          vs.with("spec").put("volumeSnapshotClassName", c.name());
+          client.update(Types.VOLUME_SNAPSHOTS, vs);
+        }
         case ClaimFinalizer f -> claimFinalizer(f);
         case CreateContent c -> {
           try {

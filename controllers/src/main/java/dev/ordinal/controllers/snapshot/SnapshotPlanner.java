@@ -136,6 +136,9 @@ public final class SnapshotPlanner {
             + "volume " + v.pv().path("metadata").path("name").asText() + " of claim " + claimName
             + " was not provisioned by driver " + driver, Duration.ofSeconds(30));
       }
+      if (vs.path("spec").path("volumeSnapshotClassName").asText("").isEmpty()) {
+        out.add(new SnapshotAction.SnapshotClassName(cls.get().path("metadata").path("name").asText()));
+      }
       if (!finalizers(v.claim()).contains(PVC_AS_SOURCE)) {
         out.add(new ClaimFinalizer(ns, claimName, true));
       }

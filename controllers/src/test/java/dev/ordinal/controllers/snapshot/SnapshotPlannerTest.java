@@ -93,6 +93,7 @@ class SnapshotPlannerTest {
             new SnapshotPlanner.SnapshotView(snapshot("", "{}"), null, claim("Bound", List.of()), pv(OURS, "n"), DEFAULT_CLASS, false),
             List.of(has(SnapshotFinalizers.class, f -> assertThat(f.finalizers()).containsExactlyElementsOf(BOTH)),
                 has(ClaimFinalizer.class, f -> assertThat(f.present()).isTrue()),
+                has(SnapshotAction.SnapshotClassName.class, c -> assertThat(c.name()).isEqualTo("local")),
                 has(CreateContent.class, c -> {
                   assertThat(c.content().path("metadata").path("name").asText()).isEqualTo("snapcontent-u1");
                   assertThat(c.content().path("spec").path("source").path("volumeHandle").asText()).isEqualTo("pvc-1");
@@ -103,7 +104,8 @@ class SnapshotPlannerTest {
         Arguments.of("a named class's deletion policy is the content's",
             new SnapshotPlanner.SnapshotView(named(ready(), "keep"), null, claim("Bound", List.of()), pv(OURS, "n"),
                 List.of(cls("local", true, OURS, "Delete"), cls("keep", false, OURS, "Retain")), false),
-            List.of(has(CreateContent.class, c -> assertThat(c.content().path("spec").path("deletionPolicy").asText()).isEqualTo("Retain")))),
+            List.of(has(CreateContent.class, c -> assertThat(c.content().path("spec").path("deletionPolicy").asText()).isEqualTo("Retain")),
+                none(SnapshotAction.SnapshotClassName.class))),
         Arguments.of("no default class: error, no content",
             new SnapshotPlanner.SnapshotView(ready(), null, claim("Bound", List.of()), pv(OURS, "n"), List.of(), false),
             List.of(none(CreateContent.class), has(SnapshotStatus.class, s -> assertThat(s.status().path("error").path("message").asText())
