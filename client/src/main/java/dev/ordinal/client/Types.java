@@ -16,6 +16,9 @@ public final class Types {
   public static final ResourceType PERSISTENT_VOLUMES = core("persistentvolumes");
   public static final ResourceType LEASES = CATALOG.byPlural("coordination.k8s.io", "v1", "leases").orElseThrow();
   public static final ResourceType STORAGE_CLASSES = CATALOG.byPlural("storage.k8s.io", "v1", "storageclasses").orElseThrow();
+  public static final ResourceType VOLUME_SNAPSHOT_CLASSES = snapshots("volumesnapshotclasses");
+  public static final ResourceType VOLUME_SNAPSHOTS = snapshots("volumesnapshots");
+  public static final ResourceType VOLUME_SNAPSHOT_CONTENTS = snapshots("volumesnapshotcontents");
   public static final ResourceType CONFIG_MAPS = core("configmaps");
   public static final ResourceType SECRETS = core("secrets");
   public static final ResourceType SERVICE_ACCOUNTS = core("serviceaccounts");
@@ -40,6 +43,10 @@ public final class Types {
       CATALOG.byPlural("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
 
   private Types() {}
+
+  private static ResourceType snapshots(String plural) {
+    return CATALOG.byPlural("snapshot.storage.k8s.io", "v1", plural).orElseThrow();
+  }
 
   private static ResourceType core(String plural) {
     return CATALOG.byPlural("", "v1", plural).orElseThrow();

@@ -6,6 +6,7 @@ import dev.ordinal.apiserver.errors.ApiException;
 import dev.ordinal.client.Client;
 import dev.ordinal.client.Types;
 import dev.ordinal.controllers.rbac.BootstrapPolicy;
+import dev.ordinal.controllers.snapshot.DefaultSnapshotClass;
 import dev.ordinal.controllers.volume.DefaultStorageClass;
 
 /** The objects every cluster starts with, created through the API if missing. */
@@ -28,6 +29,7 @@ final class Bootstrap {
       }
     }
     DefaultStorageClass.ensure(client);
+    DefaultSnapshotClass.ensure(client);
     BootstrapPolicy.ensure(client);
   }
 

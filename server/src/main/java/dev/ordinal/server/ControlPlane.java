@@ -9,6 +9,7 @@ import dev.ordinal.client.InProcessClient;
 import dev.ordinal.controllers.ControllerManager;
 import dev.ordinal.controllers.serviceaccount.ServiceAccountsController;
 import dev.ordinal.controllers.volume.DirectoryBacking;
+import dev.ordinal.controllers.snapshot.SnapshotController;
 import dev.ordinal.controllers.volume.LocalPathProvisioner;
 import dev.ordinal.controllers.volume.VolumeBacking;
 import dev.ordinal.controllers.volume.VolumeExpander;
@@ -173,6 +174,9 @@ public final class ControlPlane implements AutoCloseable {
       controllers.add(provisioner, provisioner::start);
       VolumeExpander expander = new VolumeExpander(client.as(ComponentIdentities.controller("persistent-volume-binder")), backing, nodeName);
       controllers.add(expander, expander::start);
+      // the snapshot controller copies this node's volumes, so it lives where the provisioner does
+      SnapshotController snapshots = new SnapshotController(client.as(ComponentIdentities.controller("snapshot-controller")), backing, nodeName);
+      controllers.add(snapshots, snapshots::start);
       PersistentVolumeBinder binder = new PersistentVolumeBinder(client.as(ComponentIdentities.controller("persistent-volume-binder")), provisioner);
       controllers.add(binder, binder::start);
       Scheduler scheduler = new Scheduler(client.as(ComponentIdentities.SCHEDULER));

@@ -18,6 +18,7 @@ final class StorageStrategies {
     public void prepareForCreate(ObjectNode pvc) {
       pvc.remove("status");
       pvc.putObject("status").put("phase", "Pending");
+      normalizeDataSources(pvc);
     }
 
     @Override
@@ -37,6 +38,7 @@ final class StorageStrategies {
       } else {
         quantity("spec.resources.requests[storage]", storage, errs);
       }
+      dataSources(spec, errs);
       return errs.list();
     }
 
@@ -65,6 +67,57 @@ final class StorageStrategies {
       return errs;
     }
   };
+
+  /**
+   * Upstream's NormalizeDataSources (AnyVolumeDataSource): either of dataSource and dataSourceRef
+   * given alone is copied to the other (a dataSourceRef naming another namespace is not).
+   */
+  private static void normalizeDataSources(ObjectNode pvc) {
+    if (!pvc.path("spec").isObject()) {
+      return;
+    }
+    ObjectNode spec = (ObjectNode) pvc.path("spec");
+    JsonNode ds = spec.path("dataSource");
+    JsonNode ref = spec.path("dataSourceRef");
+    if (ds.isObject() && !ref.isObject()) {
+      spec.set("dataSourceRef", ds.deepCopy());
+    } else if (ref.isObject() && !ds.isObject() && ref.path("namespace").asText("").isEmpty()) {
+      ObjectNode copy = ref.deepCopy();
+      copy.remove("namespace");
+      spec.set("dataSource", copy);
+    }
+  }
+
+  /** Upstream's ValidateDataSource / ValidateDataSourceRef, and that the two agree. */
+  private static void dataSources(JsonNode spec, Errors errs) {
+    for (String field : List.of("dataSource", "dataSourceRef")) {
+      JsonNode ds = spec.path(field);
+      if (!ds.isObject()) {
+        continue;
+      }
+      String path = "spec." + field;
+      if (ds.path("name").asText("").isEmpty()) {
+        errs.required(path + ".name", "");
+      }
+      String kind = ds.path("kind").asText("");
+      if (kind.isEmpty()) {
+        errs.required(path + ".kind", "");
+      }
+      if (ds.path("apiGroup").asText("").isEmpty() && !kind.isEmpty() && !kind.equals("PersistentVolumeClaim")) {
+        errs.invalid(path + ".kind", kind, "must be 'PersistentVolumeClaim' when referencing the default apiGroup");
+      }
+    }
+    JsonNode ds = spec.path("dataSource");
+    JsonNode ref = spec.path("dataSourceRef");
+    if (ds.isObject() && ref.isObject() && ref.path("namespace").asText("").isEmpty()) {
+      for (String f : List.of("apiGroup", "kind", "name")) {
+        if (!ds.path(f).asText("").equals(ref.path(f).asText(""))) {
+          errs.invalid("spec", "dataSource", "must match dataSourceRef");
+          break;
+        }
+      }
+    }
+  }
 
   /**
    * Volumes never shrink. As upstream 1.32 (RecoverVolumeExpansionFailure on): a request may go

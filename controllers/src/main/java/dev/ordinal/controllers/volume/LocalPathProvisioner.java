@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * per claim under the data directory and a PersistentVolume pinned to the node, pre-bound to the
  * claim. With {@code WaitForFirstConsumer} it waits until the scheduler names the node. A claim
  * that a volume already exists for (one pre-bound to it by hand, or an Available one that fits)
- * is left to the binder, as upstream prefers static volumes to new ones.
+ * is left to the binder, as upstream prefers static volumes to new ones. A claim whose
+ * {@code dataSource}/{@code dataSourceRef} names a VolumeSnapshot gets a volume holding the
+ * snapshot's data ({@link RestoreSource}), as external-provisioner does for a CSI driver.
  */
 public final class LocalPathProvisioner implements AutoCloseable {
   static final String PROVISIONED_BY = "pv.kubernetes.io/provisioned-by";
@@ -98,8 +100,17 @@ public final class LocalPathProvisioner implements AutoCloseable {
     String size = claim.path("spec").path("resources").path("requests").path("storage").asText("1Gi");
     boolean block = claim.path("spec").path("volumeMode").asText("Filesystem").equals("Block");
     VolumeBacking.Made made;
+    Optional<RestoreSource.Source> restore;
     try {
-      made = backing.create(pvName, Quantities.bytes(size), block);
+      restore = RestoreSource.of(client, claim);
+    } catch (RestoreSource.NotReady e) {
+      events.warning(claim, "ProvisioningFailed", "failed to provision volume with StorageClass \"" + Meta.name(sc) + "\": "
+          + e.getMessage());
+      return Optional.of(e.retryAfter());
+    }
+    try {
+      made = restore.isPresent() ? backing.restore(pvName, restore.get().handle(), Quantities.bytes(size), block)
+          : backing.create(pvName, Quantities.bytes(size), block);
     } catch (IOException e) {
       events.warning(claim, "ProvisioningFailed", "failed to provision volume with StorageClass \"" + Meta.name(sc) + "\": "
           + e.getMessage());

@@ -28,4 +28,34 @@ public interface VolumeBacking {
 
   /** Removes the volume's storage; false for volumes that are not this backing's to remove. */
   boolean delete(ObjectNode pv) throws IOException;
+
+  /** A snapshot's data on the host: its handle (a path under the volumes root) and its size. */
+  record Copy(String handle, long bytes) {}
+
+  /**
+   * Takes a consistent copy of the volume as snapshot {@code name}: the filesystem is frozen
+   * (no write reaches it, what was written is on the device) while it is copied. Answers the
+   * copy already made under that name if there is one.
+   */
+  default Copy snapshot(ObjectNode pv, String name) throws IOException {
+    throw new IOException("this node's volumes cannot be snapshotted");
+  }
+
+  /** Whether the snapshot data of {@code handle} is there (pre-provisioned contents name one). */
+  default boolean snapshotExists(String handle) {
+    return false;
+  }
+
+  /** Removes a snapshot's data; false for a handle that is not this backing's to remove. */
+  default boolean deleteSnapshot(String handle) throws IOException {
+    return false;
+  }
+
+  /**
+   * Makes volume {@code pvName} as {@link #create} does, but holding the data of the snapshot
+   * {@code handle}, grown to {@code bytes} when that is larger than the snapshot.
+   */
+  default Made restore(String pvName, String handle, long bytes, boolean block) throws IOException {
+    throw new IOException("this node's volumes cannot be restored from snapshots");
+  }
 }

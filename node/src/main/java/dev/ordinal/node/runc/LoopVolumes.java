@@ -177,6 +177,125 @@ public final class LoopVolumes implements VolumeBacking {
   }
 
   /**
+   * Copies the volume's backing file to {@code snapshots/<name>.img} (sparse; a reflink where the
+   * host's filesystem has them). A mounted filesystem is frozen for the copy (FIFREEZE through
+   * {@code fsfreeze}): writers block, what was written is on the file, and the copy is the
+   * filesystem as at one instant, which XFS recovers from its log when the copy is mounted. The
+   * freeze is lifted whatever the copy did. A Block volume is copied as it is, crash-consistent:
+   * the filesystem on it, if any, is the pod's and unknown here.
+   */
+  @Override
+  public Copy snapshot(ObjectNode pv, String name) throws IOException {
+    String file = pv.path("metadata").path("annotations").path(BACKING_FILE).asText("");
+    if (file.isEmpty()) {
+      return directories.snapshot(pv, name);
+    }
+    Path image = own(file);
+    Path target = snapshotFile(name);
+    ReentrantLock lock = lock(image);
+    try {
+      if (Files.exists(target)) {
+        return new Copy(target.toString(), Files.size(target));
+      }
+      Files.createDirectories(target.getParent());
+      Path partial = target.resolveSibling("." + name + ".img.tmp");
+      Files.deleteIfExists(partial);
+      Path dir = Path.of(pv.path("spec").path("hostPath").path("path").asText());
+      boolean freeze = !isBlock(pv) && RuncContainer.mounted(dir);
+      if (freeze) {
+        HostCommand.check(List.of("fsfreeze", "--freeze", dir.toString()), TIMEOUT);
+      }
+      try {
+        HostCommand.check(List.of("cp", "--sparse=always", "--reflink=auto", image.toString(), partial.toString()), TIMEOUT);
+      } finally {
+        if (freeze) {
+          HostCommand.check(List.of("fsfreeze", "--unfreeze", dir.toString()), TIMEOUT);
+        }
+      }
+      Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return new Copy(target.toString(), Files.size(target));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean snapshotExists(String handle) {
+    Path p = Path.of(handle).toAbsolutePath().normalize();
+    return p.startsWith(root.resolve("snapshots")) && Files.exists(p) || directories.snapshotExists(handle);
+  }
+
+  @Override
+  public boolean deleteSnapshot(String handle) throws IOException {
+    Path p = Path.of(handle).toAbsolutePath().normalize();
+    if (!p.startsWith(root.resolve("snapshots")) || p.equals(root.resolve("snapshots"))) {
+      return false;
+    }
+    if (Files.isDirectory(p)) {
+      return directories.deleteSnapshot(handle);
+    }
+    Files.deleteIfExists(p);
+    return true;
+  }
+
+  /**
+   * A new volume from a snapshot's file: copied (sparse), grown to the claim's size, and for a
+   * filesystem given a UUID of its own — XFS refuses to mount a second filesystem with the UUID of
+   * one mounted, and the source volume usually still is. The copy of a frozen XFS needs its log
+   * replayed before {@code xfs_admin} may change the UUID, so it is mounted once with
+   * {@code nouuid} (which replays it) and unmounted first.
+   */
+  @Override
+  public Made restore(String pvName, String handle, long bytes, boolean block) throws IOException {
+    Path source = Path.of(handle).toAbsolutePath().normalize();
+    if (Files.isDirectory(source)) {
+      return directories.restore(pvName, handle, bytes, block);
+    }
+    if (!source.startsWith(root.resolve("snapshots")) || !Files.exists(source)) {
+      throw new IOException("snapshot data " + handle + " is missing");
+    }
+    Path image = root.resolve(pvName + ".img");
+    ReentrantLock lock = lock(image);
+    try {
+      if (!Files.exists(image)) {
+        Path partial = root.resolve("." + pvName + ".img.tmp");
+        Files.deleteIfExists(partial);
+        HostCommand.check(List.of("cp", "--sparse=always", "--reflink=auto", source.toString(), partial.toString()), TIMEOUT);
+        try (RandomAccessFile f = new RandomAccessFile(partial.toFile(), "rw")) {
+          if (f.length() < bytes) {
+            f.setLength(bytes);
+          }
+        }
+        if (!block) {
+          Path replay = root.resolve("." + pvName + ".replay");
+          Files.createDirectories(replay);
+          try {
+            HostCommand.check(List.of("mount", "-t", "xfs", "-o", "loop,nodiscard,nouuid", partial.toString(), replay.toString()), TIMEOUT);
+            HostCommand.check(List.of("umount", replay.toString()), TIMEOUT);
+          } finally {
+            Files.deleteIfExists(replay);
+          }
+          HostCommand.check(List.of("xfs_admin", "-U", "generate", partial.toString()), TIMEOUT);
+        }
+        Files.move(partial, image, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      if (block) {
+        return new Made(image.toString(), Map.of(BACKING_FILE, image.toString()));
+      }
+      Path dir = root.resolve(pvName);
+      mount(image, dir);
+      grow(image, dir); // the claim may ask for more than the snapshot held
+      return new Made(dir.toString(), Map.of(BACKING_FILE, image.toString(), FS_TYPE, "xfs"));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Path snapshotFile(String name) {
+    return root.resolve("snapshots").resolve(name + ".img");
+  }
+
+  /**
    * {@code ordinal down}: every volume mount under the root unmounted, every loop device of its
    * files detached; the files stay (the claims' data), and are attached again at their next use.
    *
