@@ -346,6 +346,8 @@ public final class ImageStore {
           freed += layerSize("sha256:" + name);
           Unpacker.deleteTree(layer);
           Files.deleteIfExists(layer.resolveSibling(name + ".size"));
+        } else if (name.endsWith(".size") && !Files.isDirectory(layer.resolveSibling(name.substring(0, name.length() - 5)))) {
+          Files.deleteIfExists(layer); // a crash between placing a layer's size and its directory (unpackInto)
         }
       }
       for (Path blob : children(root.resolve("blobs/sha256"))) {

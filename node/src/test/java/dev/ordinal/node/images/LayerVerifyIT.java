@@ -58,6 +58,12 @@ class LayerVerifyIT {
     store.putLayer(diffId, digest, () -> new ByteArrayInputStream(good));
     assertThat(store.layer(diffId).resolve("hello")).hasContent("layer content\n".repeat(2000));
     assertThat(children(store.root().resolve("tmp"))).isEmpty();
+    // a crash after a layer's size file was placed but before its directory: prune drops the size file alone
+    Path orphan = store.root().resolve("layers").resolve("0".repeat(64) + ".size");
+    Files.writeString(orphan, "12");
+    store.prune(java.util.Set.of());
+    assertThat(orphan).doesNotExist();
+    assertThat(store.root().resolve("layers")).as("the unused good layer goes too").isEmptyDirectory();
   }
 
   private static List<Path> children(Path dir) throws Exception {
