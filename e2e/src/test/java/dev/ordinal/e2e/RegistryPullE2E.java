@@ -6,8 +6,12 @@ import dev.ordinal.api.Json;
 import dev.ordinal.node.images.LocalRegistry;
 import dev.ordinal.node.images.LocalRegistry.Layer;
 import dev.ordinal.node.images.MultiPlatformLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,7 +141,7 @@ class RegistryPullE2E extends RealPodsTestBase {
       return;
     }
     indexesPushed = true;
-    java.nio.file.Path layout = team.ociLayout(CMD, RegistryImages.layers(work, "amd64\n"), RegistryImages.ids("amd64"));
+    Path layout = team.ociLayout(CMD, RegistryImages.layers(work, "amd64\n"), RegistryImages.ids("amd64"));
     team.ociLayout(CMD, RegistryImages.layers(work, "arm64\n"), RegistryImages.ids("arm64"));
     String amd64 = LocalRegistry.tagOf(CMD, RegistryImages.ids("amd64"));
     String arm64 = LocalRegistry.tagOf(CMD, RegistryImages.ids("arm64"));
@@ -171,13 +175,13 @@ class RegistryPullE2E extends RealPodsTestBase {
     pushIndexes();
     team.push("team/tampered:1", "alice:s3cret", "a layer only this image has");
     String layer = Json.MAPPER.readTree(team.rawManifest("team/tampered:1", "alice:s3cret")).path("layers").get(0).path("digest").asText();
-    java.nio.file.Path data = team.blobData(layer);
-    byte[] junk = new byte[(int) java.nio.file.Files.size(data)]; // the same size: the registry serves it as it stands, unchecked
-    new java.util.Random(12).nextBytes(junk);
-    java.nio.file.Files.write(data, junk);
+    Path data = team.blobData(layer);
+    byte[] junk = new byte[(int) Files.size(data)]; // the same size: the registry serves it as it stands, unchecked
+    new Random(12).nextBytes(junk);
+    Files.write(data, junk);
     k("create", "secret", "docker-registry", "failcred", "--docker-server=" + team.host(), "--docker-username=alice",
         "--docker-password=s3cret");
-    java.util.TreeSet<String> before = RegistryImages.stored(ordinal);
+    TreeSet<String> before = RegistryImages.stored(ordinal);
     String unknown = team.host() + "/team/app:no-such-tag";
     String tampered = team.host() + "/team/tampered:1";
     String armOnly = team.host() + "/team/multi:arm-only";
@@ -188,7 +192,8 @@ class RegistryPullE2E extends RealPodsTestBase {
     assertThat(RegistryImages.awaitPullBackOff(kubectl, "unknown-tag", unknown, ": not found")).isEqualTo("failed to pull and unpack image \""
         + unknown + "\": failed to resolve reference \"" + unknown + "\": " + unknown + ": not found");
     assertThat(RegistryImages.awaitPullBackOff(kubectl, "tampered", tampered, "unexpected commit digest"))
-        .startsWith("failed to pull and unpack image \"" + tampered + "\": failed commit on ref \"layer-" + layer + "\": unexpected commit digest sha256:")
+        .startsWith("failed to pull and unpack image \"" + tampered + "\": failed commit on ref \"layer-" + layer
+            + "\": unexpected commit digest sha256:")
         .endsWith(", expected " + layer + ": failed precondition");
     assertThat(RegistryImages.awaitPullBackOff(kubectl, "arm-only", armOnly, "no match for platform in manifest"))
         .isEqualTo("failed to pull and unpack image \"" + armOnly + "\": no match for platform in manifest: not found (this node runs "
