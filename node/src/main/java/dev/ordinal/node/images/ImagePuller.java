@@ -248,7 +248,8 @@ public final class ImagePuller {
       byte[] bytes = in.readNBytes(64 << 20);
       String got = Digests.sha256(bytes);
       if (!got.equals(digest)) {
-        throw new PullError(PullError.Kind.DIGEST_MISMATCH, "unexpected commit digest " + got + ", expected " + digest + ": failed precondition");
+        throw new PullError(PullError.Kind.DIGEST_MISMATCH, "failed commit on ref \"config-" + digest + "\": unexpected commit digest " + got
+            + ", expected " + digest + ": failed precondition");
       }
       return bytes;
     }

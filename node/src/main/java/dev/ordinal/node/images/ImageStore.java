@@ -200,9 +200,15 @@ public final class ImageStore {
       LayerStream.Result r;
       try (InputStream in = source.open()) {
         r = LayerStream.unpack(in, partial);
+      } catch (LayerStream.Unreadable e) {
+        // a blob that is not what the manifest names is told as such, not as the archive error it also causes
+        if (digest != null && e.digest() != null && !digest.equals(e.digest())) {
+          throw mismatch(digest, e.digest());
+        }
+        throw e;
       }
       if (digest != null && !digest.equals(r.digest())) {
-        throw new DigestMismatch("unexpected commit digest " + r.digest() + ", expected " + digest + ": failed precondition");
+        throw mismatch(digest, r.digest());
       }
       if (!diffId.equals(r.diffId())) {
         throw new DigestMismatch("layer " + (digest == null ? "" : digest + " ") + "unpacks to diff_id " + r.diffId()
@@ -221,6 +227,12 @@ public final class ImageStore {
       Unpacker.deleteTree(partial);
       Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".size"));
     }
+  }
+
+  /** containerd's words for a layer blob whose digest is not the manifest's. */
+  static DigestMismatch mismatch(String expected, String got) {
+    return new DigestMismatch("failed commit on ref \"layer-" + expected + "\": unexpected commit digest " + got + ", expected " + expected
+        + ": failed precondition");
   }
 
   /** A layer's uncompressed size as unpacked, 0 when unknown. */
@@ -334,6 +346,8 @@ public final class ImageStore {
           freed += layerSize("sha256:" + name);
           Unpacker.deleteTree(layer);
           Files.deleteIfExists(layer.resolveSibling(name + ".size"));
+        } else if (name.endsWith(".size") && !Files.isDirectory(layer.resolveSibling(name.substring(0, name.length() - 5)))) {
+          Files.deleteIfExists(layer); // a crash between placing a layer's size and its directory (unpackInto)
         }
       }
       for (Path blob : children(root.resolve("blobs/sha256"))) {

@@ -172,10 +172,35 @@ public final class LocalRegistry implements AutoCloseable {
     return "i" + Integer.toHexString((String.join("|", layerIds) + "#" + String.join(" ", cmd)).hashCode());
   }
 
-  /** {@code skopeo copy} trusting this registry's certificate, with {@code creds} for it (or null). */
-  public void copy(String from, String to, String creds) throws Exception {
+  /**
+   * Pushes an index written by {@link MultiPlatformLayout} (its tag {@code tag} in {@code layout})
+   * as {@code repoTag}, every image of it ({@code skopeo copy --all}, digests kept).
+   */
+  public void pushIndex(Path layout, String tag, String repoTag, String creds) throws Exception {
+    copy("oci:" + layout + ":" + tag, "docker://" + host() + "/" + repoTag, creds, "--all", "--preserve-digests");
+  }
+
+  /** The manifest (or index) the registry holds for {@code repoTag}, as it sends it. */
+  public String rawManifest(String repoTag, String creds) throws Exception {
+    List<String> inspect = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--cert-dir", cert.getParent().toString()));
+    if (creds != null) {
+      inspect.addAll(List.of("--creds", creds));
+    }
+    inspect.add("docker://" + host() + "/" + repoTag);
+    return run(inspect);
+  }
+
+  /** Where the registry keeps a blob's bytes (the filesystem storage driver's layout): a test tampers with it there. */
+  public Path blobData(String digest) {
+    String hex = dev.ordinal.node.images.registry.Digests.hex(digest);
+    return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+  }
+
+  /** {@code skopeo copy} trusting this registry's certificate, with {@code creds} for it (or null) and {@code options}. */
+  public void copy(String from, String to, String creds, String... options) throws Exception {
     List<String> copy = new ArrayList<>(List.of("skopeo", "copy", "-q", "--dest-cert-dir", cert.getParent().toString(),
         "--src-cert-dir", cert.getParent().toString()));
+    copy.addAll(List.of(options));
     if (creds != null) {
       copy.addAll(List.of(to.startsWith("docker://") ? "--dest-creds" : "--src-creds", creds));
     }

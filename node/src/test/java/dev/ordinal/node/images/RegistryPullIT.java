@@ -3,11 +3,14 @@ package dev.ordinal.node.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ordinal.api.Json;
 import dev.ordinal.node.images.registry.DockerConfig;
 import dev.ordinal.node.images.registry.PullError;
 import dev.ordinal.node.images.registry.RegistryConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -87,5 +90,56 @@ class RegistryPullIT {
       assertThat(store.list()).isEmpty();
       assertThat(store.root().resolve("layers")).doesNotExist();
     }
+  }
+
+  @Test
+  void aTamperedLayerIsADigestMismatchAndStoresNothing() throws Exception {
+    registry.push("team/tampered:1", "alice:s3cret", "tampered-only-layer");
+    JsonNode manifest = Json.MAPPER.readTree(registry.rawManifest("team/tampered:1", "alice:s3cret"));
+    String layer = manifest.path("layers").get(0).path("digest").asText();
+    Path data = registry.blobData(layer);
+    byte[] junk = new byte[(int) Files.size(data)]; // the same size: the registry serves it as it stands
+    new java.util.Random(7).nextBytes(junk);
+    Files.write(data, junk);
+    ImageStore store = new ImageStore(tmp.resolve("tampered"));
+    String ref = registry.host() + "/team/tampered:1";
+    assertThatThrownBy(() -> new ImagePuller(store, config("alice", "s3cret", true)).pull(ref, DockerConfig.NONE))
+        .isInstanceOfSatisfying(PullError.class, e -> assertThat(e.kind()).isEqualTo(PullError.Kind.DIGEST_MISMATCH))
+        .hasMessageStartingWith("failed to pull and unpack image \"" + ref + "\": failed commit on ref \"layer-" + layer
+            + "\": unexpected commit digest sha256:")
+        .hasMessageEndingWith(", expected " + layer + ": failed precondition");
+    assertThat(store.list()).isEmpty();
+    assertThat(store.root().resolve("layers")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(store.root().resolve("images")).doesNotExist();
+    assertThat(store.root().resolve("tmp")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+  }
+
+  @Test
+  void anIndexGivesItsAmd64ImageAndOneWithoutItSaysSo() throws Exception {
+    List<String> cmd = List.of("sh");
+    Path layout = registry.ociLayout(cmd, List.of(LocalRegistry.Layer.file("said", "amd64")), List.of("index-amd64"));
+    registry.ociLayout(cmd, List.of(LocalRegistry.Layer.file("said", "arm64")), List.of("index-arm64"));
+    String amd64 = LocalRegistry.tagOf(cmd, List.of("index-amd64"));
+    String arm64 = LocalRegistry.tagOf(cmd, List.of("index-arm64"));
+    Path both = MultiPlatformLayout.write(layout, tmp.resolve("index-both"), "both", List.of(
+        new MultiPlatformLayout.Entry(arm64, "linux", "arm64", "v8"), new MultiPlatformLayout.Entry(amd64, "linux", "amd64", "")), true);
+    registry.pushIndex(both, "both", "team/multi:1", "alice:s3cret");
+    Path armOnly = MultiPlatformLayout.write(layout, tmp.resolve("index-arm"), "arm", List.of(
+        new MultiPlatformLayout.Entry(arm64, "linux", "arm64", "v8")), true);
+    registry.pushIndex(armOnly, "arm", "team/multi:arm-only", "alice:s3cret");
+    JsonNode index = Json.MAPPER.readTree(registry.rawManifest("team/multi:1", "alice:s3cret"));
+    assertThat(index.path("manifests")).as("pushed as written: two images and the attestation").hasSize(3);
+
+    ImageStore store = new ImageStore(tmp.resolve("multi"));
+    ImagePuller puller = new ImagePuller(store, config("alice", "s3cret", true));
+    ImagePuller.Pulled p = puller.pull(registry.host() + "/team/multi:1", DockerConfig.NONE);
+    assertThat(Files.readString(p.image().layers().get(0).resolve("said"))).isEqualTo("amd64");
+    assertThat(p.imageId()).isEqualTo(registry.host() + "/team/multi@" + registry.digest("team/multi:1", "alice:s3cret"));
+    String armRef = registry.host() + "/team/multi:arm-only";
+    assertThatThrownBy(() -> puller.pull(armRef, DockerConfig.NONE))
+        .isInstanceOfSatisfying(PullError.class, e -> assertThat(e.kind()).isEqualTo(PullError.Kind.NO_PLATFORM))
+        .hasMessage("failed to pull and unpack image \"" + armRef + "\": no match for platform in manifest: not found (this node runs "
+            + "linux/amd64; the image has linux/arm64/v8)");
+    assertThat(store.lookup(armRef)).isEmpty();
   }
 }

@@ -75,7 +75,8 @@ public final class RegistryClient {
       byte[] bytes = in.readNBytes(8 << 20); // manifests are small; a bigger answer is not one
       String digest = Digests.sha256(bytes);
       if (reference.startsWith("sha256:") && !reference.equals(digest)) {
-        throw new PullError(PullError.Kind.DIGEST_MISMATCH, "unexpected commit digest " + digest + ", expected " + reference + ": failed precondition");
+        throw new PullError(PullError.Kind.DIGEST_MISMATCH, "failed commit on ref \"manifest-" + reference
+            + "\": unexpected commit digest " + digest + ", expected " + reference + ": failed precondition");
       }
       String type = r.headers().firstValue("Content-Type").orElse("");
       JsonNode json = Json.MAPPER.readTree(bytes);
