@@ -71,6 +71,7 @@ final class NetnsLeftovers {
       ProcessHandle.allProcesses().filter(h -> h.pid() != self && h.info().commandLine().orElse("").contains(marker))
           .forEach(h -> kill(h.pid(), "naming " + work, found));
     }
+    awaitKilled();
     // the pods of each recorded cluster's data directories: containers, mounts, loop devices, pod namespaces, cgroups
     for (Path work : works) {
       if (Files.isDirectory(work)) {
@@ -156,16 +157,27 @@ final class NetnsLeftovers {
     return out;
   }
 
+  /** SIGKILL now; waited for all together in {@link #awaitKilled}, not one by one. */
   private static void kill(long pid, String why, List<String> found) {
     ProcessHandle.of(pid).ifPresent(h -> {
       found.add("process " + pid + " " + why + ": " + h.info().commandLine().orElse("?"));
       h.destroyForcibly();
+      KILLED.add(h);
+    });
+  }
+
+  private static final List<ProcessHandle> KILLED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private static void awaitKilled() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (ProcessHandle h : KILLED) {
       try {
-        h.onExit().get(10, TimeUnit.SECONDS);
+        h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (Exception e) {
         // a process in uninterruptible sleep: the namespace and cgroup removal below are best effort then
       }
-    });
+    }
+    KILLED.clear();
   }
 
   private static void removeTree(Path dir) throws IOException {
