@@ -15,6 +15,7 @@ final class Kubectl {
   private final String binary;
   private final Path kubeconfig;
   private final Path cacheDir;
+  private final List<String> prefix;
 
   Kubectl(Path kubeconfig, Path cacheDir) {
     this(BINARY, kubeconfig, cacheDir);
@@ -22,9 +23,19 @@ final class Kubectl {
 
   /** A particular kubectl binary, e.g. one of the versioned ones behind the dispatcher. */
   Kubectl(String binary, Path kubeconfig, Path cacheDir) {
+    this(List.of(), binary, kubeconfig, cacheDir);
+  }
+
+  private Kubectl(List<String> prefix, String binary, Path kubeconfig, Path cacheDir) {
+    this.prefix = List.copyOf(prefix);
     this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.cacheDir = cacheDir;
+  }
+
+  /** The same kubectl run under a command prefix, e.g. {@code ip netns exec NS} to run it on a test host. */
+  Kubectl under(List<String> commandPrefix) {
+    return new Kubectl(commandPrefix, binary, kubeconfig, cacheDir);
   }
 
   /** What one kubectl run printed and how it ended. */
@@ -173,7 +184,8 @@ final class Kubectl {
 
   /** Starts kubectl without waiting (for -w); the caller reads and destroys it. */
   Process start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(binary, "--kubeconfig", kubeconfig.toString(), "--cache-dir", cacheDir.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("HOME", cacheDir.toString());

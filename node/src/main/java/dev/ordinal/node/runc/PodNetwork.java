@@ -88,14 +88,17 @@ final class PodNetwork {
    * for the gateway then name a MAC no one answers to, and everything they send through it (DNS,
    * Services, the API server) is lost for seconds until they ask again — during a rolling update, a
    * request in a hundred. Setting the address, even to the one it has, fixes it (the kernel keeps a
-   * set address: addr_assign_type 3, NET_ADDR_SET).
+   * set address: addr_assign_type 3, NET_ADDR_SET). Set each time, from what {@code ip} reports:
+   * /sys/class/net shows the devices of the namespace that mounted /sys, not this process's when
+   * it was only moved into another network namespace (an agent under {@code nsenter --net}).
    */
   private static void pinBridgeAddress() throws IOException {
-    Path sys = Path.of("/sys/class/net/ord0");
-    if (!Files.readString(sys.resolve("addr_assign_type")).strip().equals("3")) {
-      String mac = Files.readString(sys.resolve("address")).strip();
-      HostCommand.check(List.of("ip", "link", "set", "dev", "ord0", "address", mac), TIMEOUT);
+    String shown = HostCommand.check(List.of("ip", "-o", "link", "show", "dev", "ord0"), TIMEOUT);
+    java.util.regex.Matcher mac = java.util.regex.Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(shown);
+    if (!mac.find()) {
+      throw new IOException("no MAC address for ord0 in: " + shown.strip());
     }
+    HostCommand.check(List.of("ip", "link", "set", "dev", "ord0", "address", mac.group(1)), TIMEOUT);
   }
 
   static String namespaceName(String podUid) {

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * etcd clusters of Debian's {@code /usr/bin/etcd} on loopback ports chosen at start, each member
  * with its data under one directory: what the tests and {@code bench/run.sh etcd} run against.
  * Members can be stopped (SIGKILL) and started again on the same ports and data; {@link #close}
- * kills them all and deletes the directory.
+ * kills them all and deletes the directory. {@link #start(Path, List)} places members elsewhere:
+ * on another address, each under a command prefix (a test host's {@code nsenter --net=…}).
  */
 public final class LocalEtcd implements AutoCloseable {
   public static final Path BINARY = Path.of(System.getProperty("ordinal.etcd", "/usr/bin/etcd"));
@@ -24,7 +25,22 @@ public final class LocalEtcd implements AutoCloseable {
   private final Path dir;
   private final List<Member> members = new ArrayList<>();
 
-  private record Member(String name, int clientPort, int peerPort, Path dataDir, Process[] process) {}
+  private record Member(String name, Placement at, Path dataDir, Process[] process) {}
+
+  /** Where one member runs: its address and ports, and what its command is run under (nothing for this host). */
+  public record Placement(String address, int clientPort, int peerPort, List<String> commandPrefix) {
+    public Placement {
+      commandPrefix = List.copyOf(commandPrefix);
+    }
+
+    String clientUrl() {
+      return "http://" + address + ":" + clientPort;
+    }
+
+    String peerUrl() {
+      return "http://" + address + ":" + peerPort;
+    }
+  }
 
   private LocalEtcd(Path dir) {
     this.dir = dir;
@@ -32,12 +48,21 @@ public final class LocalEtcd implements AutoCloseable {
 
   /** Starts {@code size} members and waits until the cluster answers. */
   public static LocalEtcd start(int size) throws IOException, InterruptedException {
-    LocalEtcd etcd = new LocalEtcd(Files.createTempDirectory("ordinal-etcd"));
+    List<Placement> loopback = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      loopback.add(new Placement("127.0.0.1", freePort(), freePort(), List.of()));
+    }
+    return start(Files.createTempDirectory("ordinal-etcd"), loopback);
+  }
+
+  /** Starts one member at each placement, with their data under {@code dir}, and waits until the cluster answers. */
+  public static LocalEtcd start(Path dir, List<Placement> placements) throws IOException, InterruptedException {
+    LocalEtcd etcd = new LocalEtcd(dir);
     try {
-      for (int i = 0; i < size; i++) {
-        etcd.members.add(new Member("m" + i, freePort(), freePort(), etcd.dir.resolve("m" + i), new Process[1]));
+      for (int i = 0; i < placements.size(); i++) {
+        etcd.members.add(new Member("m" + i, placements.get(i), dir.resolve("m" + i), new Process[1]));
       }
-      for (int i = 0; i < size; i++) {
+      for (int i = 0; i < placements.size(); i++) {
         etcd.startMember(i);
       }
       etcd.awaitHealthy(Duration.ofSeconds(30));
@@ -53,7 +78,7 @@ public final class LocalEtcd implements AutoCloseable {
   }
 
   public List<URI> endpoints() {
-    return members.stream().map(m -> URI.create("http://127.0.0.1:" + m.clientPort())).toList();
+    return members.stream().map(m -> URI.create(m.at().clientUrl())).toList();
   }
 
   public EtcdConfig config() {
@@ -77,23 +102,25 @@ public final class LocalEtcd implements AutoCloseable {
       if (!cluster.isEmpty()) {
         cluster.append(',');
       }
-      cluster.append(other.name()).append("=http://127.0.0.1:").append(other.peerPort());
+      cluster.append(other.name()).append('=').append(other.at().peerUrl());
     }
     Files.createDirectories(dir);
-    ProcessBuilder pb = new ProcessBuilder(BINARY.toString(),
+    List<String> command = new ArrayList<>(m.at().commandPrefix());
+    command.addAll(List.of(BINARY.toString(),
         "--name", m.name(),
         "--data-dir", m.dataDir().toString(),
-        "--listen-client-urls", "http://127.0.0.1:" + m.clientPort(),
-        "--advertise-client-urls", "http://127.0.0.1:" + m.clientPort(),
-        "--listen-peer-urls", "http://127.0.0.1:" + m.peerPort(),
-        "--initial-advertise-peer-urls", "http://127.0.0.1:" + m.peerPort(),
+        "--listen-client-urls", m.at().clientUrl(),
+        "--advertise-client-urls", m.at().clientUrl(),
+        "--listen-peer-urls", m.at().peerUrl(),
+        "--initial-advertise-peer-urls", m.at().peerUrl(),
         "--initial-cluster", cluster.toString(),
         "--initial-cluster-state", "new",
         "--initial-cluster-token", dir.getFileName().toString(),
         // short timings for loopback: elections within a second of a member's loss
         "--heartbeat-interval", "50", "--election-timeout", "500",
         "--experimental-watch-progress-notify-interval", "5s",
-        "--logger", "zap", "--log-outputs", dir.resolve(m.name() + ".log").toString());
+        "--logger", "zap", "--log-outputs", dir.resolve(m.name() + ".log").toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(m.name() + ".out").toFile()));
     m.process()[0] = pb.start();
   }
