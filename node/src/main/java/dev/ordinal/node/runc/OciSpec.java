@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
 import dev.ordinal.node.runtime.ProcessIdentity;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,15 +102,7 @@ final class OciSpec {
     linux.put("cgroupsPath", in.cgroupsPath());
     ObjectNode resources = linux.putObject("resources");
     resources.putArray("devices").addObject().put("allow", privileged).put("access", "rwm");
-    JsonNode limits = container.path("resources").path("limits");
-    if (limits.has("memory")) {
-      long bytes = Quantity.getAmountInBytes(new Quantity(limits.path("memory").asText())).longValue();
-      resources.putObject("memory").put("limit", bytes).put("swap", bytes);
-    }
-    if (limits.has("cpu")) {
-      double cpus = Quantity.getAmountInBytes(new Quantity(limits.path("cpu").asText())).doubleValue();
-      resources.putObject("cpu").put("period", 100_000).put("quota", Math.max(1_000, Math.round(cpus * 100_000)));
-    }
+    resources.setAll(ContainerResize.linuxResources(container.path("resources")));
     if (privileged) {
       return spec; // as Docker's --privileged: nothing masked or read-only
     }
