@@ -81,6 +81,9 @@ final class OciSpec {
     mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     mount(mounts, "/sys", "sysfs", "sysfs", privileged ? List.of("nosuid", "noexec", "nodev") : List.of("nosuid", "noexec", "nodev", "ro"));
+    // the container's own cgroup, read-only, as containerd and Docker mount it: a process sees its
+    // limits (memory.max, or v1's memory/memory.limit_in_bytes), a resize's included
+    mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
     for (Mount m : in.rootMounts()) {
       // a host image's share of the host: read-only, no device files, no set-uid programs
       mount(mounts, m.destination(), "bind", m.source().toString(), List.of("rbind", "ro", "nosuid", "nodev"));
