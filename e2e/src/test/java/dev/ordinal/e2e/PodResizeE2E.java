@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * Kubernetes 1.33's in-place pod resize on a real pod, driven by kubectl 1.33's
  * {@code patch --subresource resize}: the container's memory limit raised while it runs (same
  * container, same restart count, its cgroup's limit the new value as read inside it), a resize that
- * would change the QoS class or lower the memory limit refused with upstream's 422, and a resize
+ * would change the QoS class or lower the memory limit refused with upstream's 422, one beyond the
+ * machine left unapplied with PodResizePending (Infeasible), and a resize
  * whose resizePolicy says RestartContainer restarting the container with the new limit.
  */
 class PodResizeE2E extends RealPodsTestBase {
@@ -99,6 +100,18 @@ class PodResizeE2E extends RealPodsTestBase {
     assertThat(plain.exitCode()).isNotZero();
     assertThat(plain.err()).contains("spec: Forbidden: pod updates may not change fields other than");
     assertThat(limitInside("grow")).isEqualTo(String.valueOf(128L << 20));
+
+    // more memory than the machine has: accepted by the API, not applied by the node (Infeasible)
+    k133.run("-n", "resize", "patch", "pod", "grow", "--subresource", "resize", "--patch",
+        "{\"spec\":{\"containers\":[{\"name\":\"app\",\"resources\":{\"requests\":{\"memory\":\"100Ti\"},"
+            + "\"limits\":{\"memory\":\"200Ti\"}}}]}}").ok();
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(jsonpath("grow", "{.status.conditions[?(@.type==\"PodResizePending\")].reason}")).isEqualTo("Infeasible"));
+    assertThat(jsonpath("grow", "{.status.conditions[?(@.type==\"PodResizePending\")].message}"))
+        .startsWith("Node didn't have enough capacity: memory, requested: 109951162777600, capacity: ");
+    assertThat(jsonpath("grow", "{.status.containerStatuses[0].resources.limits.memory}")).isEqualTo("128Mi");
+    assertThat(limitInside("grow")).isEqualTo(String.valueOf(128L << 20));
+    assertThat(jsonpath("grow", "{.status.containerStatuses[0].restartCount}")).isEqualTo("0");
   }
 
   @Test

@@ -64,4 +64,24 @@ class PodResizeStatusTest {
     assertThat(s.path("containerStatuses").get(0).path("resources").path("limits").path("memory").asText()).isEqualTo("128Mi");
     assertThat(condition(s, "PodResizeInProgress")).isEmpty();
   }
+
+  @Test
+  void aResizeBeyondTheNodeIsInfeasibleAndTheContainersKeepWhatTheyHad() {
+    ObjectNode pod = POD.deepCopy();
+    // the node reported 64Mi of memory limit and 32Mi requested; the spec now asks 8 cpus
+    pod.with("status").putArray("containerStatuses").add(json("{'name':'app','state':{'running':{}},'resources':"
+        + "{'requests':{'cpu':'100m','memory':'32Mi'},'limits':{'cpu':'200m','memory':'64Mi'}}}"));
+    ((ObjectNode) pod.path("spec").path("containers").get(0).path("resources").path("requests")).put("cpu", "8");
+    assertThat(PodResizeStatus.infeasible(pod, 2000, 8L << 30))
+        .isEqualTo("Node didn't have enough capacity: cpu, requested: 8000, capacity: 2000");
+    assertThat(PodResizeStatus.infeasible(pod, 16000, 8L << 30)).as("fits").isNull();
+    assertThat(PodResizeStatus.infeasible(POD, 50, 1)).as("no resize asked: not this check's business").isNull();
+
+    ObjectNode allocated = PodResizeStatus.asAllocated(pod);
+    assertThat(allocated.path("spec").path("containers").get(0).path("resources").path("limits").path("memory").asText()).isEqualTo("64Mi");
+    ObjectNode status = Json.object();
+    PodResizeStatus.pending(status, pod.path("status"), "why", NOW);
+    assertThat(condition(status, "PodResizePending")).isEqualTo("True");
+    assertThat(status.path("conditions").get(0).path("reason").asText()).isEqualTo("Infeasible");
+  }
 }
