@@ -133,7 +133,7 @@ public final class ResourceCatalog {
   private static List<ResourceType> standardTypes() {
     List<ResourceType> t = new ArrayList<>();
     t.add(core("namespaces", "namespace", "Namespace", false, List.of("ns"), none(), Set.of("status", "finalize"), Namespace.class));
-    t.add(core("pods", "pod", "Pod", true, List.of("po"), inAll(), Set.of("status", "binding", "log", "exec", "attach", "eviction", "ephemeralcontainers"), Pod.class));
+    t.add(core("pods", "pod", "Pod", true, List.of("po"), inAll(), Set.of("status", "binding", "log", "exec", "attach", "eviction", "ephemeralcontainers", "resize"), Pod.class));
     t.add(core("services", "service", "Service", true, List.of("svc"), inAll(), Set.of("status"), Service.class));
     t.add(core("endpoints", "endpoints", "Endpoints", true, List.of("ep"), none(), Set.of(), Endpoints.class));
     t.add(core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), none(), Set.of(), ConfigMap.class));

@@ -114,6 +114,11 @@ final class AuthorizedClient implements Client {
   }
 
   @Override
+  public ObjectNode resize(ObjectNode pod) {
+    return as("update", Types.PODS, "resize", Meta.namespace(pod), Meta.name(pod), () -> inner.resize(pod));
+  }
+
+  @Override
   public ObjectNode patch(ResourceType type, String namespace, String name, String patchType, JsonNode patch) {
     return as("patch", type, "", namespace, name, () -> inner.patch(type, namespace, name, patchType, patch));
   }

@@ -48,6 +48,12 @@ public interface Client {
   /** Replaces the object's status only. */
   ObjectNode updateStatus(ResourceType type, ObjectNode object);
 
+  /**
+   * Replaces a pod's containers' resources and resizePolicy through {@code pods/resize} (in-place
+   * resize); everything else of {@code pod} is ignored. Its resourceVersion, when set, must be current.
+   */
+  ObjectNode resize(ObjectNode pod);
+
   /** Applies a patch of {@code patchType} (a Content-Type, e.g. application/merge-patch+json). */
   ObjectNode patch(ResourceType type, String namespace, String name, String patchType, JsonNode patch);
 

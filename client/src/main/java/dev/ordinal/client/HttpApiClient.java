@@ -291,6 +291,14 @@ public final class HttpApiClient implements Client {
   }
 
   @Override
+  public ObjectNode resize(ObjectNode pod) {
+    String ns = pod.path("metadata").path("namespace").asText(null);
+    String name = pod.path("metadata").path("name").asText();
+    return send(request(path(Types.PODS, ns, name) + "/resize").timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+        .PUT(json(pod)).build());
+  }
+
+  @Override
   public ObjectNode patch(ResourceType type, String namespace, String name, String patchType, JsonNode patch) {
     return send(request(path(type, namespace, name)).timeout(REQUEST_TIMEOUT).header("Content-Type", patchType)
         .method("PATCH", json(patch)).build());

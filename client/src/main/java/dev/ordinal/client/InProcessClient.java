@@ -93,6 +93,11 @@ public final class InProcessClient implements Client {
   }
 
   @Override
+  public ObjectNode resize(ObjectNode pod) {
+    return store(Types.PODS).update(Meta.namespace(pod), Meta.name(pod), pod, Subresource.RESIZE, WriteOptions.DEFAULT);
+  }
+
+  @Override
   public ObjectNode patch(ResourceType type, String namespace, String name, String patchType, JsonNode patch) {
     return store(type).patch(ns(type, namespace), name, Subresource.MAIN, patchType, patch, WriteOptions.DEFAULT);
   }

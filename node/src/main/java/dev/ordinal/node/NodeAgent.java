@@ -265,15 +265,21 @@ public final class NodeAgent implements AutoCloseable {
       }
       now = Instant.now();
     }
-    PodObservation obs = runtime.sync(pod, now);
+    // a resize beyond this machine is not applied: the runtime is given the pod as allocated
+    String infeasible = PodResizeStatus.infeasible(pod, Runtime.getRuntime().availableProcessors() * 1000L, MachineMemory.totalBytes());
+    ObjectNode allocated = infeasible == null ? pod : PodResizeStatus.asAllocated(pod);
+    PodObservation obs = runtime.sync(allocated, now);
     record(pod, obs.events());
     reportFailures(pod, obs);
-    Probing.Verdict readiness = probing.evaluate(pod, obs, runtime, now);
+    Probing.Verdict readiness = probing.evaluate(allocated, obs, runtime, now);
     record(pod, readiness.events());
     for (String container : readiness.toKill()) {
       runtime.kill(pod, container);
     }
-    ObjectNode status = PodStatusBuilder.build(pod, obs, readiness.ready(), host.address(), now);
+    ObjectNode status = PodStatusBuilder.build(allocated, obs, readiness.ready(), host.address(), now);
+    if (infeasible != null) {
+      PodResizeStatus.pending(status, pod.path("status"), infeasible, now);
+    }
     if (status.path("phase").asText().equals("Running")) {
       Instant seen = firstSeen.remove(Meta.uid(pod));
       if (seen != null) {

@@ -32,6 +32,7 @@ final class PodStatusBuilder {
     condition(conditions, old, "Ready", allReady, now);
     condition(conditions, old, "ContainersReady", allReady, now);
     condition(conditions, old, "PodScheduled", true, now);
+    PodResizeStatus.conditions(pod, obs, old, now).forEach(conditions::add);
     status.put("hostIP", hostIp);
     status.putArray("hostIPs").addObject().put("ip", hostIp);
     if (!obs.podIp().isEmpty()) {
@@ -112,6 +113,11 @@ final class PodStatusBuilder {
       }
       cs.put("containerID", s.containerId());
       cs.put("imageID", s.imageId());
+      if (list.equals("containers") || PodResizeStatus.isSidecar(spec)) {
+        // what was allocated to it (the spec's: this node takes every resize it is asked), and
+        // what its running cgroup has, as kubelet 1.33 reports them
+        PodResizeStatus.report(cs, spec, s);
+      }
       switch (s.state()) {
         case RUNNING -> state.putObject("running").put("startedAt", Meta.timestamp(s.startedAt()));
         case WAITING -> {

@@ -49,11 +49,32 @@ final class NodeFit {
     return null;
   }
 
-  /** The pod's effective request: the sum over app containers, or the largest init container if more. */
+  /**
+   * The pod's effective request: the sum over app containers, or the largest init container if
+   * more. An app container resized in place counts as upstream 1.33's (component-helpers'
+   * UseStatusResources): the larger of its spec's and its reported request while the resize is
+   * under way, its reported request alone once the node found the resize Infeasible.
+   */
   static BigDecimal request(ObjectNode pod, String resource) {
     BigDecimal sum = BigDecimal.ZERO;
+    java.util.Map<String, JsonNode> reported = new java.util.HashMap<>();
+    for (JsonNode s : pod.path("status").path("containerStatuses")) {
+      if (s.has("resources")) {
+        reported.put(s.path("name").asText(), s);
+      }
+    }
+    boolean infeasible = false;
+    for (JsonNode c : pod.path("status").path("conditions")) {
+      infeasible |= c.path("type").asText().equals("PodResizePending") && c.path("reason").asText().equals("Infeasible");
+    }
     for (JsonNode c : pod.path("spec").path("containers")) {
-      sum = sum.add(containerRequest(c, resource));
+      BigDecimal r = containerRequest(c, resource);
+      JsonNode s = reported.get(c.path("name").asText());
+      if (s != null) {
+        BigDecimal actual = containerRequest(s, resource);
+        r = infeasible ? actual : r.max(actual);
+      }
+      sum = sum.add(r);
     }
     for (JsonNode c : pod.path("spec").path("initContainers")) {
       BigDecimal r = containerRequest(c, resource);

@@ -45,6 +45,16 @@ public final class Scheduler implements AutoCloseable {
   private final Object deciding = new Object();
   private final Worker worker;
 
+  /** A placed pod now counts for less cpu or memory than before (an in-place resize). */
+  private static boolean requestsShrank(ObjectNode old, ObjectNode pod) {
+    for (String r : java.util.List.of("cpu", "memory")) {
+      if (NodeFit.request(pod, r).compareTo(NodeFit.request(old, r)) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public Scheduler(Client client) {
     this.client = client;
     this.events = new EventRecorder(client, "default-scheduler");
@@ -58,6 +68,8 @@ public final class Scheduler implements AutoCloseable {
       } else if (placementChanged(old, pod)) {
         // a pod placed, finished or relabelled may let a waiting pod's (anti-)affinity or spread be met
         unschedulable.forEach(queue::add);
+      } else if (old != null && requestsShrank(old, pod)) {
+        requeueUnscheduled(); // resized down, or its resize found Infeasible: its room is free again
       }
     });
     this.namespaces = new Informer(client, Types.NAMESPACES).onChange((o, n, d) -> {

@@ -33,6 +33,21 @@ class PodLedgerTest {
     assertThat(ledger.usage("n1").cpu()).isEqualByComparingTo("0");
   }
 
+  /** In-place resize, as upstream 1.33 counts it: the larger of spec and reported while under way, the reported once Infeasible. */
+  @Test
+  void aResizedPodCountsAsUpstreamCountsIt() {
+    ObjectNode p = pod("r", "n1", "Running");
+    ((ObjectNode) p.path("spec").path("containers").get(0).path("resources").path("requests")).put("cpu", "4");
+    p.with("status").putArray("containerStatuses").addObject().put("name", "c").putObject("resources").putObject("requests")
+        .put("cpu", "250m");
+    PodLedger ledger = new PodLedger();
+    ledger.observe(p, false);
+    assertThat(ledger.usage("n1").cpu()).isEqualByComparingTo("4");
+    p.with("status").putArray("conditions").addObject().put("type", "PodResizePending").put("status", "True").put("reason", "Infeasible");
+    ledger.observe(p, false);
+    assertThat(ledger.usage("n1").cpu()).isEqualByComparingTo("0.25");
+  }
+
   @Test
   void tracksPendingPodsAndTheClaimsTheyWaitFor() {
     PodLedger ledger = new PodLedger();

@@ -19,7 +19,7 @@ final class Subresources {
         case "binding" -> out.add(new Sub(s, "", "v1", "Binding", List.of("create")));
         case "finalize" -> out.add(new Sub(s, "", "v1", "Namespace", List.of("update")));
         case "token" -> out.add(new Sub(s, "authentication.k8s.io", "v1", "TokenRequest", List.of("create")));
-        case "ephemeralcontainers" -> out.add(new Sub(s, "", "v1", "Pod", List.of("get", "patch", "update")));
+        case "ephemeralcontainers", "resize" -> out.add(new Sub(s, "", "v1", "Pod", List.of("get", "patch", "update")));
         case "log" -> out.add(new Sub(s, "", "v1", "Pod", List.of("get")));
         case "eviction" -> out.add(new Sub(s, "policy", "v1", "Eviction", List.of("create")));
         case "exec", "attach", "portforward" -> out.add(new Sub(s, "", "v1", "Pod" + capital(s) + "Options", List.of("create", "get")));

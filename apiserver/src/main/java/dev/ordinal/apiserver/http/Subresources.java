@@ -38,7 +38,8 @@ final class Subresources {
       case "finalize" -> finalize(ex, store, name);
       case "log" -> PodLogEndpoint.serve(ex, store.get(ns, name), nodes);
       case "eviction" -> eviction(ex, ns, name);
-      case "ephemeralcontainers" -> ephemeralContainers(ex, store, ns, name);
+      case "ephemeralcontainers" -> ephemeralContainers(ex, store, ns, name, Subresource.EPHEMERAL_CONTAINERS);
+      case "resize" -> ephemeralContainers(ex, store, ns, name, Subresource.RESIZE);
       case "token" -> token(ex, ns, name);
       default -> throw ApiException.notFound("the server could not find the requested resource");
     }
@@ -125,13 +126,14 @@ final class Subresources {
 
   /**
    * pods/{name}/ephemeralcontainers (kubectl debug): the pod, of which a write changes only
-   * {@code spec.ephemeralContainers}, as upstream's EphemeralContainersREST.
+   * {@code spec.ephemeralContainers}, as upstream's EphemeralContainersREST; and pods/{name}/resize,
+   * the same shape for the containers' resources (upstream's ResizeREST).
    */
-  private void ephemeralContainers(Exchange ex, ResourceStore store, String ns, String name) {
+  private void ephemeralContainers(Exchange ex, ResourceStore store, String ns, String name, Subresource sub) {
     ObjectNode out = switch (ex.method()) {
       case "GET" -> store.get(ns, name);
-      case "PUT" -> store.update(ns, name, ex.bodyObject(), Subresource.EPHEMERAL_CONTAINERS, ResourceEndpoints.writeOptions(ex));
-      case "PATCH" -> Patching.patch(ex, store, ns, name, Subresource.EPHEMERAL_CONTAINERS).object();
+      case "PUT" -> store.update(ns, name, ex.bodyObject(), sub, ResourceEndpoints.writeOptions(ex));
+      case "PATCH" -> Patching.patch(ex, store, ns, name, sub).object();
       default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
     };
     ex.json(200, out);

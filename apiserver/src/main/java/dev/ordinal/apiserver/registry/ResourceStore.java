@@ -444,6 +444,8 @@ public final class ResourceStore {
         }
         Meta.of(keep).put("resourceVersion", Meta.resourceVersion(old));
         obj = keep;
+      } else if (sub == Subresource.RESIZE) {
+        obj = PodResizeFields.keepOnlyResize(obj, old);
       } else {
         copyField(old, obj, "status");
       }
@@ -452,7 +454,7 @@ public final class ResourceStore {
       strategy.prepareForUpdate(obj, old);
       admission.admitUpdate(type, obj, old);
       strategy.applyDefaults(obj);
-    } else if (sub == Subresource.EPHEMERAL_CONTAINERS) {
+    } else if (sub == Subresource.EPHEMERAL_CONTAINERS || sub == Subresource.RESIZE) {
       strategy.applyDefaults(obj);
     }
     if (tracksGeneration() && specChanged(obj, old)) {
@@ -463,6 +465,7 @@ public final class ResourceStore {
       case MAIN -> errors.addAll(strategy.validateUpdate(obj, old));
       case STATUS -> errors.addAll(strategy.validateStatusUpdate(obj, old));
       case EPHEMERAL_CONTAINERS -> errors.addAll(strategy.validateEphemeralContainersUpdate(obj, old));
+      case RESIZE -> errors.addAll(strategy.validateResize(obj, old));
     }
     if (Meta.isDeleting(old)) {
       List<String> added = new ArrayList<>(Meta.finalizers(obj));

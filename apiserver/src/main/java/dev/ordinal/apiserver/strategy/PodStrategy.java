@@ -77,6 +77,13 @@ final class PodStrategy implements ResourceStrategy {
     return EphemeralContainerValidation.validateUpdate(pod.path("spec"), old.path("spec"));
   }
 
+  @Override
+  public List<FieldError> validateResize(ObjectNode pod, ObjectNode old) {
+    List<FieldError> errs = new java.util.ArrayList<>(validateCreate(pod));
+    errs.addAll(PodResizeValidation.validate(pod, old));
+    return errs;
+  }
+
   /** Every old toleration is still there, its tolerationSeconds aside (upstream's validateOnlyAddedTolerations). */
   private static boolean onlyAddedTolerations(JsonNode tolerations, JsonNode old) {
     for (JsonNode o : old) {

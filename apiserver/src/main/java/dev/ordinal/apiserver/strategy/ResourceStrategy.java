@@ -31,6 +31,11 @@ public interface ResourceStrategy {
     return validateCreate(obj);
   }
 
+  /** Field errors of a write to {@code pods/resize} (the new resources in {@code obj}). */
+  default List<FieldError> validateResize(ObjectNode obj, ObjectNode old) {
+    return List.of(FieldError.forbidden("spec", "resize is only served for pods"));
+  }
+
   /** Field errors of a write to {@code pods/ephemeralcontainers} (the new ephemeral containers in {@code obj}). */
   default List<FieldError> validateEphemeralContainersUpdate(ObjectNode obj, ObjectNode old) {
     return List.of(FieldError.forbidden("spec.ephemeralContainers", "ephemeral containers are only served for pods"));

@@ -37,7 +37,6 @@ class UnservedSubresourcesIT extends ApiServerTestBase {
   void unservedSubresourcesAre404BeforeTheirBodyIsRead() throws Exception {
     List<String> paths = List.of(
         "/api/v1/namespaces/default/pods/p/proxy",
-        "/api/v1/namespaces/default/pods/p/resize",
         "/api/v1/namespaces/default/configmaps/cm/status",
         "/api/v1/namespaces/default/services/s/proxy",
         "/apis/apps/v1/namespaces/default/statefulsets/s/rollback",

@@ -52,7 +52,16 @@ final class StatefulPodControl {
         case UpdateClaim u -> client.update(Types.PERSISTENT_VOLUME_CLAIMS, u.claim());
         case InPlaceUpdatePod u -> {
           // an update with the read resourceVersion: a pod changed meanwhile is a 409, and a requeue
-          client.update(Types.PODS, u.pod());
+          ObjectNode next = u.pod();
+          if (u.resize() != null) {
+            // the resources first, through pods/resize: refused (422), the pod keeps its revision
+            // label and the rollout reports the failure; the image and label update follows on
+            // the resized pod's resourceVersion
+            ObjectNode resized = client.resize(u.resize());
+            next = next.deepCopy();
+            Meta.of(next).put("resourceVersion", Meta.resourceVersion(resized));
+          }
+          client.update(Types.PODS, next);
           events.normal(set, "SuccessfulUpdate", "update Pod " + Meta.name(u.pod()) + " in StatefulSet " + Meta.name(set)
               + " in place successful (updating to revision " + u.revision() + ")");
         }

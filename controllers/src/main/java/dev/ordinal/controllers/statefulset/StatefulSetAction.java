@@ -35,7 +35,15 @@ public sealed interface StatefulSetAction {
   record UpdateClaim(ObjectNode claim) implements StatefulSetAction {}
 
   /** Bring an outdated replica to {@code revision} by writing its new images (see {@link InPlaceUpdatePlanner}). */
-  record InPlaceUpdatePod(ObjectNode pod, String revision) implements StatefulSetAction {}
+  /**
+   * @param resize the pod as read with the new containers' resources, written first through
+   *     {@code pods/resize} (a pod update may not change them), or null: no resources change
+   */
+  record InPlaceUpdatePod(ObjectNode pod, String revision, ObjectNode resize) implements StatefulSetAction {
+    public InPlaceUpdatePod(ObjectNode pod, String revision) {
+      this(pod, revision, null);
+    }
+  }
 
   /** Leave an outdated replica as it is and say why in a Warning event (pod update policy InPlaceOnly). */
   record RefuseUpdate(String name, String message) implements StatefulSetAction {}

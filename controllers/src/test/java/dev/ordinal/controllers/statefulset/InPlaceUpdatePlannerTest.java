@@ -26,7 +26,14 @@ class InPlaceUpdatePlannerTest {
 
   /** A 3-replica set at revision OLD whose update revision NEW has the template {@code change} made. */
   static List<String> rollout(String policy, Consumer<ObjectNode> change, List<ObjectNode> pods, int partition) {
+    return rollout(policy, t -> { }, change, pods, partition);
+  }
+
+  /** The same, the set's template first given {@code base} (both revisions have it). */
+  static List<String> rollout(String policy, Consumer<ObjectNode> base, Consumer<ObjectNode> change, List<ObjectNode> pods,
+      int partition) {
     ObjectNode set = set(3, "");
+    base.accept((ObjectNode) set.path("spec").path("template"));
     if (policy != null) {
       Meta.of(set).with("annotations").put(InPlaceUpdatePlanner.POLICY_ANNOTATION, policy);
     }
@@ -60,6 +67,38 @@ class InPlaceUpdatePlannerTest {
         Arguments.of("partition 2: only web-2", "InPlaceIfPossible", image, 2, List.of("in-place web-2@web-new")));
   }
 
+  /** Resources: a Burstable template (memory 32Mi requested, 64Mi limit) whose update revision changes them. */
+  static Stream<Arguments> resourceCases() {
+    Consumer<ObjectNode> image = container(c -> c.put("image", "nginx:1.27"));
+    Consumer<ObjectNode> moreMemory = container(c -> c.set("resources", Json.parseObject(
+        "{\"requests\":{\"memory\":\"32Mi\"},\"limits\":{\"memory\":\"128Mi\"}}".getBytes())));
+    Consumer<ObjectNode> lessMemory = container(c -> c.set("resources", Json.parseObject(
+        "{\"requests\":{\"memory\":\"32Mi\"},\"limits\":{\"memory\":\"48Mi\"}}".getBytes())));
+    Consumer<ObjectNode> toGuaranteed = container(c -> c.set("resources", Json.parseObject(
+        "{\"requests\":{\"cpu\":\"1\",\"memory\":\"64Mi\"},\"limits\":{\"cpu\":\"1\",\"memory\":\"64Mi\"}}".getBytes())));
+    return Stream.of(
+        Arguments.of("memory limit raised: resized in place", "InPlaceIfPossible", moreMemory, 0,
+            List.of("in-place web-2@web-new with resize")),
+        Arguments.of("image and memory limit: in place with resize", "InPlaceIfPossible", image.andThen(moreMemory), 0,
+            List.of("in-place web-2@web-new with resize")),
+        Arguments.of("memory limit lowered (resizePolicy NotRequired): recreate", "InPlaceIfPossible", lessMemory, 0,
+            List.of("delete web-2")),
+        Arguments.of("QoS class changed: recreate", "InPlaceIfPossible", toGuaranteed, 0, List.of("delete web-2")),
+        Arguments.of("InPlaceOnly, QoS class changed: refused", "InPlaceOnly", toGuaranteed, 0, List.of("refuse web-2")),
+        Arguments.of("ReCreate, memory raised: recreate", "ReCreate", moreMemory, 0, List.of("delete web-2")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("resourceCases")
+  void resourcesChangeInPlaceWhereAResizeWouldTakeThem(String name, String policy, Consumer<ObjectNode> change, int partition,
+      List<String> expected) {
+    Consumer<ObjectNode> base = container(c -> c.set("resources", Json.parseObject(
+        "{\"requests\":{\"memory\":\"32Mi\"},\"limits\":{\"memory\":\"64Mi\"}}".getBytes())));
+    List<ObjectNode> pods = readyPods(3, OLD);
+    pods.forEach(p -> base.accept(p));
+    assertThat(rollout(policy, base, change, pods, partition)).isEqualTo(expected);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void decidesPerTemplateChange(String name, String policy, Consumer<ObjectNode> change, int partition, List<String> expected) {
@@ -81,6 +120,43 @@ class InPlaceUpdatePlannerTest {
     assertThat(action.pod().path("spec").path("containers").get(0).path("image").asText()).isEqualTo("nginx:1.27");
     assertThat(StatefulSetIdentity.revisionOf(action.pod())).isEqualTo(NEW);
     assertThat(pod.path("spec").path("containers").get(0).path("image").asText()).as("input untouched").isEqualTo("nginx");
+  }
+
+  @Test
+  void aResizeCarriesTheNewResourcesAndThePodUpdateTheImagesAndRevision() {
+    ObjectNode set = set(3, "");
+    Meta.of(set).with("annotations").put(InPlaceUpdatePlanner.POLICY_ANNOTATION, "InPlaceIfPossible");
+    ObjectNode from = (ObjectNode) set.path("spec").path("template");
+    ((ObjectNode) from.path("spec").path("containers").get(0)).set("resources",
+        Json.parseObject("{\"requests\":{\"memory\":\"32Mi\"},\"limits\":{\"memory\":\"64Mi\"}}".getBytes()));
+    ObjectNode to = from.deepCopy();
+    ObjectNode c = (ObjectNode) to.path("spec").path("containers").get(0);
+    c.put("image", "nginx:1.27");
+    ((ObjectNode) c.path("resources").path("limits")).put("memory", "128Mi");
+    ObjectNode pod = readyPods(3, OLD).get(2);
+    ((ObjectNode) pod.path("spec").path("containers").get(0)).set("resources", from.path("spec").path("containers").get(0)
+        .path("resources").deepCopy());
+    var action = (InPlaceUpdatePod) InPlaceUpdatePlanner.update(set, pod, from, to, NEW);
+    assertThat(action.resize()).isNotNull();
+    assertThat(action.resize().path("spec").path("containers").get(0).path("resources").path("limits").path("memory").asText())
+        .isEqualTo("128Mi");
+    assertThat(action.resize().path("spec").path("containers").get(0).path("image").asText()).as("the resize: resources only")
+        .isEqualTo("nginx");
+    assertThat(StatefulSetIdentity.revisionOf(action.resize())).isEqualTo(OLD);
+    assertThat(action.pod().path("spec").path("containers").get(0).path("image").asText()).isEqualTo("nginx:1.27");
+    assertThat(action.pod().path("spec").path("containers").get(0).path("resources").path("limits").path("memory").asText())
+        .isEqualTo("128Mi");
+    assertThat(StatefulSetIdentity.revisionOf(action.pod())).isEqualTo(NEW);
+  }
+
+  /** A resize the node has not applied yet (PodResizeInProgress): unavailable, as a pending image. */
+  @Test
+  void aPodWhoseResizeIsInProgressIsUnavailable() {
+    ObjectNode pod = readyPods(1, OLD).get(0);
+    assertThat(InPlaceUpdatePlanner.isImageUpdatePending(pod)).isFalse();
+    pod.with("status").withArray("conditions").add(Json.parseObject(
+        "{\"type\":\"PodResizeInProgress\",\"status\":\"True\"}".getBytes()));
+    assertThat(InPlaceUpdatePlanner.isImageUpdatePending(pod)).isTrue();
   }
 
   /** Updated in place, status still from the old container: unavailable, so the budget of 1 is spent. */

@@ -137,6 +137,30 @@ class StatefulSetControllerIT {
     assertThat(client.list(Types.PERSISTENT_VOLUME_CLAIMS, "d", ListOptions.ALL).items()).hasSize(5);
   }
 
+  /** InPlaceIfPossible and a template change of resources alone: every pod resized through pods/resize, none recreated. */
+  @Test
+  void aResourcesChangeResizesThePodsInPlace() {
+    ObjectNode set = sts(2, "nginx:1.27");
+    Meta.of(set).with("annotations").put(InPlaceUpdatePlanner.POLICY_ANNOTATION, "InPlaceIfPossible");
+    ((ObjectNode) set.path("spec").path("template").path("spec").path("containers").get(0)).set("resources",
+        Json.parseObject("{\"requests\":{\"memory\":\"32Mi\"},\"limits\":{\"memory\":\"64Mi\"}}".getBytes()));
+    client.create(Types.STATEFUL_SETS, "d", set);
+    await().atMost(Duration.ofSeconds(20)).until(() -> status().path("readyReplicas").asInt() == 2);
+    List<String> uids = pods().stream().map(Meta::uid).sorted().toList();
+
+    client.patch(Types.STATEFUL_SETS, "d", "web", "application/strategic-merge-patch+json", Json.parseObject(
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"resources\":{\"limits\":{\"memory\":\"128Mi\"}}}]}}}}"
+            .getBytes()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      ObjectNode s = status();
+      return s.path("currentRevision").equals(s.path("updateRevision")) && s.path("updatedReplicas").asInt() == 2;
+    });
+    assertThat(pods().stream().map(Meta::uid).sorted().toList()).as("the same pods").isEqualTo(uids);
+    assertThat(pods()).allSatisfy(p -> assertThat(p.path("spec").path("containers").get(0).path("resources").path("limits")
+        .path("memory").asText()).isEqualTo("128Mi"));
+    assertThat(pods()).allSatisfy(p -> assertThat(StatefulSetIdentity.revisionOf(p)).isEqualTo(status().path("updateRevision").asText()));
+  }
+
   @Test
   void orphanedReplicasAreAdoptedByANewSetAndReleasedWhenTheirLabelsChange() {
     client.create(Types.STATEFUL_SETS, "d", sts(2, "nginx:1.27"));

@@ -79,7 +79,7 @@ class StatefulSetPlannerTest {
       case DeletePod d -> "delete " + d.name();
       case StatefulSetAction.UpdatePod u -> "fix " + Meta.name(u.pod());
       case UpdateClaim u -> "own " + Meta.name(u.claim());
-      case StatefulSetAction.InPlaceUpdatePod u -> "in-place " + Meta.name(u.pod()) + "@" + u.revision();
+      case StatefulSetAction.InPlaceUpdatePod u -> "in-place " + Meta.name(u.pod()) + "@" + u.revision() + (u.resize() == null ? "" : " with resize");
       case StatefulSetAction.RefuseUpdate r -> "refuse " + r.name();
     }).toList();
   }

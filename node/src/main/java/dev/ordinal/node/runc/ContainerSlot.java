@@ -26,6 +26,15 @@ final class ContainerSlot {
   String image;
   /** When the current run was told to stop because its spec's image changed (an in-place update), or null. */
   Instant replacing;
+  /**
+   * The requirements ({@code resources}) the current run's cgroup has: its spec's at start, then
+   * each resize's; null before the first start. An adopted run is taken to have its spec's.
+   */
+  com.fasterxml.jackson.databind.JsonNode resources;
+  /** Why the last resize of the current run failed ("" if it did not). */
+  String resizeError = "";
+  /** The current run is being restarted to take new resources (resizePolicy RestartContainer). */
+  boolean resizeRestart;
   /** The back-off wait a BackOff event has been recorded for (one per wait). */
   Instant backOffReported;
   /** That image's id and store id once known (null: not looked up yet). */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ordinal.api.Json;
 import dev.ordinal.node.runtime.ProcessIdentity;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,6 +81,9 @@ final class OciSpec {
     mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     mount(mounts, "/sys", "sysfs", "sysfs", privileged ? List.of("nosuid", "noexec", "nodev") : List.of("nosuid", "noexec", "nodev", "ro"));
+    // the container's own cgroup, read-only, as containerd and Docker mount it: a process sees its
+    // limits (memory.max, or v1's memory/memory.limit_in_bytes), a resize's included
+    mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
     for (Mount m : in.rootMounts()) {
       // a host image's share of the host: read-only, no device files, no set-uid programs
       mount(mounts, m.destination(), "bind", m.source().toString(), List.of("rbind", "ro", "nosuid", "nodev"));
@@ -103,15 +105,7 @@ final class OciSpec {
     linux.put("cgroupsPath", in.cgroupsPath());
     ObjectNode resources = linux.putObject("resources");
     resources.putArray("devices").addObject().put("allow", privileged).put("access", "rwm");
-    JsonNode limits = container.path("resources").path("limits");
-    if (limits.has("memory")) {
-      long bytes = Quantity.getAmountInBytes(new Quantity(limits.path("memory").asText())).longValue();
-      resources.putObject("memory").put("limit", bytes).put("swap", bytes);
-    }
-    if (limits.has("cpu")) {
-      double cpus = Quantity.getAmountInBytes(new Quantity(limits.path("cpu").asText())).doubleValue();
-      resources.putObject("cpu").put("period", 100_000).put("quota", Math.max(1_000, Math.round(cpus * 100_000)));
-    }
+    resources.setAll(ContainerResize.linuxResources(container.path("resources")));
     if (privileged) {
       return spec; // as Docker's --privileged: nothing masked or read-only
     }

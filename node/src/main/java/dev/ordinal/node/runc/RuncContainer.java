@@ -214,6 +214,18 @@ final class RuncContainer {
   }
 
   /** Runs a command inside the running container; the result carries its exit code and output. */
+  /**
+   * Gives the running container's cgroup new limits ({@code runc update}, which writes the
+   * cgroup files of either cgroup version and keeps runc's own record of them), without a restart.
+   */
+  void update(com.fasterxml.jackson.databind.node.ObjectNode linuxResources) throws IOException {
+    HostCommand.Result r = HostCommand.run(List.of(tools.runc().toString(), "update", "--resources", "-", id), java.util.Map.of(),
+        dev.ordinal.api.Json.MAPPER.writeValueAsString(linuxResources), TIMEOUT);
+    if (!r.ok()) {
+      throw new IOException("runc update: " + r.why());
+    }
+  }
+
   HostCommand.Result exec(List<String> command, Duration timeout) throws IOException {
     return HostCommand.run(Stream.concat(Stream.of(tools.runc().toString(), "exec", id), command.stream()).toList(), timeout);
   }

@@ -319,7 +319,13 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       slot.current = containers.adopt(p, slot);
     }
     if (!init && slot.current != null && slot.image != null && !slot.image.equals(spec.path("image").asText())) {
-      Instant later = replaceChanged(pod, p, slot, now);
+      Instant later = replaceChanged(pod, p, slot, now, ContainerEvent.killingForDefinitionChange(slot.name, false));
+      if (later != null) {
+        return later;
+      }
+    }
+    if (!init && slot.current != null && p.ephemeral.get(slot.name) != slot) {
+      Instant later = resize(pod, p, spec, slot, now);
       if (later != null) {
         return later;
       }
@@ -388,6 +394,8 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       } finally {
         Cgroups.PARENT_LOCK.readLock().unlock();
       }
+      slot.resources = spec.path("resources").deepCopy();
+      slot.resizeError = "";
       p.events.add(ContainerEvent.created(slot.name, init));
       p.events.add(ContainerEvent.started(slot.name, init));
       slot.restartAt = null;
@@ -422,13 +430,13 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
    * null once it has, the slot then ready to start the next run; the sandbox, its network and the
    * pod's volumes stay.
    */
-  private Instant replaceChanged(ObjectNode pod, RuncPod p, ContainerSlot slot, Instant now) {
+  private Instant replaceChanged(ObjectNode pod, RuncPod p, ContainerSlot slot, Instant now, ContainerEvent killing) {
     RuncContainer c = slot.current;
     OptionalInt exit = c.exitCode();
     if (exit.isEmpty()) {
       if (slot.replacing == null) {
         slot.replacing = now;
-        p.events.add(ContainerEvent.killingForDefinitionChange(slot.name, false));
+        p.events.add(killing);
         signalQuietly(c, "TERM");
       } else if (!now.isBefore(slot.replacing.plusSeconds(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)))) {
         signalQuietly(c, "KILL");
@@ -446,6 +454,51 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     slot.replacing = null;
     slot.image = null;
     return null;
+  }
+
+  /**
+   * In-place resize (Kubernetes 1.33's, as kubelet does it): when the spec's cpu or memory differ
+   * from what the running container's cgroup has, either restart the container, if the resizePolicy
+   * of a changed resource says RestartContainer (the new run starts with the new limits, without
+   * back-off, its restart counted), or give the cgroup the new limits with {@code runc update}
+   * while it runs. A failed update is reported (PodResizeInProgress, reason Error) and tried again.
+   * Returns when to look again, or null to carry on with the container as it is.
+   */
+  private Instant resize(ObjectNode pod, RuncPod p, JsonNode spec, ContainerSlot slot, Instant now) {
+    JsonNode wanted = spec.path("resources");
+    if (slot.resources == null) {
+      slot.resources = wanted.deepCopy(); // adopted after a restart of the agent: started from this spec
+    }
+    if (slot.resizeRestart) {
+      Instant later = replaceChanged(pod, p, slot, now, ContainerEvent.killingForResize(slot.name));
+      if (later == null) {
+        slot.resizeRestart = false;
+      }
+      return later;
+    }
+    java.util.Set<String> changed = ContainerResize.changed(slot.resources, wanted);
+    if (changed.isEmpty() || slot.current.exitCode().isPresent()) {
+      return null; // a run that ended starts again from the spec as it stands
+    }
+    if (ContainerResize.needsRestart(spec, changed)) {
+      slot.resizeRestart = true;
+      Instant later = replaceChanged(pod, p, slot, now, ContainerEvent.killingForResize(slot.name));
+      if (later == null) {
+        slot.resizeRestart = false;
+      }
+      return later;
+    }
+    try {
+      slot.current.update(ContainerResize.linuxResources(wanted));
+      slot.resources = wanted.deepCopy();
+      slot.resizeError = "";
+      log.info("pod {}/{} container {}: resized in place ({})", Meta.namespace(pod), Meta.name(pod), slot.name, changed);
+      return null;
+    } catch (IOException e) {
+      slot.resizeError = e.getMessage();
+      log.warn("pod {}/{} container {}: resize: {}", Meta.namespace(pod), Meta.name(pod), slot.name, e.getMessage());
+      return now.plusSeconds(5);
+    }
   }
 
   /** Waiting out the back-off: kubelet's CrashLoopBackOff message, and one BackOff event per wait. */
@@ -509,7 +562,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     String id = c == null ? "" : "runc://" + c.id();
     if (c != null && c.exitCode().isEmpty() && c.startedAt() != null) {
       return new ContainerState(slot.name, State.RUNNING, "", 0, c.startedAt(), null, slot.restarts, id, slot.last)
-          .withImageId(podImages.imageId(slot)).withImage(slot.image);
+          .withImageId(podImages.imageId(slot)).withImage(slot.image).withResources(slot.resources, slot.resizeError);
     }
     if (slot.restartAt == null && slot.last != null && c != null) {
       // finished for good (a completed init container, or restartPolicy says no)

@@ -93,6 +93,11 @@ public record ContainerEvent(String container, boolean init, String type, String
     return new ContainerEvent(container, init, "Normal", "Killing", "Container " + container + " definition changed, will be restarted");
   }
 
+  /** A container is restarted to take new resources (a resize whose resizePolicy says RestartContainer). */
+  public static ContainerEvent killingForResize(String container) {
+    return new ContainerEvent(container, false, "Normal", "Killing", "Container " + container + " resize requires restart");
+  }
+
   /** A container is killed because a probe ("liveness", "startup") failed. */
   public static ContainerEvent killingForProbe(String container, String probe) {
     return new ContainerEvent(container, false, "Normal", "Killing", "Container " + container + " failed " + probe
