@@ -9,6 +9,7 @@
 #   bench/run.sh streams [requests]      API and DNS latency with 10 exec -it, 10 logs -f, 5 port-forwards open (root; default 1,000)
 #   bench/run.sh rbac [requests]         RBAC's cost: the authorizer with 1,000 Roles/bindings, and GET/create as admin vs a bound ServiceAccount (default 2,000)
 #   bench/run.sh examples [runs]         the examples on real pods (root): apply → all Ready, MariaDB 3 → 4 (default 3 runs)
+#   bench/run.sh inplace [runs]          MariaDB's 3 replicas on real pods (root): a new image tag rolled out in place vs by recreation (default 3)
 #   bench/run.sh crd [requests]          creates of a custom resource with a validated schema against ConfigMaps of the same size (default 1,000)
 #   bench/run.sh apply [changes]         server-side apply of a StatefulSet vs a merge patch of the same change; managedFields' size (default 1,000)
 #   bench/run.sh patroni [failovers]     Patroni on real pods (root): leader's pod deleted → a new leader takes writes (default 5)
@@ -31,6 +32,7 @@ case "$which" in
   pods) main=dev.ordinal.bench.PodStartBench ;;
   dns) main=dev.ordinal.bench.DnsBench ;;
   examples) main=dev.ordinal.bench.ExamplesBench ;;
+  inplace) main=dev.ordinal.bench.InPlaceBench ;;
   streams) main=dev.ordinal.bench.StreamsBench ;;
   rbac) main=dev.ordinal.bench.RbacBench ;;
   patroni) main=dev.ordinal.bench.PatroniBench ;;
@@ -45,7 +47,7 @@ case "$which" in
     cd "$ROOT" && flock /tmp/ordinal-realpods.lock mvn -B -pl e2e -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
       -Dit.test=MultiNodeE2E -Dfailsafe.failIfNoSpecifiedTests=false -Dordinal.nodeLossTrials="${1:-5}" | grep -E "node loss|Tests run:|FAIL"
     exit "${PIPESTATUS[0]}" ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, patroni, crd, apply, etcd, failover, pull, volume or nodeloss)" ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, inplace, patroni, crd, apply, etcd, failover, pull, volume or nodeloss)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 # servers start as ./ordinal starts them, from the start-up cache (ORDINAL_AOT=0: without it)

@@ -31,11 +31,11 @@ class MariaDbE2E extends RealPodsTestBase {
   }
 
   /** Runs SQL on one member as its local root; returns the rows, tab-separated, without headers. */
-  Kubectl.Result sql(int member, String statements) throws Exception {
+  static Kubectl.Result sql(int member, String statements) throws Exception {
     return kubectl.run("exec", "mysql-" + member, "-c", "mysql", "--", "mariadb", "-N", "-e", statements);
   }
 
-  void awaitReady(String... pods) {
+  static void awaitReady(String... pods) {
     await().atMost(Duration.ofSeconds(240)).until(() -> {
       String[] args = Stream.concat(Stream.of("wait", "--for=condition=Ready", "--timeout=20s"), Stream.of(pods).map(p -> "pod/" + p))
           .toArray(String[]::new);
@@ -43,7 +43,7 @@ class MariaDbE2E extends RealPodsTestBase {
     });
   }
 
-  void awaitRow(int member, String message) {
+  static void awaitRow(int member, String message) {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(sql(member, "SELECT message FROM shop.messages").out()).as("rows on mysql-" + member).contains(message + "\n"));
   }

@@ -94,7 +94,13 @@ public final class StatefulSetPlanner {
       }
       if (ordered && !PodState.isHealthy(pod, minReady, o.now())) {
         if (!PodState.isTerminating(pod) && isOutdated(set, pod, ord, start, o)) {
-          actions.add(new DeletePod(Meta.name(pod), Meta.uid(pod), "replacing unhealthy pod of an outdated revision"));
+          // the pod update policy applies here too: InPlaceOnly never deletes a pod to update it,
+          // and an images-only change heals the pod in place (its containers restart on the new images)
+          String target = revisionFor(set, ord, start, o);
+          StatefulSetAction inPlace = InPlaceUpdatePlanner.update(set, pod, o.templates().get(StatefulSetIdentity.revisionOf(pod)),
+              o.templates().get(target), target);
+          actions.add(inPlace != null ? inPlace
+              : new DeletePod(Meta.name(pod), Meta.uid(pod), "replacing unhealthy pod of an outdated revision"));
         }
         return actions;
       }

@@ -105,6 +105,29 @@ class InPlaceUpdatePlannerTest {
     assertThat(rollout(policy, change, readyPods(3, OLD), partition)).isEqualTo(expected);
   }
 
+  /**
+   * Step 1 of an ordered sync replaces an unhealthy replica of an outdated revision (kubernetes#67250):
+   * the pod update policy decides how, and InPlaceOnly never deletes it.
+   */
+  static Stream<Arguments> unhealthyCases() {
+    Consumer<ObjectNode> image = container(c -> c.put("image", "nginx:1.27"));
+    Consumer<ObjectNode> command = container(c -> c.putArray("command").add("sleep"));
+    return Stream.of(
+        Arguments.of("no policy, image change: recreated", null, image, List.of("delete web-1")),
+        Arguments.of("InPlaceIfPossible, image change: in place", "InPlaceIfPossible", image, List.of("in-place web-1@web-new")),
+        Arguments.of("InPlaceIfPossible, command change: recreated", "InPlaceIfPossible", command, List.of("delete web-1")),
+        Arguments.of("InPlaceOnly, image change: in place", "InPlaceOnly", image, List.of("in-place web-1@web-new")),
+        Arguments.of("InPlaceOnly, command change: refused, not deleted", "InPlaceOnly", command, List.of("refuse web-1")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unhealthyCases")
+  void anUnhealthyOutdatedPodFollowsThePolicy(String name, String policy, Consumer<ObjectNode> change, List<String> expected) {
+    List<ObjectNode> pods = readyPods(3, OLD);
+    pods.set(1, StatefulSetPlannerTest.pod(1, OLD, "Running", false));
+    assertThat(rollout(policy, change, pods, 0)).isEqualTo(expected);
+  }
+
   @Test
   void theUpdatedPodKeepsItsIdentityAndGetsTheNewImagesAndRevision() {
     ObjectNode set = set(3, "");
