@@ -205,7 +205,11 @@ public final class KubernetesPatchSchemas {
           Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", METADATA_ONLY),
           Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", METADATA_ONLY),
           Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", METADATA_ONLY),
-          Map.entry("apiextensions.k8s.io/v1/CustomResourceDefinition", METADATA_ONLY));
+          Map.entry("apiextensions.k8s.io/v1/CustomResourceDefinition", METADATA_ONLY),
+          // upstream's CRDs: a custom resource's lists carry no patch tags (merge patches replace them)
+          Map.entry("snapshot.storage.k8s.io/v1/VolumeSnapshotClass", METADATA_ONLY),
+          Map.entry("snapshot.storage.k8s.io/v1/VolumeSnapshot", METADATA_ONLY),
+          Map.entry("snapshot.storage.k8s.io/v1/VolumeSnapshotContent", METADATA_ONLY));
 
   /** The schema of a kind by "apiVersion/Kind" ("v1/Pod", "apps/v1/StatefulSet"), if known. */
   public static Optional<PatchSchema> forKind(String apiVersionKind) {

@@ -36,4 +36,24 @@ final class EphemeralNamespaces {
       oci.remove("hostname"); // runc sets no hostname in a UTS namespace it joins: the pod's is already there
     }
   }
+
+  /** The process of the container an ephemeral container targets ({@code targetContainerName}), if it runs. */
+  static java.util.OptionalLong targetPid(RuncPod p, JsonNode spec) {
+    String target = spec.path("targetContainerName").asText("");
+    ContainerSlot slot = target.isEmpty() ? null : p.app.containsKey(target) ? p.app.get(target) : p.init.get(target);
+    return slot == null || slot.current == null ? java.util.OptionalLong.empty() : slot.current.pid();
+  }
+
+  /** The process of the pod's first running app container, whose IPC and UTS namespaces ephemeral containers join. */
+  static java.util.OptionalLong firstPid(RuncPod p) {
+    for (ContainerSlot s : p.app.values()) {
+      if (s.current != null && s.current.exitCode().isEmpty()) {
+        java.util.OptionalLong pid = s.current.pid();
+        if (pid.isPresent()) {
+          return pid;
+        }
+      }
+    }
+    return java.util.OptionalLong.empty();
+  }
 }

@@ -192,7 +192,6 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return ContainerLogFiles.all(podsDir, podUid, container, previous);
   }
 
-
   /** conmon's sockets of this data directory's containers, under /run (kept short: unix socket paths are). */
   static Path socketDir(Path dataDir) {
     return Path.of("/run/ordinal-" + Integer.toHexString(dataDir.toAbsolutePath().toString().hashCode()));
@@ -319,13 +318,13 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       slot.current = containers.adopt(p, slot);
     }
     if (!init && slot.current != null && slot.image != null && !slot.image.equals(spec.path("image").asText())) {
-      Instant later = replaceChanged(pod, p, slot, now, ContainerEvent.killingForDefinitionChange(slot.name, false));
+      Instant later = InPlaceChanges.replaceChanged(pod, p, slot, now, ContainerEvent.killingForDefinitionChange(slot.name, false));
       if (later != null) {
         return later;
       }
     }
     if (!init && slot.current != null && p.ephemeral.get(slot.name) != slot) {
-      Instant later = resize(pod, p, spec, slot, now);
+      Instant later = InPlaceChanges.resize(pod, p, spec, slot, now);
       if (later != null) {
         return later;
       }
@@ -384,7 +383,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       ContainerLaunch.Launch launch = ContainerLaunch.spec(pod, spec, p.ip, p.dir, podVolumes, hidden(),
           PodNetwork.namespacePath(p.uid), cgroupsPath(p, slot), volumes.resources(), image, config.allowPrivileged());
       if (p.ephemeral.get(slot.name) == slot) {
-        EphemeralNamespaces.join(launch.oci(), spec, targetPid(p, spec), firstPid(p));
+        EphemeralNamespaces.join(launch.oci(), spec, EphemeralNamespaces.targetPid(p, spec), EphemeralNamespaces.firstPid(p));
       }
       slot.current = c;
       slot.exitSeen = false;
@@ -423,84 +422,6 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     return null;
   }
 
-  /**
-   * The container's image changed (an in-place update): as kubelet on a container hash change, stop
-   * the run (SIGTERM, SIGKILL after the pod's grace period) and start the new image at once, whatever
-   * the restartPolicy and without back-off. Returns when to look again while the old run stops, or
-   * null once it has, the slot then ready to start the next run; the sandbox, its network and the
-   * pod's volumes stay.
-   */
-  private Instant replaceChanged(ObjectNode pod, RuncPod p, ContainerSlot slot, Instant now, ContainerEvent killing) {
-    RuncContainer c = slot.current;
-    OptionalInt exit = c.exitCode();
-    if (exit.isEmpty()) {
-      if (slot.replacing == null) {
-        slot.replacing = now;
-        p.events.add(killing);
-        signalQuietly(c, "TERM");
-      } else if (!now.isBefore(slot.replacing.plusSeconds(pod.path("spec").path("terminationGracePeriodSeconds").asLong(30)))) {
-        signalQuietly(c, "KILL");
-      }
-      return now.plusMillis(200);
-    }
-    if (!slot.exitSeen) {
-      int code = exit.getAsInt();
-      slot.last = new ContainerState.Termination(code, code == 0 ? "Completed" : "Error", c.startedAt(), c.finishedAt());
-      deleteQuietly(c);
-    }
-    slot.restarts++;
-    slot.current = null;
-    slot.restartAt = null;
-    slot.replacing = null;
-    slot.image = null;
-    return null;
-  }
-
-  /**
-   * In-place resize (Kubernetes 1.33's, as kubelet does it): when the spec's cpu or memory differ
-   * from what the running container's cgroup has, either restart the container, if the resizePolicy
-   * of a changed resource says RestartContainer (the new run starts with the new limits, without
-   * back-off, its restart counted), or give the cgroup the new limits with {@code runc update}
-   * while it runs. A failed update is reported (PodResizeInProgress, reason Error) and tried again.
-   * Returns when to look again, or null to carry on with the container as it is.
-   */
-  private Instant resize(ObjectNode pod, RuncPod p, JsonNode spec, ContainerSlot slot, Instant now) {
-    JsonNode wanted = spec.path("resources");
-    if (slot.resources == null) {
-      slot.resources = wanted.deepCopy(); // adopted after a restart of the agent: started from this spec
-    }
-    if (slot.resizeRestart) {
-      Instant later = replaceChanged(pod, p, slot, now, ContainerEvent.killingForResize(slot.name));
-      if (later == null) {
-        slot.resizeRestart = false;
-      }
-      return later;
-    }
-    java.util.Set<String> changed = ContainerResize.changed(slot.resources, wanted);
-    if (changed.isEmpty() || slot.current.exitCode().isPresent()) {
-      return null; // a run that ended starts again from the spec as it stands
-    }
-    if (ContainerResize.needsRestart(spec, changed)) {
-      slot.resizeRestart = true;
-      Instant later = replaceChanged(pod, p, slot, now, ContainerEvent.killingForResize(slot.name));
-      if (later == null) {
-        slot.resizeRestart = false;
-      }
-      return later;
-    }
-    try {
-      slot.current.update(ContainerResize.linuxResources(wanted));
-      slot.resources = wanted.deepCopy();
-      slot.resizeError = "";
-      log.info("pod {}/{} container {}: resized in place ({})", Meta.namespace(pod), Meta.name(pod), slot.name, changed);
-      return null;
-    } catch (IOException e) {
-      slot.resizeError = e.getMessage();
-      log.warn("pod {}/{} container {}: resize: {}", Meta.namespace(pod), Meta.name(pod), slot.name, e.getMessage());
-      return now.plusSeconds(5);
-    }
-  }
-
   /** Waiting out the back-off: kubelet's CrashLoopBackOff message, and one BackOff event per wait. */
   private void backingOff(ObjectNode pod, RuncPod p, ContainerSlot slot, boolean init) {
     slot.waitingReason = "CrashLoopBackOff";
@@ -509,30 +430,6 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
       slot.backOffReported = slot.restartAt;
       p.events.add(ContainerEvent.backOff(slot.name, init, pod));
     }
-  }
-
-
-
-
-
-  /** The process of the container an ephemeral container targets ({@code targetContainerName}), if it runs. */
-  private static java.util.OptionalLong targetPid(RuncPod p, JsonNode spec) {
-    String target = spec.path("targetContainerName").asText("");
-    ContainerSlot slot = target.isEmpty() ? null : p.app.containsKey(target) ? p.app.get(target) : p.init.get(target);
-    return slot == null || slot.current == null ? java.util.OptionalLong.empty() : slot.current.pid();
-  }
-
-  /** The process of the pod's first running app container, whose IPC and UTS namespaces ephemeral containers join. */
-  private static java.util.OptionalLong firstPid(RuncPod p) {
-    for (ContainerSlot s : p.app.values()) {
-      if (s.current != null && s.current.exitCode().isEmpty()) {
-        java.util.OptionalLong pid = s.current.pid();
-        if (pid.isPresent()) {
-          return pid;
-        }
-      }
-    }
-    return java.util.OptionalLong.empty();
   }
 
   private static String cgroupsPath(RuncPod p, ContainerSlot slot) {
@@ -677,8 +574,6 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     }
   }
 
-
-
   private static JsonNode containerSpec(ObjectNode pod, String name) {
     for (JsonNode c : pod.path("spec").path("containers")) {
       if (c.path("name").asText().equals(name)) {
@@ -731,7 +626,7 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
     }
   }
 
-  private static void signalQuietly(RuncContainer c, String signal) {
+  static void signalQuietly(RuncContainer c, String signal) {
     if (c == null) {
       return;
     }
@@ -746,7 +641,6 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   public Optional<Path> logFile(String podUid, String container, boolean previous) {
     return ContainerLogFiles.current(podsDir, podUid, container, previous);
   }
-
 
   @Override
   public boolean running(String podUid, String container) {
@@ -792,6 +686,5 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
   public String version() {
     return "runc://1.1.5";
   }
-
 
 }
