@@ -50,12 +50,16 @@ public final class ImageUsers {
    * under {@code <dataDir>/pods} whose root is mounted.
    */
   public static Map<String, Set<String>> scan(Path dataDir) throws IOException {
+    return scan(dataDir, mountPoints());
+  }
+
+  /** As {@link #scan(Path)}, with the host's mount points given. */
+  static Map<String, Set<String>> scan(Path dataDir, Set<String> mounted) throws IOException {
     Map<String, Set<String>> out = new TreeMap<>();
     Path pods = dataDir.resolve("pods");
     if (!Files.isDirectory(pods)) {
       return out;
     }
-    Set<String> mounted = mountPoints();
     for (Path pod : list(pods)) {
       for (Path container : list(pod.resolve("containers"))) {
         for (Path run : list(container)) {
