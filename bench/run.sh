@@ -29,7 +29,7 @@ case "$which" in
   statefulset) main=dev.ordinal.bench.StatefulSetBench ;;
   deployment) main=dev.ordinal.bench.DeploymentBench ;;
   job) main=dev.ordinal.bench.JobBench ;;
-  pods) main=dev.ordinal.bench.PodStartBench ;;
+  pods) main=dev.ordinal.bench.PodStartBench; need_packages $REGISTRY_PACKAGES ;;
   dns) main=dev.ordinal.bench.DnsBench ;;
   examples) main=dev.ordinal.bench.ExamplesBench ;;
   inplace) main=dev.ordinal.bench.InPlaceBench ;;

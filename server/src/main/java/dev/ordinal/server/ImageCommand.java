@@ -5,13 +5,14 @@ import dev.ordinal.node.images.ImageStore;
 import dev.ordinal.node.images.registry.DockerConfig;
 import dev.ordinal.node.images.registry.PullError;
 import dev.ordinal.node.images.registry.RegistryConfig;
+import dev.ordinal.node.runc.ImageUsers;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ordinal image import|list}: the local image store the runc runtime looks in before host images. */
+/** {@code ordinal image import|list|pull|rm|prune}: the local image store the runc runtime looks in before host images. */
 @Command(name = "image", mixinStandardHelpOptions = true, description = "Manage the local image store.",
     subcommands = {ImageCommand.Import.class, ImageCommand.ListImages.class, ImageCommand.Pull.class, ImageCommand.Remove.class,
         ImageCommand.Prune.class})
@@ -55,9 +56,13 @@ final class ImageCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ImageStore store = new ImageStore(dataDir);
-      System.out.println("IMAGE\tID\tSIZE\tSOURCE");
+      // which pods use an image: the annotations of their containers' bundles (ImageUsers), as the agent wrote them
+      java.util.Map<String, java.util.Set<String>> users = ImageUsers.scan(dataDir);
+      System.out.println("IMAGE\tID\tSIZE\tSOURCE\tPODS");
       for (ImageStore.Ref r : store.list()) {
-        System.out.println(r.name() + "\t" + r.id().substring(0, Math.min(12, r.id().length())) + "\t" + store.size(r.id()) + "\t" + r.source());
+        java.util.Set<String> pods = users.getOrDefault(r.id(), java.util.Set.of());
+        System.out.println(r.name() + "\t" + r.id().substring(0, Math.min(12, r.id().length())) + "\t" + store.size(r.id()) + "\t" + r.source()
+            + "\t" + (pods.isEmpty() ? "<none>" : String.join(",", pods)));
       }
       return 0;
     }
@@ -120,16 +125,26 @@ final class ImageCommand implements Runnable {
     }
   }
 
-  @Command(name = "prune", mixinStandardHelpOptions = true, description = "Delete layers and configs no image name uses.")
+  @Command(name = "prune", mixinStandardHelpOptions = true,
+      description = "Delete layers and configs neither an image name nor a pod's container uses; with --all, every image no container uses.")
   static final class Prune implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".ordinal", description = "Ordinal's data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = {"-a", "--all"}, description = "Also remove the names of images no container uses (crictl rmi --prune), as image GC does.")
+    boolean all;
 
     @Override
     public Integer call() throws Exception {
       ImageStore store = new ImageStore(dataDir);
       store.cleanPartials();
-      System.out.println("freed " + store.prune() + " bytes");
+      if (all) {
+        for (String name : ImageUsers.removeUnused(store, dataDir)) {
+          System.out.println("removed " + name);
+        }
+      }
+      // a container's layers stay even when its image lost its names (image rm): it runs on them
+      System.out.println("freed " + store.prune(ImageUsers.scan(dataDir).keySet()) + " bytes");
       return 0;
     }
   }

@@ -216,6 +216,19 @@ class StatefulSetPlannerTest {
   }
 
   @Test
+  void aPendingReplicaOfAnOutdatedRevisionIsReplacedNotWaitedFor() {
+    // web-0 of a new set never left Pending (ImagePullBackOff: its image needed a pull secret); the
+    // user added imagePullSecrets to the template. Upstream waits on it for ever (kubernetes#67250);
+    // Ordinal replaces it at once, and web-1 waits, OrderedReady, for the new web-0
+    List<ObjectNode> stuck = List.of(pod(0, OLD, "Pending", false));
+    assertThat(describe(plan(set(2, ""), stuck, claimsFor(1)))).containsExactly("delete web-0");
+    // a Pending replica of the update revision (still pulling, or failing with the fixed template) is waited for
+    assertThat(describe(plan(set(2, ""), List.of(pod(0, NEW, "Pending", false)), claimsFor(1)))).isEmpty();
+    // already being deleted: nothing more, and nothing beyond it
+    assertThat(describe(plan(set(2, ""), List.of(terminating(pod(0, OLD, "Pending", false))), claimsFor(1)))).isEmpty();
+  }
+
+  @Test
   void retentionPolicyBecomesOwnerReferences() {
     ObjectNode deleteWithSet = set(1, "");
     deleteWithSet.with("spec").with("persistentVolumeClaimRetentionPolicy").put("whenDeleted", "Delete");

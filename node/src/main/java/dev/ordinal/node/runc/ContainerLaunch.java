@@ -54,6 +54,8 @@ final class ContainerLaunch {
       // in the bundle, so that an agent restarted since still stops the container the image's way
       oci.with("annotations").put(RuncContainer.STOP_SIGNAL, imageConfig.stopSignal());
     }
+    // on disk, so that `ordinal image list|prune` and a restarted agent know which pods use the image
+    ImageUsers.annotate(oci, pod, container, image);
     RuncContainer.Stdio stdio = new RuncContainer.Stdio(container.path("stdin").asBoolean(false),
         container.path("stdinOnce").asBoolean(false), container.path("tty").asBoolean(false));
     return new Launch(oci, image.layers(), stdio);

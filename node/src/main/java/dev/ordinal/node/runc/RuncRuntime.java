@@ -136,7 +136,13 @@ public final class RuncRuntime implements ContainerRuntime, PodLogs, PodExec, Po
 
   /** The store ids of the images this node's containers run on (a container not yet removed counts). */
   java.util.Set<String> imagesInUse() {
-    return podImages.inUse(pods.values());
+    java.util.Set<String> out = new java.util.HashSet<>(podImages.inUse(pods.values()));
+    try {
+      out.addAll(ImageUsers.scan(config.dataDir()).keySet()); // runs of pods this agent has not synced since a restart
+    } catch (IOException e) {
+      log.warn("image GC: reading the containers' images: {}", e.getMessage());
+    }
+    return out;
   }
 
   /** Starts kubelet's log rotation for this runtime's running containers ({@link LogRotator}). */
