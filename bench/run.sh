@@ -17,6 +17,7 @@
 #   bench/run.sh failover [trials]       two `ordinal server`s on a 3-member etcd: leader killed → the other holds its Leases (default 5)
 #   bench/run.sh pull [runs]             image pulls from a local registry (root): Ordinal vs skopeo copy, cold and with shared layers (default 3)
 #   bench/run.sh volume [mb [rounds]]   dd inside a real pod (root): a capacity-limited claim against an emptyDir (default 200 MiB, 5)
+#   bench/run.sh agents [replicas]      a Parallel StatefulSet over 3 `ordinal agent --runtime simulated` JVMs vs 1 in-process simulated node (default 1,000)
 #   bench/run.sh nodeloss [trials]       hosts as network namespaces (root): an agent killed and cut off → its StatefulSet replica Running elsewhere (MultiNodeE2E; default 5)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +40,7 @@ case "$which" in
   crd) main=dev.ordinal.bench.CrdBench ;;
   apply) main=dev.ordinal.bench.ApplyBench ;;
   etcd) main=dev.ordinal.bench.EtcdBench; need_packages $ETCD_PACKAGES ;;
+  agents) main=dev.ordinal.bench.AgentsBench ;;
   failover) main=dev.ordinal.bench.FailoverBench; need_packages $ETCD_PACKAGES ;;
   volume) main=dev.ordinal.bench.VolumeBench ;;
   pull) main=dev.ordinal.bench.PullBench; need_packages $REGISTRY_PACKAGES ;;
@@ -47,7 +49,7 @@ case "$which" in
     cd "$ROOT" && flock /tmp/ordinal-realpods.lock mvn -B -pl e2e -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
       -Dit.test=MultiNodeE2E -Dfailsafe.failIfNoSpecifiedTests=false -Dordinal.nodeLossTrials="${1:-5}" | grep -E "node loss|Tests run:|FAIL"
     exit "${PIPESTATUS[0]}" ;;
-  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, inplace, patroni, crd, apply, etcd, failover, pull, volume or nodeloss)" ;;
+  *) die "unknown benchmark: $which (api, statefulset, deployment, job, pods, dns, streams, rbac, examples, inplace, patroni, crd, apply, etcd, failover, pull, volume, agents or nodeloss)" ;;
 esac
 (cd "$ROOT" && mvn -q -B -DskipTests -pl bench -am package)
 # servers start as ./ordinal starts them, from the start-up cache (ORDINAL_AOT=0: without it)

@@ -84,9 +84,19 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--allow-privileged", description = "Let pods run privileged containers (refused by default).")
   boolean allowPrivileged;
 
+  @Option(names = "--runtime", defaultValue = "runc",
+      description = "runc (real containers, needs root; the default) or simulated (pods without processes, as `ordinal up "
+          + "--runtime simulated`: for trying a topology and for benchmarks of the control plane; no logs, exec or Service rules).")
+  String runtime;
+
   @Override
   public Integer call() throws Exception {
-    if (!RuncHost.isRoot() || !RuncHost.missing(true).isEmpty()) {
+    if (!runtime.equals("runc") && !runtime.equals("simulated")) {
+      System.err.println("ordinal: --runtime must be runc or simulated, not " + runtime);
+      return 2;
+    }
+    boolean simulated = runtime.equals("simulated");
+    if (!simulated && !RuncHost.isRoot() || !RuncHost.missing(true).isEmpty()) {
       System.err.println("ordinal: the agent runs real containers and needs root with runc, conmon and the CNI plugins: "
           + RuncHost.missing(RuncHost.isRoot()));
       return 2;
@@ -97,7 +107,9 @@ final class AgentCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      RuncRuntime.useCgroupRoot(cgroupRoot);
+      if (!simulated) {
+        RuncRuntime.useCgroupRoot(cgroupRoot);
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("ordinal: --cgroup-root: " + e.getMessage());
       return 2;
@@ -134,6 +146,9 @@ final class AgentCommand implements Callable<Integer> {
     Client dnsClient = new HttpApiClient(servers, TlsContexts.of(creds.ca(), creds.key(), creds.dns()), null);
     String podCidr = registerAndAwaitRange(nodeClient, name, nodeLabels);
     log.info("node {} at {} runs pods in {}", name, ip, podCidr);
+    if (simulated) {
+      return runSimulated(nodeClient, name, ip, nodeLabels, podCidr);
+    }
 
     Path heartbeat = dataDir.resolve("lease-renewed");
     Files.writeString(heartbeat, "");
@@ -168,6 +183,26 @@ final class AgentCommand implements Callable<Integer> {
       stopped.countDown();
     }, "shutdown"));
     System.err.println("ordinal: node " + name + " (" + ip + ", pods " + podCidr + ") is running");
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * A node whose pods have no processes (the simulated runtime: containers start at once and run
+   * until deleted): it registers, keeps its Lease and reports pod status like any agent, so the
+   * control plane does all its work for it; there is nothing to fence, route or proxy.
+   */
+  private int runSimulated(Client nodeClient, String name, String ip, Map<String, String> nodeLabels, String podCidr)
+      throws InterruptedException {
+    NodeAgent agent = new NodeAgent(nodeClient, name, new dev.ordinal.node.sim.SimulatedRuntime(),
+        dev.ordinal.node.ServiceRoutes.NONE, new NodeAgent.Host(ip, nodeLabels, podCidr, 0, Duration.ofSeconds(fencingSeconds), () -> { }));
+    agent.start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }, "shutdown"));
+    System.err.println("ordinal: node " + name + " (" + ip + ", pods " + podCidr + ", simulated) is running");
     stopped.await();
     return 0;
   }
