@@ -59,7 +59,7 @@ public final class AgentsBench {
     Path token = work.resolve("token");
     String last = "";
     for (int i = 0; i < 20; i++) {
-      Process p = new ProcessBuilder(ordinal(List.of("token", "create", "--data-dir", work.resolve("data").toString())))
+      Process p = new ProcessBuilder(BenchServer.ordinal(List.of("token", "create", "--data-dir", work.resolve("data").toString())))
           .redirectError(ProcessBuilder.Redirect.DISCARD).start();
       String out = new String(p.getInputStream().readAllBytes()).strip();
       if (p.waitFor() == 0 && out.startsWith("K10")) {
@@ -75,22 +75,8 @@ public final class AgentsBench {
   private static Process agent(Path work, String server, Path token, int i) throws Exception {
     List<String> args = List.of("agent", "--runtime", "simulated", "--server", server, "--token-file", token.toString(),
         "--node-name", "sim-" + i, "--node-ip", "127.0.0." + (i + 1), "--data-dir", work.resolve("agent-" + i).toString());
-    return new ProcessBuilder(ordinal(args)).redirectErrorStream(true)
+    return new ProcessBuilder(BenchServer.ordinal(args)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("agent-" + i + ".log").toFile())).start();
-  }
-
-  /** The server's JVM, classpath and start-up cache, as BenchServer starts `up`. */
-  private static List<String> ordinal(List<String> args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath()));
-    String cache = System.getProperty("ordinal.server.jvm", "");
-    if (!cache.isBlank()) {
-      command.addAll(List.of(cache.trim().split("\\s+")));
-    }
-    command.addAll(List.of("-cp", System.getProperty("ordinal.server.classpath", System.getProperty("java.class.path")),
-        "dev.ordinal.server.Main"));
-    command.addAll(args);
-    return command;
   }
 
   private static void awaitReadyNodes(BenchServer server, int count) throws Exception {

@@ -30,24 +30,10 @@ final class BenchServer implements AutoCloseable {
 
   /** Starts the server and returns how long it took until /readyz answered ok, in ms. */
   double start() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path data = work.resolve("data");
-    String options = "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath();
-    List<String> command = new ArrayList<>(List.of(java, options));
-    // e.g. -XX:StartFlightRecording=filename=/tmp/server.jfr to see where the server spends its time
-    String extra = System.getenv("BENCH_SERVER_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    // as ./ordinal starts it: the server's own classpath and its start-up cache (bench/run.sh sets both)
-    String cache = System.getProperty("ordinal.server.jvm", "");
-    if (!cache.isBlank()) {
-      command.addAll(List.of(cache.trim().split("\\s+")));
-    }
-    command.addAll(List.of("-cp", System.getProperty("ordinal.server.classpath", System.getProperty("java.class.path")),
-        "dev.ordinal.server.Main",
-        "up", "--port", "0", "--data-dir", data.toString(), "--runtime", runtime));
-    command.addAll(upArgs);
+    List<String> up = new ArrayList<>(List.of("up", "--port", "0", "--data-dir", data.toString(), "--runtime", runtime));
+    up.addAll(upArgs);
+    List<String> command = ordinal(up);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()));
     Files.deleteIfExists(data.resolve("kubeconfig"));
@@ -77,6 +63,28 @@ final class BenchServer implements AutoCloseable {
       throw new IllegalStateException("not ready after writing the kubeconfig");
     }
     return (System.nanoTime() - start) / 1e6;
+  }
+
+  /**
+   * An `ordinal` command in a JVM of its own, started as ./ordinal starts the server: the launcher's
+   * JVM options, the server's classpath and start-up cache (bench/run.sh sets both), and
+   * BENCH_SERVER_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/server.jfr to see where the time goes).
+   */
+  static List<String> ordinal(List<String> args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "@" + Path.of(System.getProperty("ordinal.root", "."), "scripts", "jvm.options").toAbsolutePath()));
+    String extra = System.getenv("BENCH_SERVER_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    String cache = System.getProperty("ordinal.server.jvm", "");
+    if (!cache.isBlank()) {
+      command.addAll(List.of(cache.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("ordinal.server.classpath", System.getProperty("java.class.path")),
+        "dev.ordinal.server.Main"));
+    command.addAll(args);
+    return command;
   }
 
   long pid() {
